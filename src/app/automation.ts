@@ -1,0 +1,120 @@
+// window.warmcity: the automation surface for kiosk integrators and tests. It reads and
+// drives the same store as the UI; nothing here bypasses the named updaters.
+import type { CameraView } from "../domain/camera";
+import { isValidCamera } from "../domain/camera";
+import type { LayerStatus } from "../domain/state";
+import { requestCamera, setLayerVisible } from "../domain/state";
+import type { SceneApi } from "../cesium/CesiumView";
+import type { Store } from "./store";
+
+export interface LayerInfo {
+  id: string;
+  title: string;
+  kind: string;
+  group: string;
+  visible: boolean;
+  opacity: number;
+  status: Exclude<LayerStatus, "idle"> | "idle";
+  featureCount: number;
+  skipped: number;
+  error?: string;
+}
+
+export interface WarmCityApi {
+  readonly ready: boolean;
+  readonly version: string;
+  layers(): LayerInfo[];
+  camera(): CameraView | undefined;
+  errors(): string[];
+  setLayerVisible(id: string, on: boolean): void;
+  flyTo(camera: CameraView, durationS?: number): Promise<void>;
+  whenIdle(): Promise<void>;
+  quality(): { level: string; reason: string; renderer?: string } | undefined;
+}
+
+declare global {
+  interface Window {
+    warmcity?: WarmCityApi;
+  }
+}
+
+export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[]) {
+  let ready = false;
+  const api: WarmCityApi = {
+    get ready() {
+      return ready;
+    },
+    version: "0.1.0",
+    layers() {
+      const s = store.get();
+      return s.catalog.layers.map((l) => {
+        const ls = s.layers[l.id];
+        return {
+          id: l.id,
+          title: l.title[s.lang],
+          kind: l.kind,
+          group: l.group,
+          visible: ls.visible,
+          opacity: ls.opacity,
+          status: ls.status,
+          featureCount: ls.featureCount ?? 0,
+          skipped: ls.skipped ?? 0,
+          ...(ls.error ? { error: ls.error } : {}),
+        };
+      });
+    },
+    camera: () => getScene()?.camera(),
+    errors() {
+      const s = store.get();
+      const layerErrors = s.catalog.layers
+        .filter((l) => s.layers[l.id].status === "error")
+        .map((l) => `layer ${l.id}: ${s.layers[l.id].error}`);
+      const notices = s.notices.filter((n) => n.level !== "info").map((n) => n.text);
+      return [...layerErrors, ...notices, ...runtimeErrors];
+    },
+    setLayerVisible(id, on) {
+      if (!store.get().layers[id]) throw new Error(`no layer with id "${id}"`);
+      store.dispatch((s) => setLayerVisible(s, id, !!on));
+    },
+    async flyTo(camera, durationS) {
+      const bad = isValidCamera(camera);
+      if (bad) throw new Error(`bad camera: ${bad}`);
+      const scene = getScene();
+      if (!scene) throw new Error("scene not ready");
+      // Record the request in state (for URL/state consumers), then fly and wait.
+      store.dispatch((s) => requestCamera(s, camera, true));
+      await scene.flyTo(camera, durationS);
+      await scene.whenDrawn();
+    },
+    async whenIdle() {
+      await waitSettled(store);
+      await getScene()?.whenDrawn();
+    },
+    quality() {
+      const sc = getScene();
+      if (!sc) return undefined;
+      const q = sc.quality();
+      return { level: q.level, reason: q.reason, renderer: sc.renderer() };
+    },
+  };
+  window.warmcity = api;
+  return {
+    markReady() {
+      ready = true;
+    },
+  };
+}
+
+export function waitSettled(store: Store): Promise<void> {
+  const settled = () =>
+    Object.values(store.get().layers).every((l) => !l.visible || l.status === "ready" || l.status === "error");
+  return new Promise((resolve) => {
+    if (settled()) return resolve();
+    const off = store.subscribe(() => {
+      if (settled()) {
+        off();
+        resolve();
+      }
+    });
+  });
+}

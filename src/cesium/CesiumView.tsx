@@ -1,0 +1,291 @@
+// The 3D scene: a resium Viewer set up for offline use, plus the imperative wiring (layer
+// manager, picking, camera, quality) that reconciles it with app state.
+import {
+  buildModuleUrl,
+  Cartesian2,
+  Cartesian3,
+  Color,
+  Ion,
+  ImageryLayer,
+  Math as CMath,
+  ScreenSpaceEventType,
+  TileMapServiceImageryProvider,
+  type Viewer as CesiumViewer,
+} from "cesium";
+import "cesium/Build/Cesium/Widgets/widgets.css";
+import { useEffect, useMemo, useRef } from "react";
+import { Viewer, useCesium } from "resium";
+import { HOME_VIEW, type CameraView } from "../domain/camera";
+import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import { qualitySettings, type QualitySettings } from "../domain/quality";
+import type { AppState, PickedFeature } from "../domain/state";
+import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
+
+// No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
+// our own origin (Cesium's bundled NaturalEarthII and the city's own layers).
+Ion.defaultAccessToken = "";
+
+export interface SceneApi {
+  camera(): CameraView;
+  flyTo(view: CameraView, durationS?: number): Promise<void>;
+  /** Resolves after every visible layer is drawn and one more frame has rendered. */
+  whenDrawn(): Promise<void>;
+  renderer(): string | undefined;
+  quality(): QualitySettings;
+  requestRender(): void;
+  /** Forget a failed layer so that the next sync loads it again. */
+  retryLayer(id: string): void;
+}
+
+export interface CesiumViewProps {
+  state: AppState;
+  styleOf: (spec: LayerSpec) => LayerStyle;
+  loadVector: VectorLoader;
+  events: LayerEvents;
+  onPick(p: PickedFeature | undefined): void;
+  onApi(api: SceneApi): void;
+  onFirstFrame(renderer: string | undefined, q: QualitySettings): void;
+}
+
+// Resium creates the Viewer once from these read-only props; keep them module-level so the
+// identity never changes between renders.
+const baseLayer = ImageryLayer.fromProviderAsync(
+  TileMapServiceImageryProvider.fromUrl(buildModuleUrl("Assets/Textures/NaturalEarthII")),
+  {},
+);
+const contextOptions = { webgl: { alpha: false, antialias: false, powerPreference: "high-performance" as const, preserveDrawingBuffer: true } };
+
+function webglRenderer(): string | undefined {
+  try {
+    const c = document.createElement("canvas");
+    const gl = (c.getContext("webgl2") ?? c.getContext("webgl")) as WebGLRenderingContext | null;
+    if (!gl) return undefined;
+    const ext = gl.getExtension("WEBGL_debug_renderer_info");
+    const r = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+    return typeof r === "string" ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function applyQuality(viewer: CesiumViewer, q: QualitySettings) {
+  const scene = viewer.scene;
+  viewer.resolutionScale = q.resolutionScale;
+  viewer.useBrowserRecommendedResolution = false;
+  // resolutionScale multiplies devicePixelRatio; cap the product for video walls / 4K.
+  const dpr = window.devicePixelRatio || 1;
+  if (dpr > q.maxPixelRatio) viewer.resolutionScale = (q.resolutionScale * q.maxPixelRatio) / dpr;
+  scene.msaaSamples = q.msaaSamples;
+  scene.fog.enabled = q.fog;
+  if (scene.skyAtmosphere) scene.skyAtmosphere.show = q.skyAtmosphere;
+  scene.postProcessStages.fxaa.enabled = q.fxaa;
+  scene.requestRender();
+}
+
+function applyBasemap(viewer: CesiumViewer, basemap: AppState["basemap"], q: QualitySettings) {
+  const scene = viewer.scene;
+  const night = basemap === "night";
+  scene.backgroundColor = night ? Color.fromCssColorString("#050b18") : Color.fromCssColorString("#9fc3e6");
+  scene.globe.baseColor = night ? Color.fromCssColorString("#0a1426") : Color.fromCssColorString("#cfd8c4");
+  scene.globe.showGroundAtmosphere = !night && q.level === "high";
+  if (scene.skyAtmosphere) scene.skyAtmosphere.show = !night && q.skyAtmosphere;
+  if (scene.skyBox) scene.skyBox.show = false;
+  if (scene.sun) scene.sun.show = !night && q.level === "high";
+  if (scene.moon) scene.moon.show = false;
+  const layer = viewer.imageryLayers.get(0);
+  if (layer) {
+    layer.brightness = night ? 0.32 : 1;
+    layer.contrast = night ? 1.2 : 1;
+    layer.saturation = night ? 0.25 : 1;
+    layer.hue = night ? 0.55 : 0;
+  }
+  scene.requestRender();
+}
+
+export function cameraOf(viewer: CesiumViewer): CameraView {
+  const c = viewer.camera;
+  const carto = c.positionCartographic;
+  return {
+    lonDeg: CMath.toDegrees(carto.longitude),
+    latDeg: CMath.toDegrees(carto.latitude),
+    heightM: carto.height,
+    headingDeg: CMath.toDegrees(c.heading),
+    pitchDeg: CMath.toDegrees(c.pitch),
+  };
+}
+
+function destinationOf(v: CameraView) {
+  return {
+    destination: Cartesian3.fromDegrees(v.lonDeg, v.latDeg, v.heightM),
+    orientation: { heading: CMath.toRadians(v.headingDeg), pitch: CMath.toRadians(v.pitchDeg), roll: 0 },
+  };
+}
+
+export default function CesiumView(props: CesiumViewProps) {
+  const renderer = useMemo(() => webglRenderer(), []);
+  const initialQuality = useMemo(
+    () =>
+      qualitySettings(props.state.quality, renderer, {
+        cssWidth: window.innerWidth,
+        cssHeight: window.innerHeight,
+        devicePixelRatio: window.devicePixelRatio,
+      }),
+    // Only the first value matters: MSAA is chosen when the context is created.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  return (
+    <Viewer
+      full
+      baseLayer={baseLayer}
+      animation={false}
+      timeline={false}
+      baseLayerPicker={false}
+      geocoder={false}
+      homeButton={false}
+      sceneModePicker={false}
+      navigationHelpButton={false}
+      fullscreenButton={false}
+      infoBox={false}
+      selectionIndicator={false}
+      scene3DOnly
+      requestRenderMode
+      maximumRenderTimeChange={Infinity}
+      msaaSamples={initialQuality.msaaSamples}
+      contextOptions={contextOptions}
+      skyBox={false}
+    >
+      <SceneWiring {...props} renderer={renderer} initialQuality={initialQuality} />
+    </Viewer>
+  );
+}
+
+/** Rendered inside resium's Viewer, so the Cesium viewer exists when its effects run. */
+function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; initialQuality: QualitySettings }) {
+  const { viewer } = useCesium();
+  const { renderer, initialQuality } = props;
+  const managerRef = useRef<LayerManager | undefined>(undefined);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const qualityRef = useRef<QualitySettings | undefined>(undefined);
+
+  // One-time setup.
+  useEffect(() => {
+    if (!viewer) return;
+    const scene = viewer.scene;
+    const ctx = { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() };
+    const manager = new LayerManager(
+      ctx,
+      (spec, onProgress) => propsRef.current.loadVector(spec, onProgress),
+      {
+        loading: (id, p) => propsRef.current.events.loading(id, p),
+        ready: (id, n, s) => propsRef.current.events.ready(id, n, s),
+        error: (id, r) => propsRef.current.events.error(id, r),
+      },
+      (url) => new URL(url, document.baseURI).href,
+    );
+    managerRef.current = manager;
+    qualityRef.current = initialQuality;
+    manager.setTilesSse(initialQuality.tilesSse);
+    applyQuality(viewer, initialQuality);
+    applyBasemap(viewer, propsRef.current.state.basemap, initialQuality);
+    scene.globe.depthTestAgainstTerrain = false;
+    scene.screenSpaceCameraController.minimumZoomDistance = 30;
+    scene.screenSpaceCameraController.maximumZoomDistance = 2_000_000;
+    const start = propsRef.current.state.cameraRequest?.view ?? HOME_VIEW;
+    viewer.camera.setView(destinationOf(start));
+
+    // Picking → plain data.
+    viewer.screenSpaceEventHandler.setInputAction((e: { position: Cartesian2 }) => {
+      const picked = scene.pick(e.position);
+      propsRef.current.onPick(manager.pick(picked));
+      scene.requestRender();
+    }, ScreenSpaceEventType.LEFT_CLICK);
+
+    viewer.camera.percentageChanged = 0.1;
+    const onCam = () => manager.onCamera(viewer.camera.positionCartographic.height);
+    const removeCam = viewer.camera.changed.addEventListener(onCam);
+    onCam();
+
+    let firstFrame = false;
+    const removePost = scene.postRender.addEventListener(() => {
+      if (!firstFrame) {
+        firstFrame = true;
+        propsRef.current.onFirstFrame(renderer, initialQuality);
+      }
+    });
+
+    const whenDrawn = () =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (scene.isDestroyed()) return resolve();
+          if (manager.allDrawn()) {
+            // One more real frame after everything is on the GPU.
+            const off = scene.postRender.addEventListener(() => {
+              off();
+              resolve();
+            });
+            scene.requestRender();
+            return;
+          }
+          scene.requestRender();
+          setTimeout(check, 100);
+        };
+        check();
+      });
+
+    propsRef.current.onApi({
+      camera: () => cameraOf(viewer),
+      flyTo: (view, durationS = 2) =>
+        new Promise<void>((resolve) => {
+          viewer.camera.flyTo({ ...destinationOf(view), duration: durationS, complete: () => resolve(), cancel: () => resolve() });
+          scene.requestRender();
+        }),
+      whenDrawn,
+      renderer: () => renderer,
+      quality: () => qualityRef.current ?? initialQuality,
+      requestRender: () => scene.requestRender(),
+      retryLayer: (id) => manager.retry(id),
+    });
+
+    return () => {
+      removeCam();
+      removePost();
+      manager.destroy();
+      managerRef.current = undefined;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewer]);
+
+  // Reconcile layers on every state change (cheap when nothing changed).
+  useEffect(() => {
+    managerRef.current?.sync(props.state, props.styleOf);
+  }, [props.state, props.styleOf]);
+
+  // Quality and basemap switches.
+  useEffect(() => {
+    if (!viewer) return;
+    const q = qualitySettings(props.state.quality, renderer, {
+      cssWidth: window.innerWidth,
+      cssHeight: window.innerHeight,
+      devicePixelRatio: window.devicePixelRatio,
+    });
+    qualityRef.current = q;
+    applyQuality(viewer, q);
+    applyBasemap(viewer, props.state.basemap, q);
+    managerRef.current?.setTilesSse(q.tilesSse);
+  }, [viewer, props.state.quality, props.state.basemap, renderer]);
+
+  // Camera requests (URL, home button, views, automation).
+  const seq = props.state.cameraRequest?.seq;
+  useEffect(() => {
+    const req = props.state.cameraRequest;
+    if (!viewer || !req || req.instant) return;
+    viewer.camera.flyTo({ ...destinationOf(req.view), duration: 1.5 });
+    viewer.scene.requestRender();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [seq]);
+
+  return null;
+}

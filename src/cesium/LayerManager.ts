@@ -1,0 +1,170 @@
+// Reconciles app state with the scene, in place: one renderer per layer id, created the first
+// time a layer is shown, then only shown/hidden/restyled. Add and remove happen here and only
+// here; every imperative change requests a render (the viewer runs in requestRenderMode).
+import { Cesium3DTileFeature } from "cesium";
+import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import type { ParsedLayer } from "../domain/geojson";
+import type { AppState, PickedFeature } from "../domain/state";
+import {
+  LineRenderer,
+  PointRenderer,
+  PolygonRenderer,
+  TilesRenderer,
+  parsePickId,
+  type LayerRenderer,
+  type RenderContext,
+} from "./renderers";
+
+export interface LayerEvents {
+  loading(id: string, progress?: number): void;
+  ready(id: string, featureCount: number, skipped: number): void;
+  error(id: string, reason: string): void;
+}
+
+export type VectorLoader = (spec: LayerSpec, onProgress: (p: number) => void) => Promise<ParsedLayer>;
+
+interface Applied {
+  visible: boolean;
+  opacity: number;
+  style: LayerStyle;
+}
+
+export class LayerManager {
+  private renderers = new Map<string, LayerRenderer>();
+  private applied = new Map<string, Applied>();
+  private loading = new Set<string>();
+  private failed = new Set<string>();
+  private destroyed = false;
+  private tilesSse = 16;
+
+  constructor(
+    private readonly ctx: RenderContext,
+    private readonly loadVector: VectorLoader,
+    private readonly events: LayerEvents,
+    private readonly resolveUrl: (url: string) => string,
+  ) {}
+
+  setTilesSse(sse: number) {
+    this.tilesSse = sse;
+    for (const r of this.renderers.values()) if (r instanceof TilesRenderer) r.setMaximumScreenSpaceError(sse);
+  }
+
+  /** Brings the scene in line with the state. Cheap when nothing changed. */
+  sync(state: AppState, styleOf: (spec: LayerSpec) => LayerStyle = (s) => s.style) {
+    if (this.destroyed) return;
+    for (const spec of state.catalog.layers) {
+      const ls = state.layers[spec.id];
+      if (!ls) continue;
+      const r = this.renderers.get(spec.id);
+      if (!r) {
+        if (ls.visible && !this.loading.has(spec.id) && !this.failed.has(spec.id)) void this.create(spec);
+        continue;
+      }
+      const style = styleOf(spec);
+      const prev = this.applied.get(spec.id);
+      if (!prev || prev.visible !== ls.visible) r.setShow(ls.visible);
+      if (!prev || prev.opacity !== ls.opacity || prev.style !== style) r.setStyle(style, ls.opacity);
+      this.applied.set(spec.id, { visible: ls.visible, opacity: ls.opacity, style });
+    }
+    this.pendingState = state;
+    this.pendingStyleOf = styleOf;
+  }
+  private pendingState?: AppState;
+  private pendingStyleOf?: (spec: LayerSpec) => LayerStyle;
+
+  /** Forget a failed layer so that showing it again retries the load. */
+  retry(id: string) {
+    this.failed.delete(id);
+  }
+
+  private async create(spec: LayerSpec) {
+    this.loading.add(spec.id);
+    this.events.loading(spec.id);
+    try {
+      let renderer: LayerRenderer;
+      let count = 0;
+      let skipped = 0;
+      if (spec.kind === "3dtiles") {
+        const tiles = await TilesRenderer.create(this.ctx, spec, this.resolveUrl(spec.url), this.tilesSse);
+        renderer = tiles;
+        const extras = (tiles.tileset.extras ?? tiles.tileset.asset?.extras) as { featureCount?: number } | undefined;
+        count = extras?.featureCount ?? 0;
+      } else {
+        const data = await this.loadVector(spec, (p) => this.events.loading(spec.id, p));
+        if (this.destroyed) return;
+        count = data.ids.length;
+        skipped = data.skipped;
+        if (count === 0) throw new Error(data.skipped ? `all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})` : "the file has no features");
+        renderer =
+          spec.kind === "point"
+            ? new PointRenderer(this.ctx, spec, data)
+            : spec.kind === "line"
+              ? new LineRenderer(this.ctx, spec, data)
+              : new PolygonRenderer(this.ctx, spec, data);
+      }
+      if (this.destroyed) return renderer.destroy();
+      this.renderers.set(spec.id, renderer);
+      this.loading.delete(spec.id);
+      // Apply the latest state (it may have changed while loading).
+      if (this.pendingState) this.sync(this.pendingState, this.pendingStyleOf);
+      renderer.onCamera?.(this.cameraHeightM);
+      this.events.ready(spec.id, count, skipped);
+    } catch (e) {
+      this.loading.delete(spec.id);
+      this.failed.add(spec.id);
+      this.events.error(spec.id, describeError(e, spec));
+    }
+    this.ctx.requestRender();
+  }
+
+  private cameraHeightM = 5000;
+  onCamera(heightM: number) {
+    this.cameraHeightM = heightM;
+    for (const r of this.renderers.values()) r.onCamera?.(heightM);
+  }
+
+  /** Every created renderer has its content on the GPU. */
+  allDrawn(): boolean {
+    if (this.loading.size) return false;
+    for (const r of this.renderers.values()) if (!r.drawn()) return false;
+    return true;
+  }
+
+  /** Turns whatever scene.pick returned into plain data (no Cesium objects leave here). */
+  pick(picked: unknown): PickedFeature | undefined {
+    for (const r of this.renderers.values()) if (r instanceof TilesRenderer) r.highlightFeature(undefined);
+    for (const r of this.renderers.values()) r.highlight?.(undefined);
+    if (!picked) return undefined;
+    if (picked instanceof Cesium3DTileFeature) {
+      for (const r of this.renderers.values())
+        if (r instanceof TilesRenderer && picked.tileset === r.tileset) {
+          const properties: Record<string, unknown> = {};
+          for (const name of picked.getPropertyIds()) properties[name] = picked.getProperty(name);
+          r.highlightFeature(picked);
+          return { layerId: r.layerId, featureId: String(properties.id ?? picked.featureId), properties };
+        }
+      return undefined;
+    }
+    const id = parsePickId((picked as { id?: unknown }).id);
+    if (!id) return undefined;
+    const r = this.renderers.get(id.layerId);
+    const f = r?.featureProps(id.index);
+    if (!r || !f) return undefined;
+    r.highlight?.(id.index);
+    return { layerId: id.layerId, featureId: f.id, properties: f.props };
+  }
+
+  destroy() {
+    this.destroyed = true;
+    for (const r of this.renderers.values()) r.destroy();
+    this.renderers.clear();
+  }
+}
+
+function describeError(e: unknown, spec: LayerSpec): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  // A missing tileset usually comes back as the server's HTML page or a 404: say which file.
+  if (spec.kind === "3dtiles") return `cannot load tileset ${spec.url}: ${/<!doctype|<html|not valid JSON/i.test(msg) ? "not found or not JSON" : msg.slice(0, 160)}`;
+  return msg.slice(0, 240);
+}
+

@@ -1,0 +1,258 @@
+// The layer catalog: what layers exist, where their data is, how they look.
+// It is data (data/catalog.json), validated at load with errors that name the file and the
+// field, so a typo in a manifest gives a readable message instead of a white page.
+
+export type Lang = "zh" | "en";
+export interface I18n {
+  zh: string;
+  en: string;
+}
+
+export type LayerKind = "point" | "line" | "polygon" | "3dtiles";
+
+/** A colour rule. Colours are CSS hex strings (#rgb, #rrggbb or #rrggbbaa). */
+export type ColorRule =
+  | { type: "constant"; color: string }
+  | {
+      type: "categorical";
+      property: string;
+      categories: Record<string, string>;
+      labels?: Record<string, I18n>;
+      default: string;
+    }
+  | {
+      type: "ramp";
+      property: string;
+      /** Ascending stops: value → colour; values between stops are interpolated. */
+      stops: Array<[number, string]>;
+      unit?: string;
+    };
+
+export interface LayerStyle {
+  color: ColorRule;
+  /** 0..1, multiplied into every colour's alpha. */
+  opacity?: number;
+  lineWidthPx?: number;
+  pointSizePx?: number;
+  /** Polygon extrusion: a constant height, or a numeric property (metres). */
+  extrude?: { property: string } | { heightM: number };
+  /** Height above the ellipsoid for lines/points/flat polygons (metres). */
+  heightOffsetM?: number;
+  /** Outline colour for points / polygons. */
+  outlineColor?: string;
+  /** Cluster points when zoomed out (points only). */
+  cluster?: boolean;
+}
+
+export interface LayerSpec {
+  id: string;
+  title: I18n;
+  group: string;
+  kind: LayerKind;
+  url: string;
+  visible: boolean;
+  pickable: boolean;
+  style: LayerStyle;
+  /** Property used as a feature's display name in the inspector. */
+  nameProperty?: string;
+  description?: I18n;
+  /** Credit / data source shown in the panel. */
+  source?: I18n;
+}
+
+export interface GroupSpec {
+  id: string;
+  title: I18n;
+}
+
+export interface Catalog {
+  version: 1;
+  groups: GroupSpec[];
+  layers: LayerSpec[];
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${field}: ${reason}`);
+    this.name = "ManifestError";
+  }
+}
+
+const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles"];
+const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+const ID = /^[a-z][a-z0-9_-]*$/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A small validation cursor that knows the path it is looking at. */
+class At {
+  constructor(
+    readonly file: string,
+    readonly path: string,
+  ) {}
+  err(reason: string): ManifestError {
+    return new ManifestError(this.file, this.path || "(root)", reason);
+  }
+  child(key: string | number): At {
+    const p = typeof key === "number" ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key;
+    return new At(this.file, p);
+  }
+}
+
+export function expectObj(at: At, v: unknown): Obj {
+  if (!isObj(v)) throw at.err(`expected an object, got ${describe(v)}`);
+  return v;
+}
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing (missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}
+export function str(at: At, o: Obj, key: string, optional = false): string | undefined {
+  const v = o[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "string" || v.length === 0) throw at.child(key).err(`expected a non-empty string, got ${describe(v)}`);
+  return v;
+}
+function num(at: At, o: Obj, key: string, min: number, max: number, optional = false): number | undefined {
+  const v = o[key];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+    throw at.child(key).err(`expected a number in [${min}, ${max}], got ${describe(v)}`);
+  return v;
+}
+function bool(at: At, o: Obj, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== "boolean") throw at.child(key).err(`expected true or false, got ${describe(v)}`);
+  return v;
+}
+function color(at: At, v: unknown): string {
+  if (typeof v !== "string" || !HEX.test(v)) throw at.err(`expected a hex colour like "#1e90ff", got ${describe(v)}`);
+  return v;
+}
+export function i18n(at: At, v: unknown): I18n {
+  const o = expectObj(at, v);
+  return { zh: str(at, o, "zh")!, en: str(at, o, "en")! };
+}
+function id(at: At, o: Obj, key = "id"): string {
+  const v = str(at, o, key)!;
+  if (!ID.test(v)) throw at.child(key).err(`expected a lower-case id (a-z, 0-9, _ and -), got "${v}"`);
+  return v;
+}
+
+function colorRule(at: At, v: unknown): ColorRule {
+  const o = expectObj(at, v);
+  const type = o.type;
+  if (type === "constant") return { type, color: color(at.child("color"), o.color) };
+  if (type === "categorical") {
+    const cats = expectObj(at.child("categories"), o.categories);
+    const categories: Record<string, string> = {};
+    for (const [k, c] of Object.entries(cats)) categories[k] = color(at.child("categories").child(k), c);
+    let labels: Record<string, I18n> | undefined;
+    if (o.labels !== undefined) {
+      labels = {};
+      const l = expectObj(at.child("labels"), o.labels);
+      for (const [k, t] of Object.entries(l)) {
+        if (!(k in categories)) throw at.child("labels").child(k).err(`label for a category that is not in categories`);
+        labels[k] = i18n(at.child("labels").child(k), t);
+      }
+    }
+    return {
+      type,
+      property: str(at, o, "property")!,
+      categories,
+      labels,
+      default: color(at.child("default"), o.default),
+    };
+  }
+  if (type === "ramp") {
+    const s = o.stops;
+    if (!Array.isArray(s) || s.length < 2) throw at.child("stops").err("expected at least two [value, colour] stops");
+    const stops = s.map((st, i): [number, string] => {
+      const a = at.child("stops").child(i);
+      if (!Array.isArray(st) || st.length !== 2 || typeof st[0] !== "number" || !Number.isFinite(st[0]))
+        throw a.err(`expected [number, colour], got ${describe(st)}`);
+      return [st[0], color(a.child(1), st[1])];
+    });
+    for (let i = 1; i < stops.length; i++)
+      if (stops[i][0] <= stops[i - 1][0]) throw at.child("stops").child(i).err("stop values must increase");
+    return { type, property: str(at, o, "property")!, stops, unit: str(at, o, "unit", true) };
+  }
+  throw at.child("type").err(`expected "constant", "categorical" or "ramp", got ${describe(type)}`);
+}
+
+function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
+  const o = expectObj(at, v);
+  const style: LayerStyle = { color: colorRule(at.child("color"), o.color) };
+  style.opacity = num(at, o, "opacity", 0, 1, true);
+  style.lineWidthPx = num(at, o, "lineWidthPx", 0.5, 64, true);
+  style.pointSizePx = num(at, o, "pointSizePx", 1, 128, true);
+  style.heightOffsetM = num(at, o, "heightOffsetM", -1000, 10000, true);
+  if (o.outlineColor !== undefined) style.outlineColor = color(at.child("outlineColor"), o.outlineColor);
+  if (o.cluster !== undefined) {
+    style.cluster = bool(at, o, "cluster");
+    if (style.cluster && kind !== "point") throw at.child("cluster").err("only point layers can be clustered");
+  }
+  if (o.extrude !== undefined) {
+    const e = expectObj(at.child("extrude"), o.extrude);
+    if (kind !== "polygon") throw at.child("extrude").err("only polygon layers can be extruded");
+    if (e.property !== undefined) style.extrude = { property: str(at.child("extrude"), e, "property")! };
+    else style.extrude = { heightM: num(at.child("extrude"), e, "heightM", 0, 2000)! };
+  }
+  return style;
+}
+
+function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
+  const o = expectObj(at, v);
+  const kind = o.kind as LayerKind;
+  if (!KINDS.includes(kind)) throw at.child("kind").err(`expected one of ${KINDS.join(", ")}, got ${describe(o.kind)}`);
+  const group = str(at, o, "group")!;
+  if (!groups.has(group)) throw at.child("group").err(`no group with id "${group}" in groups`);
+  return {
+    id: id(at, o),
+    title: i18n(at.child("title"), o.title),
+    group,
+    kind,
+    url: str(at, o, "url")!,
+    visible: bool(at, o, "visible"),
+    pickable: bool(at, o, "pickable"),
+    style: layerStyle(at.child("style"), o.style, kind),
+    nameProperty: str(at, o, "nameProperty", true),
+    description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
+    source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+  };
+}
+
+/** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
+export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
+  const root = new At(file, "");
+  const o = expectObj(root, raw);
+  if (o.version !== 1) throw root.child("version").err(`expected 1, got ${describe(o.version)}`);
+  if (!Array.isArray(o.groups)) throw root.child("groups").err(`expected an array, got ${describe(o.groups)}`);
+  const groups = o.groups.map((g, i) => {
+    const at = root.child("groups").child(i);
+    const go = expectObj(at, g);
+    return { id: id(at, go), title: i18n(at.child("title"), go.title) };
+  });
+  const groupIds = new Set<string>();
+  groups.forEach((g, i) => {
+    if (groupIds.has(g.id)) throw root.child("groups").child(i).child("id").err(`duplicate group id "${g.id}"`);
+    groupIds.add(g.id);
+  });
+  if (!Array.isArray(o.layers)) throw root.child("layers").err(`expected an array, got ${describe(o.layers)}`);
+  const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds));
+  const seen = new Set<string>();
+  layers.forEach((l, i) => {
+    if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
+    seen.add(l.id);
+  });
+  return { version: 1, groups, layers };
+}
+
+export { At as ManifestCursor };

@@ -1,0 +1,147 @@
+// Geometry helpers for the calculators: geodesic areas and lengths (turf, spherical earth of
+// radius 6,371,008.8 m) and clipping to the built-up area.
+
+import Flatbush from "flatbush";
+import { area, bboxClip, feature, featureCollection, intersect, length } from "@turf/turf";
+import type { Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from "geojson";
+
+export type AreaGeometry = Polygon | MultiPolygon;
+
+export function isPolygonal(g: Geometry | null | undefined): g is AreaGeometry {
+  return !!g && (g.type === "Polygon" || g.type === "MultiPolygon") && Array.isArray(g.coordinates);
+}
+export function isLinear(g: Geometry | null | undefined): g is LineString | MultiLineString {
+  return !!g && (g.type === "LineString" || g.type === "MultiLineString") && Array.isArray(g.coordinates);
+}
+
+/** Geodesic area in m² (0 for anything that is not a polygon). */
+export function areaM2(g: Geometry | null | undefined): number {
+  if (!isPolygonal(g)) return 0;
+  const a = area(g);
+  return Number.isFinite(a) ? a : 0;
+}
+
+/** Length in km along the earth (0 for anything that is not a line). */
+export function lengthKm(g: Geometry | null | undefined): number {
+  if (!isLinear(g)) return 0;
+  const l = length(feature(g), { units: "kilometers" });
+  return Number.isFinite(l) ? l : 0;
+}
+
+function polygonsOf(g: AreaGeometry): Position[][][] {
+  return g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+}
+
+function ringContains(ring: Position[], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const xi = ring[i][0];
+    const yi = ring[i][1];
+    const xj = ring[j][0];
+    const yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function bboxOf(g: AreaGeometry): [number, number, number, number] {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const poly of polygonsOf(g))
+    for (const p of poly[0] ?? []) {
+      if (p[0] < x0) x0 = p[0];
+      if (p[0] > x1) x1 = p[0];
+      if (p[1] < y0) y0 = p[1];
+      if (p[1] > y1) y1 = p[1];
+    }
+  return [x0, y0, x1, y1];
+}
+
+/**
+ * Measures how much of a polygon lies inside a (multi)polygonal region, e.g. the built-up area.
+ * Most features lie wholly inside or outside, so the region's boundary segments are indexed and
+ * only features whose box touches the boundary are clipped exactly (turf.intersect on the
+ * region cut down to the feature's box); the rest cost one point-in-polygon test.
+ */
+export class RegionClipper {
+  private readonly polys: Position[][][] = [];
+  private readonly segIndex: Flatbush | undefined;
+  readonly regionAreaM2: number;
+  private readonly region: MultiPolygon;
+
+  constructor(regions: AreaGeometry[]) {
+    for (const g of regions) if (isPolygonal(g)) this.polys.push(...polygonsOf(g));
+    this.region = { type: "MultiPolygon", coordinates: this.polys };
+    this.regionAreaM2 = this.polys.length ? area(this.region) : 0;
+    let n = 0;
+    for (const poly of this.polys) for (const ring of poly) n += Math.max(0, ring.length - 1);
+    if (n > 0) {
+      const idx = new Flatbush(n);
+      for (const poly of this.polys)
+        for (const ring of poly)
+          for (let i = 1; i < ring.length; i++) {
+            const a = ring[i - 1];
+            const b = ring[i];
+            idx.add(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
+          }
+      idx.finish();
+      this.segIndex = idx;
+    }
+  }
+
+  contains(x: number, y: number): boolean {
+    for (const poly of this.polys) {
+      if (!poly[0] || !ringContains(poly[0], x, y)) continue;
+      let inHole = false;
+      for (let h = 1; h < poly.length; h++) if (ringContains(poly[h], x, y)) inHole = true;
+      if (!inHole) return true;
+    }
+    return false;
+  }
+
+  /** Area (m²) of g inside the region. */
+  areaInsideM2(g: Geometry | null | undefined): number {
+    if (!isPolygonal(g) || !this.segIndex) return 0;
+    const [x0, y0, x1, y1] = bboxOf(g);
+    if (!Number.isFinite(x0)) return 0;
+    const crossing = this.segIndex.search(x0, y0, x1, y1);
+    if (crossing.length === 0) {
+      const p = polygonsOf(g)[0][0][0];
+      return this.contains(p[0], p[1]) ? areaM2(g) : 0;
+    }
+    const pad = 1e-6;
+    const clip = bboxClip(this.region, [x0 - pad, y0 - pad, x1 + pad, y1 + pad]).geometry;
+    const rings = polygonsOf(clip as AreaGeometry).filter((p) => p.length > 0 && p[0].length >= 4);
+    if (rings.length === 0) return 0;
+    try {
+      const inter = intersect(
+        featureCollection([feature(g), feature<MultiPolygon>({ type: "MultiPolygon", coordinates: rings })]),
+      );
+      return inter ? areaM2(inter.geometry) : 0;
+    } catch {
+      // A degenerate sliver the clipper cannot handle: count it by its first vertex.
+      const p = polygonsOf(g)[0][0][0];
+      return this.contains(p[0], p[1]) ? areaM2(g) : 0;
+    }
+  }
+}
+
+/** Equirectangular metres around a latitude: good to ~0.1 % over a city, for distance tests. */
+export class LocalProjection {
+  private readonly kx: number;
+  private readonly ky: number;
+  constructor(lat0: number) {
+    this.ky = (6371008.8 * Math.PI) / 180;
+    this.kx = this.ky * Math.cos((lat0 * Math.PI) / 180);
+  }
+  x(lon: number): number {
+    return lon * this.kx;
+  }
+  y(lat: number): number {
+    return lat * this.ky;
+  }
+}
+
+export { polygonsOf, bboxOf, ringContains };

@@ -1,0 +1,131 @@
+// Title bar, notices, inspector and the manifest error screen.
+import { useEffect, useState } from "react";
+import type { Lang } from "../domain/catalog";
+import type { Quality } from "../domain/urlState";
+import { dismissNotice, select, setBasemap, setLang, setQuality, togglePanel, type AppState } from "../domain/state";
+import type { Updater } from "../app/store";
+import { t } from "./i18n";
+
+export function Clock({ lang }: { lang: Lang }) {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const id = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const loc = lang === "zh" ? "zh-CN" : "en-GB";
+  return (
+    <div className="clock">
+      <span className="clock-time num">{now.toLocaleTimeString(loc, { hour12: false })}</span>
+      <span className="clock-date">{now.toLocaleDateString(loc, { year: "numeric", month: "2-digit", day: "2-digit", weekday: "short" })}</span>
+    </div>
+  );
+}
+
+export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatch(u: Updater): void; onHome(): void }) {
+  const lang = state.lang;
+  return (
+    <header className="titlebar" data-testid="titlebar">
+      <div className="titlebar-left">
+        <button className="icon-btn big" onClick={() => dispatch(togglePanel)} aria-label={state.panelOpen ? t(lang, "collapse") : t(lang, "expand")} data-testid="panel-toggle">
+          ☰
+        </button>
+        <div className="status-chips">
+          <span className="chip ok">● {t(lang, "offline")}</span>
+          <span className="chip warn">{t(lang, "synthetic")}</span>
+        </div>
+      </div>
+      <div className="titlebar-center">
+        <h1>{t(lang, "appTitle")}</h1>
+        <div className="subtitle">{t(lang, "appSubtitle")}</div>
+      </div>
+      <div className="titlebar-right">
+        <button className="text-btn" onClick={onHome} data-testid="home-btn">
+          ⌂ {t(lang, "home")}
+        </button>
+        <div className="seg" role="group" aria-label="basemap">
+          {(["night", "day"] as const).map((b) => (
+            <button key={b} className={state.basemap === b ? "on" : ""} onClick={() => dispatch((s) => setBasemap(s, b))} data-testid={`basemap-${b}`}>
+              {t(lang, b)}
+            </button>
+          ))}
+        </div>
+        <label className="select">
+          {t(lang, "quality")}
+          <select value={state.quality} onChange={(e) => dispatch((s) => setQuality(s, e.target.value as Quality))} data-testid="quality-select">
+            <option value="auto">{t(lang, "qAuto")}</option>
+            <option value="low">{t(lang, "qLow")}</option>
+            <option value="high">{t(lang, "qHigh")}</option>
+          </select>
+        </label>
+        <button className="lang-btn" data-testid="lang-switch" onClick={() => dispatch((s) => setLang(s, s.lang === "zh" ? "en" : "zh"))}>
+          {lang === "zh" ? "EN" : "中文"}
+        </button>
+        <Clock lang={lang} />
+      </div>
+    </header>
+  );
+}
+
+export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Updater): void }) {
+  if (!state.notices.length) return null;
+  return (
+    <div className="notices" role="status">
+      {state.notices.map((n) => (
+        <div key={n.id} className={`notice ${n.level}`} data-testid="notice">
+          <span>{n.text}</span>
+          <button className="icon-btn" onClick={() => dispatch((s) => dismissNotice(s, n.id))} aria-label={t(state.lang, "dismiss")}>
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function formatValue(v: unknown, lang: Lang): string {
+  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US") : v.toFixed(2);
+  if (typeof v === "boolean") return lang === "zh" ? (v ? "是" : "否") : v ? "yes" : "no";
+  if (v === undefined || v === null || v === "") return "—";
+  return String(v);
+}
+
+export function Inspector({ state, dispatch }: { state: AppState; dispatch(u: Updater): void }) {
+  const sel = state.selection;
+  if (!sel) return null;
+  const lang = state.lang;
+  const spec = state.catalog.layers.find((l) => l.id === sel.layerId);
+  const name = spec?.nameProperty ? sel.properties[spec.nameProperty] : undefined;
+  return (
+    <section className="panel inspector" data-testid="inspector">
+      <h2 className="panel-title">
+        {t(lang, "inspector")}
+        <button className="icon-btn" onClick={() => dispatch((s) => select(s, undefined))} aria-label={t(lang, "close")}>
+          ✕
+        </button>
+      </h2>
+      <div className="inspector-head">
+        <div className="inspector-layer">{spec?.title[lang] ?? sel.layerId}</div>
+        <div className="inspector-name">{typeof name === "string" ? name : sel.featureId}</div>
+      </div>
+      <table className="props">
+        <tbody>
+          {Object.entries(sel.properties).map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td>{formatValue(v, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function ErrorScreen({ title, detail }: { title: string; detail: string }) {
+  return (
+    <div className="error-screen" data-testid="error-screen" role="alert">
+      <h1>{title}</h1>
+      <pre>{detail}</pre>
+    </div>
+  );
+}

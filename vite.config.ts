@@ -1,0 +1,30 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+import { viteStaticCopy } from "vite-plugin-static-copy";
+
+// Cesium ships its workers, assets and widgets as static files that must be served next to
+// the app; CESIUM_BASE_URL tells Cesium where. Everything is served from our own origin, so
+// the viewer makes no request to any other host.
+const cesiumSource = "node_modules/cesium/Build/Cesium";
+const cesiumBase = "cesium";
+
+export default defineConfig({
+  base: "./",
+  define: { CESIUM_BASE_URL: JSON.stringify(`./${cesiumBase}`) },
+  plugins: [
+    react(),
+    viteStaticCopy({
+      targets: ["Workers", "Assets", "ThirdParty", "Widgets"].map((dir) => ({
+        src: `${cesiumSource}/${dir}`,
+        dest: cesiumBase,
+      })),
+    }),
+    // The manifests are fetched at run time (validated on load), so an integrator can edit
+    // them in a built app without rebuilding.
+    viteStaticCopy({ targets: [{ src: "data/*.json", dest: "data" }] }),
+  ],
+  build: { chunkSizeWarningLimit: 6000, sourcemap: false },
+  worker: { format: "es" },
+  server: { host: "127.0.0.1", port: 5173 },
+  preview: { host: "127.0.0.1", port: 4173 },
+});
