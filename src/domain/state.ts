@@ -33,6 +33,35 @@ export interface PickedFeature {
 
 export type Basemap = "night" | "day";
 
+/** Features to highlight in the scene, e.g. after clicking a chart bar or a KPI card. */
+export interface Highlight {
+  layerIds: string[];
+  property?: string;
+  /** Group key as produced by the chart aggregation (binned values are bin starts). */
+  value?: string;
+  binSize?: number;
+  label: string;
+}
+
+export interface KpiResult {
+  value: number;
+  unit: string;
+  /** Why there is no value (a needed layer failed, an unknown KPI id …). */
+  missing?: string;
+}
+
+export interface CockpitState {
+  status: "idle" | "computing" | "ready" | "error";
+  progress?: number;
+  /** Human-readable step, e.g. "loading buildings". */
+  step?: string;
+  kpis: Record<string, KpiResult>;
+  charts: Record<string, import("./charts").ChartData>;
+  error?: string;
+  /** How long the last computation took in the worker (ms). */
+  computeMs?: number;
+}
+
 export interface AppState {
   catalog: Catalog;
   lang: Lang;
@@ -44,6 +73,9 @@ export interface AppState {
   /** Where the camera should go; the cesium side flies there and clears nothing. */
   cameraRequest?: { view: CameraView; seq: number; instant?: boolean };
   panelOpen: boolean;
+  view?: string;
+  highlight?: Highlight;
+  cockpit: CockpitState;
 }
 
 export function initialState(catalog: Catalog, url: UrlState = { notices: [] }): AppState {
@@ -63,6 +95,7 @@ export function initialState(catalog: Catalog, url: UrlState = { notices: [] }):
     layers,
     notices: [],
     panelOpen: true,
+    cockpit: { status: "idle", kpis: {}, charts: {} },
   };
   for (const n of url.notices)
     s = addNotice(s, "warn", `URL parameter “${n.param}=${n.value}”: ${n.reason}. Using the default.`);
@@ -147,4 +180,25 @@ export function requestCamera(s: AppState, view: CameraView, instant = false): A
 /** Every visible layer has settled (loaded or failed): the scene can be called ready. */
 export function visibleLayersSettled(s: AppState): boolean {
   return Object.values(s.layers).every((l) => !l.visible || l.status === "ready" || l.status === "error");
+}
+
+export function setHighlight(s: AppState, highlight: Highlight | undefined): AppState {
+  return { ...s, highlight };
+}
+
+export function cockpitProgress(s: AppState, progress: number, step: string): AppState {
+  return { ...s, cockpit: { ...s.cockpit, status: "computing", progress, step } };
+}
+
+export function cockpitReady(
+  s: AppState,
+  kpis: CockpitState["kpis"],
+  charts: CockpitState["charts"],
+  computeMs: number,
+): AppState {
+  return { ...s, cockpit: { status: "ready", kpis, charts, computeMs } };
+}
+
+export function cockpitError(s: AppState, error: string): AppState {
+  return { ...s, cockpit: { ...s.cockpit, status: "error", error } };
 }

@@ -1,6 +1,7 @@
 // Style maths: catalog colour rules → RGBA, legend entries, and Cesium 3D Tiles style
 // expressions (plain strings, so this stays pure and testable in node).
 import type { ColorRule, I18n, Lang, LayerStyle } from "./catalog";
+import type { Highlight } from "./state";
 
 /** RGBA with components in 0..1. */
 export type Rgba = [number, number, number, number];
@@ -36,6 +37,10 @@ function lerp(a: Rgba, b: Rgba, t: number): Rgba {
 /** Colour of one feature under a rule, with the layer opacity multiplied into alpha. */
 export function colorFor(rule: ColorRule, props: Record<string, unknown> | undefined, opacity = 1): Rgba {
   let c: Rgba;
+  if (rule.type === "highlight") {
+    if (matchesHighlight(rule, props)) return colorFor({ type: "constant", color: rule.color }, undefined, Math.max(opacity, 0.9));
+    return colorFor(rule.base, props, opacity * rule.dim);
+  }
   if (rule.type === "constant") c = parseHex(rule.color);
   else if (rule.type === "categorical") {
     const v = props?.[rule.property];
@@ -71,6 +76,7 @@ export interface LegendEntry {
 }
 
 export function legendFor(rule: ColorRule, lang: Lang, layerTitle: I18n): LegendEntry[] {
+  if (rule.type === "highlight") return legendFor(rule.base, lang, layerTitle);
   if (rule.type === "constant") return [{ color: rule.color, label: layerTitle[lang] }];
   if (rule.type === "categorical")
     return Object.entries(rule.categories).map(([k, color]) => ({
@@ -95,6 +101,11 @@ function quote(s: string): string {
 
 /** A Cesium3DTileStyle JSON (`{ color: { conditions } }`) for a colour rule. */
 export function tilesStyleJson(rule: ColorRule, opacity = 1): { color: string | { conditions: [string, string][] } } {
+  if (rule.type === "highlight") {
+    const base = tilesStyleJson(rule.base, opacity * rule.dim).color;
+    const hit: [string, string] = [highlightExpression(rule), cssColor(parseHex(rule.color))];
+    return { color: { conditions: typeof base === "string" ? [hit, ["true", base]] : [hit, ...base.conditions] } };
+  }
   if (rule.type === "constant") return { color: cssColor(colorFor(rule, undefined, opacity)) };
   if (rule.type === "categorical") {
     const p = `\${${rule.property}}`;
@@ -120,4 +131,34 @@ export function tilesStyleJson(rule: ColorRule, opacity = 1): { color: string | 
   }
   conditions.push(["true", cssColor(colorFor(rule, { [rule.property]: lo }, opacity))]);
   return { color: { conditions } };
+}
+
+type HighlightRule = Extract<ColorRule, { type: "highlight" }>;
+
+function matchesHighlight(rule: HighlightRule, props: Record<string, unknown> | undefined): boolean {
+  if (rule.property === undefined || rule.value === undefined) return true;
+  const v = props?.[rule.property];
+  if (rule.binSize) {
+    const n = Number(v);
+    const lo = Number(rule.value);
+    return Number.isFinite(n) && n >= lo && n < lo + rule.binSize;
+  }
+  return v !== undefined && v !== null && String(v) === rule.value;
+}
+
+function highlightExpression(rule: HighlightRule): string {
+  if (rule.property === undefined || rule.value === undefined) return "true";
+  const p = `\${${rule.property}}`;
+  if (rule.binSize) return `${p} >= ${Number(rule.value)} && ${p} < ${Number(rule.value) + rule.binSize}`;
+  return `${p} === ${quote(rule.value)}`;
+}
+
+export const HIGHLIGHT_COLOR = "#ffd54a";
+
+/** A layer style with the highlighted features in a bright colour and the rest dimmed. */
+export function highlightStyle(style: LayerStyle, h: Highlight): LayerStyle {
+  return {
+    ...style,
+    color: { type: "highlight", base: style.color, property: h.property, value: h.value, binSize: h.binSize, color: HIGHLIGHT_COLOR, dim: 0.25 },
+  };
 }

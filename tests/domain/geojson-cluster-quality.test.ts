@@ -92,3 +92,9 @@ describe("quality", () => {
     expect(angleDiffDeg(0, 360)).toBe(0);
   });
 });
+
+describe("GeoJSON errors a user can read", () => {
+  it("names an HTML page answered for a missing file", () => {
+    expect(() => parseGeoJsonText("<!doctype html><html></html>")).toThrow(/HTML page instead of GeoJSON/);
+  });
+});

@@ -1,0 +1,79 @@
+// Computes the cockpit: loads the city layers the KPIs and charts need, runs the pure
+// calculators and aggregations from src/domain, posts plain results. Off the main thread so
+// the scene keeps rendering while 30k buildings and 5 pipe networks are crunched.
+import type { FeatureCollection } from "geojson";
+import { aggregate, type ChartSpec } from "../domain/charts";
+import { parseGeoJsonText } from "../domain/geojson";
+import { computeKpis, type CityData, type KpiManifest } from "../domain/kpi";
+import { layersForCalculator } from "../domain/kpiLayers";
+import type { CockpitState, KpiResult } from "../domain/state";
+
+export interface CockpitRequest {
+  manifest: KpiManifest;
+  charts: ChartSpec[];
+  /** Absolute URL per city layer name. */
+  urls: Record<string, string>;
+}
+export type CockpitResponse =
+  | { type: "progress"; progress: number; step: string }
+  | { type: "done"; kpis: CockpitState["kpis"]; charts: CockpitState["charts"]; computeMs: number }
+  | { type: "error"; error: string };
+
+const post = (m: CockpitResponse) => (self as unknown as Worker).postMessage(m);
+
+self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
+  const { manifest, charts, urls } = e.data;
+  try {
+    const needed = new Set<string>();
+    for (const k of manifest.kpis) for (const l of layersForCalculator(k.calculator)) needed.add(l);
+    for (const c of charts) for (const l of c.layers) needed.add(l);
+    const city: Record<string, FeatureCollection> = {};
+    const failed: Record<string, string> = {};
+    let done = 0;
+    const names = [...needed];
+    // Two at a time: enough to overlap network and parsing without doubling peak memory.
+    const queue = [...names];
+    const worker = async () => {
+      for (let name = queue.shift(); name; name = queue.shift()) {
+        const url = urls[name];
+        try {
+          if (!url) throw new Error("no URL for this layer");
+          const res = await fetch(url);
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          city[name] = parseGeoJsonText(await res.text()) as FeatureCollection;
+        } catch (err) {
+          failed[name] = err instanceof Error ? err.message : String(err);
+        }
+        done++;
+        post({ type: "progress", progress: (0.8 * done) / names.length, step: name });
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    const t0 = performance.now();
+    post({ type: "progress", progress: 0.85, step: "kpis" });
+    const values = computeKpis(city as CityData, { manifest });
+    const kpis: Record<string, KpiResult> = {};
+    for (const k of manifest.kpis) {
+      const bad = layersForCalculator(k.calculator).filter((l) => failed[l]);
+      const v = values[k.id];
+      kpis[k.id] = bad.length
+        ? { value: NaN, unit: k.unit, missing: bad.map((l) => `${l}: ${failed[l]}`).join("; ") }
+        : !v || !Number.isFinite(v.value)
+          ? { value: NaN, unit: k.unit, missing: "the calculator could not compute it from the data" }
+          : { value: v.value, unit: v.unit };
+    }
+    post({ type: "progress", progress: 0.95, step: "charts" });
+    const chartData: CockpitState["charts"] = {};
+    for (const c of charts) {
+      const bad = c.layers.filter((l) => failed[l]);
+      if (bad.length) {
+        chartData[c.id] = { categories: [], series: [], totals: [], ungrouped: 0, missing: bad.map((l) => `${l}: ${failed[l]}`).join("; ") };
+        continue;
+      }
+      chartData[c.id] = aggregate(c, c.layers.flatMap((l) => city[l]?.features ?? []));
+    }
+    post({ type: "done", kpis, charts: chartData, computeMs: performance.now() - t0 });
+  } catch (err) {
+    post({ type: "error", error: err instanceof Error ? err.message : String(err) });
+  }
+};

@@ -1,0 +1,44 @@
+// Loads and validates every manifest the app runs on. They are fetched at run time (from
+// data/, copied next to the built app) so an integrator can edit them without rebuilding;
+// a bad one stops the app with an error screen naming the file and the field.
+import { ManifestError, validateCatalog, type Catalog } from "../domain/catalog";
+import { validateCharts, type ChartSpec } from "../domain/charts";
+import { validateKpiManifest, CALCULATORS, type KpiManifest } from "../domain/kpi";
+import { validateViews, type ViewsManifest } from "../domain/views";
+
+export interface Manifests {
+  catalog: Catalog;
+  kpis: KpiManifest;
+  charts: ChartSpec[];
+  views: ViewsManifest;
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ManifestError(url, "(file)", `cannot be fetched: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new ManifestError(url, "(file)", `HTTP ${res.status}`);
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(url, "(file)", `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function loadManifests(base = "data/"): Promise<Manifests> {
+  const [c, k, ch, v] = await Promise.all(
+    ["catalog.json", "kpis.json", "charts.json", "views.json"].map((f) => fetchJson(base + f)),
+  );
+  const catalog = validateCatalog(c, `${base}catalog.json`);
+  const kpis = validateKpiManifest(k, `${base}kpis.json`, Object.keys(CALCULATORS));
+  const charts = validateCharts(ch, `${base}charts.json`);
+  const views = validateViews(v, `${base}views.json`, catalog, {
+    kpis: new Set(kpis.kpis.map((x) => x.id)),
+    charts: new Set(charts.map((x) => x.id)),
+  });
+  return { catalog, kpis, charts, views };
+}

@@ -1,0 +1,318 @@
+// The cockpit (驾驶舱): view switcher across the top, KPI cards and charts docked at the sides.
+// Every number comes from the worker's calculators; targets come from data/kpis.json.
+import { useMemo } from "react";
+import type { Lang } from "../domain/catalog";
+import { groupLabel, type ChartData, type ChartSpec } from "../domain/charts";
+import { meetsTarget, type KpiDef } from "../domain/kpi/manifest";
+import { layersForCalculator } from "../domain/kpiLayers";
+import { setHighlight, type AppState, type Highlight } from "../domain/state";
+import type { ViewSpec, ViewsManifest } from "../domain/views";
+import type { Updater } from "../app/store";
+import EChart, { type EChartsOption } from "./EChart";
+import { formatNumber } from "./i18n";
+
+const TXT = {
+  kpis: { zh: "核心指标", en: "Key figures" },
+  charts: { zh: "统计分析", en: "Analysis" },
+  target: { zh: "目标", en: "Target" },
+  computing: { zh: "正在根据图层数据计算…", en: "Computing from the layer data…" },
+  noData: { zh: "无数据", en: "No data" },
+  failed: { zh: "指标计算失败", en: "KPI computation failed" },
+  met: { zh: "达标", en: "met" },
+  notMet: { zh: "未达标", en: "not met" },
+  computedIn: { zh: "由图层数据实时计算", en: "computed from the layer data" },
+  clear: { zh: "清除高亮", en: "Clear highlight" },
+  highlighted: { zh: "高亮", en: "Highlighted" },
+} as const;
+const tx = (lang: Lang, k: keyof typeof TXT) => TXT[k][lang];
+
+export function ViewSwitcher({
+  views,
+  current,
+  lang,
+  onSelect,
+}: {
+  views: ViewsManifest;
+  current: string | undefined;
+  lang: Lang;
+  onSelect(id: string): void;
+}) {
+  const cur = views.views.find((v) => v.id === current);
+  const app = cur?.app ?? views.apps[0]?.id;
+  const scenarios = views.views.filter((v) => v.app === app && v.id !== app);
+  return (
+    <nav className="view-switcher" data-testid="view-switcher">
+      <div className="apps">
+        {views.apps.map((a) => (
+          <button
+            key={a.id}
+            className={a.id === app ? "on" : ""}
+            data-testid={`view-${a.id}`}
+            title={a.description[lang]}
+            onClick={() => onSelect(views.views.some((v) => v.id === a.id) ? a.id : (views.views.find((v) => v.app === a.id)?.id ?? a.id))}
+          >
+            {a.title[lang]}
+          </button>
+        ))}
+      </div>
+      {scenarios.length > 0 && (
+        <div className="scenarios">
+          {scenarios.map((v) => (
+            <button key={v.id} className={v.id === current ? "on" : ""} data-testid={`view-${v.id}`} onClick={() => onSelect(v.id)}>
+              {v.title[lang]}
+            </button>
+          ))}
+        </div>
+      )}
+    </nav>
+  );
+}
+
+function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
+  const unitLabel = def?.unitLabel?.[lang] || (unit === "count" ? "" : unit === "m²/person" ? (lang === "zh" ? "平方米/人" : "m²/person") : unit);
+  if (unit === "m²" && value >= 1e5)
+    return lang === "zh" ? { num: formatNumber(value / 1e4, lang, 1), unit: "万平方米" } : { num: formatNumber(value / 1e6, lang, 2), unit: "million m²" };
+  const digits = unit === "count" ? 0 : unit === "%" || unit === "km" || unit === "m²/person" || unit === "ha" ? 1 : 0;
+  return { num: formatNumber(value, lang, digits), unit: unitLabel };
+}
+
+function KpiCard({
+  id,
+  def,
+  state,
+  missingRef,
+  onClick,
+}: {
+  id: string;
+  def: KpiDef | undefined;
+  state: AppState;
+  missingRef?: string;
+  onClick(): void;
+}) {
+  const lang = state.lang;
+  const r = state.cockpit.kpis[id];
+  const title = def?.title[lang] ?? id;
+  let body: React.ReactNode;
+  let status = "loading";
+  if (missingRef) {
+    status = "missing";
+    body = (
+      <div className="kpi-missing">
+        {tx(lang, "noData")}: {missingRef}
+      </div>
+    );
+  } else if (state.cockpit.status === "error") {
+    status = "missing";
+    body = <div className="kpi-missing">{state.cockpit.error}</div>;
+  } else if (!r) {
+    body = <div className="kpi-value skeleton">…</div>;
+  } else if (r.missing) {
+    status = "missing";
+    body = (
+      <div className="kpi-missing">
+        {tx(lang, "noData")}: {r.missing}
+      </div>
+    );
+  } else {
+    status = "ready";
+    const f = formatKpi(r.value, r.unit, def, lang);
+    const ok = def ? meetsTarget(r.value, def) : undefined;
+    const t = def ? formatKpi(def.target, def.unit, def, lang) : undefined;
+    body = (
+      <>
+        <div className="kpi-value">
+          <span className="num">{f.num}</span>
+          <span className="kpi-unit">{f.unit}</span>
+        </div>
+        {t && (
+          <div className={`kpi-target ${ok ? "ok" : "miss"}`}>
+            {tx(lang, "target")} {t.num}
+            {t.unit ? ` ${t.unit}` : ""} · {ok ? `✓ ${tx(lang, "met")}` : `✗ ${tx(lang, "notMet")}`}
+          </div>
+        )}
+      </>
+    );
+  }
+  return (
+    <button className={`kpi-card kpi-${status}`} data-testid={`kpi-${id}`} data-status={status} onClick={onClick} title={def?.description?.[lang] ?? title}>
+      <div className="kpi-title">{title}</div>
+      {body}
+    </button>
+  );
+}
+
+const PALETTE = ["#3ee0ff", "#46e39a", "#ffb84d", "#ff6b8b", "#a98bff", "#f5e960", "#5b8cff", "#ff9a1f"];
+// Pipe networks keep their legend colours in charts too.
+const KEY_COLORS: Record<string, string> = {
+  gas: "#ff5fc8",
+  water: "#2fa8ff",
+  drainage: "#b8742e",
+  heating: "#ff9a1f",
+  reclaimed: "#58f0c8",
+  available: "#3dff8b",
+  charging: "#3fb8ff",
+  fault: "#ff4d4f",
+  offline: "#8c8c8c",
+};
+
+export function chartOption(spec: ChartSpec, data: ChartData, lang: Lang, fontPx: number): EChartsOption {
+  const text = { color: "#cfe6ff", fontSize: fontPx };
+  const cats = data.categories.map((c) => groupLabel(spec.groupBy, c, lang));
+  const unit = spec.unit[lang];
+  const fmt = (v: number) => formatNumber(v, lang, spec.measure === "count" ? 0 : 1);
+  const tooltip = { trigger: spec.type === "pie" ? "item" : "axis", textStyle: { fontSize: fontPx }, valueFormatter: (v: number) => `${fmt(v)} ${unit}` };
+  if (spec.type === "pie")
+    return {
+      color: data.categories.map((c, i) => KEY_COLORS[c] ?? PALETTE[i % PALETTE.length]),
+      tooltip,
+      legend: { bottom: 0, textStyle: text, itemWidth: 12, itemHeight: 10, type: "scroll" },
+      series: [
+        {
+          type: "pie",
+          radius: ["38%", "66%"],
+          center: ["50%", "44%"],
+          label: { color: "#e6f4ff", fontSize: fontPx, formatter: "{d}%" },
+          data: data.categories.map((_c, i) => ({ name: cats[i], value: +data.totals[i].toFixed(3) })),
+        },
+      ],
+    };
+  const stacked = spec.type === "stackedBar";
+  return {
+    color: data.series.map((s, i) => KEY_COLORS[s.key] ?? PALETTE[i % PALETTE.length]),
+    tooltip,
+    legend: stacked ? { top: 0, textStyle: text, itemWidth: 12, itemHeight: 10, type: "scroll" } : undefined,
+    grid: { left: 8, right: 12, top: stacked ? 28 : 12, bottom: 4, containLabel: true },
+    xAxis: { type: "category", data: cats, axisLabel: { ...text, interval: 0, rotate: cats.length > 5 ? 30 : 0 }, axisLine: { lineStyle: { color: "#3a6a8f" } } },
+    yAxis: { type: "value", name: unit, nameTextStyle: text, axisLabel: text, splitLine: { lineStyle: { color: "rgba(64,200,255,0.12)" } } },
+    series: data.series.map((s) => ({
+      type: "bar",
+      name: groupLabel(spec.stackBy, s.key, lang) || spec.title[lang],
+      stack: stacked ? "all" : undefined,
+      barMaxWidth: 28,
+      // Unstacked bars take their category's colour (a pipe network keeps its legend colour).
+      data: s.values.map((v, i) =>
+        stacked ? +v.toFixed(3) : { value: +v.toFixed(3), itemStyle: { color: KEY_COLORS[data.categories[i]] ?? PALETTE[0] } },
+      ),
+    })),
+  };
+}
+
+function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: string; state: AppState; onPick(h: Highlight): void }) {
+  const lang = state.lang;
+  const data = spec ? state.cockpit.charts[spec.id] : undefined;
+  const fontPx = Math.round(Math.max(12, Math.min(22, window.innerWidth / 150)));
+  const option = useMemo(() => (spec && data && !data.missing ? chartOption(spec, data, lang, fontPx) : undefined), [spec, data, lang, fontPx]);
+  return (
+    <div className="chart-card" data-testid={spec ? `chart-${spec.id}` : undefined}>
+      <div className="chart-title">{spec?.title[lang]}</div>
+      {!data ? (
+        <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error : tx(lang, "computing")}</div>
+      ) : data.missing ? (
+        <div className="kpi-missing">
+          {tx(lang, "noData")}: {data.missing}
+        </div>
+      ) : (
+        option && (
+          <EChart
+            option={option}
+            onClick={(p) => {
+              if (!spec) return;
+              const key = data.categories[p.dataIndex];
+              if (key === undefined) return;
+              onPick({
+                layerIds: spec.layers,
+                property: spec.groupBy.property,
+                value: key,
+                binSize: spec.groupBy.binSize,
+                label: `${spec.title[lang]} · ${groupLabel(spec.groupBy, key, lang)}`,
+              });
+            }}
+          />
+        )
+      )}
+    </div>
+  );
+}
+
+export function CockpitPanels({
+  state,
+  dispatch,
+  view,
+  views,
+  kpiDefs,
+  charts,
+}: {
+  state: AppState;
+  dispatch(u: Updater): void;
+  view: ViewSpec | undefined;
+  views: ViewsManifest;
+  kpiDefs: Map<string, KpiDef>;
+  charts: Map<string, ChartSpec>;
+}) {
+  const lang = state.lang;
+  if (!view) return null;
+  const pick = (h: Highlight) =>
+    dispatch((s) => {
+      let out = setHighlight(s, h);
+      for (const id of h.layerIds) if (out.layers[id]) out = { ...out, layers: { ...out.layers, [id]: { ...out.layers[id], visible: true } } };
+      return out;
+    });
+  const problems = views.problems[view.id] ?? [];
+  return (
+    <section className="panel cockpit" data-testid="cockpit" data-status={state.cockpit.status}>
+      <h2 className="panel-title">
+        {view.title[lang]}
+        <span className="en-sub">{tx(lang, "computedIn")}</span>
+      </h2>
+      <div className="panel-scroll">
+        <p className="view-desc">{view.description[lang]}</p>
+        {state.cockpit.status === "computing" && (
+          <div className="progress cockpit-progress" data-testid="cockpit-progress">
+            <div style={{ width: `${Math.round((state.cockpit.progress ?? 0) * 100)}%` }} />
+          </div>
+        )}
+        {state.highlight && (
+          <div className="highlight-chip" data-testid="highlight">
+            {tx(lang, "highlighted")}: {state.highlight.label}
+            <button className="text-btn" onClick={() => dispatch((s) => setHighlight(s, undefined))}>
+              {tx(lang, "clear")}
+            </button>
+          </div>
+        )}
+        <div className="kpi-grid">
+          {view.kpis.map((id) => {
+            const def = kpiDefs.get(id);
+            return (
+              <KpiCard
+                key={id}
+                id={id}
+                def={def}
+                state={state}
+                missingRef={def ? undefined : problems.find((p) => p.includes(`"${id}"`))}
+                onClick={() =>
+                  def &&
+                  pick({
+                    layerIds: layersForCalculator(def.calculator).filter((l) => state.layers[l]),
+                    label: def.title[lang],
+                  })
+                }
+              />
+            );
+          })}
+        </div>
+        {view.charts
+          .filter((id) => charts.has(id))
+          .map((id) => (
+            <ChartCard key={id} id={id} spec={charts.get(id)} state={state} onPick={pick} />
+          ))}
+        {view.charts
+          .filter((id) => !charts.has(id))
+          .map((id) => (
+            <div className="kpi-missing" key={`missing-${id}`}>
+              {tx(lang, "noData")}: {problems.find((p) => p.includes(`"${id}"`)) ?? id}
+            </div>
+          ))}
+      </div>
+    </section>
+  );
+}
