@@ -25,7 +25,7 @@ import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
-import { createLoader } from "./loader";
+import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
 
@@ -68,7 +68,7 @@ export default function App() {
   return <Cockpit store={boot.store} manifests={boot.manifests} />;
 }
 
-function startCockpitWorker(store: Store, m: Manifests) {
+function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record<string, string>) => void) {
   const urls: Record<string, string> = {};
   const abs = (u: string) => new URL(u, document.baseURI).href;
   const needed = new Set<string>(["builtup"]);
@@ -83,9 +83,11 @@ function startCockpitWorker(store: Store, m: Manifests) {
     const r = e.data;
     if (r.type === "progress") store.dispatch((s) => cockpitProgress(s, r.progress, r.step));
     else if (r.type === "done") {
-      store.dispatch((s) => cockpitReady(s, r.kpis, r.charts, r.computeMs));
+      publish(r.layers);
+      store.dispatch((s) => cockpitReady(s, r.kpis, r.charts, r.computeMs, r.analyses));
       w.terminate();
     } else {
+      publish({});
       store.dispatch((s) => cockpitError(s, r.error));
       w.terminate();
     }
@@ -100,7 +102,8 @@ function startCockpitWorker(store: Store, m: Manifests) {
 function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const state = useStore(store);
   const sceneRef = useRef<SceneApi | undefined>(undefined);
-  const loadVector = useMemo(() => createLoader(), []);
+  const analysisLayers = useMemo(() => createAnalysisRegistry(), []);
+  const loadVector = useMemo(() => createLoader(analysisLayers.resolve), [analysisLayers]);
   const view = manifests.views.views.find((v) => v.id === state.view);
   const kpiDefs = useMemo(() => new Map<string, KpiDef>(manifests.kpis.kpis.map((k) => [k.id, k])), [manifests]);
   const charts = useMemo(() => new Map(manifests.charts.map((c) => [c.id, c])), [manifests]);
@@ -128,9 +131,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   );
 
   useEffect(() => {
-    const w = startCockpitWorker(store, manifests);
+    const w = startCockpitWorker(store, manifests, analysisLayers.publish);
     return () => w.terminate();
-  }, [store, manifests]);
+  }, [store, manifests, analysisLayers]);
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.

@@ -7,6 +7,7 @@ import { parseGeoJsonText } from "../domain/geojson";
 import { computeKpis, type CityData, type KpiManifest } from "../domain/kpi";
 import { layersForCalculator } from "../domain/kpiLayers";
 import type { CockpitState, KpiResult } from "../domain/state";
+import { runAnalyses } from "../domain/analysisLayers";
 
 export interface CockpitRequest {
   manifest: KpiManifest;
@@ -16,7 +17,15 @@ export interface CockpitRequest {
 }
 export type CockpitResponse =
   | { type: "progress"; progress: number; step: string }
-  | { type: "done"; kpis: CockpitState["kpis"]; charts: CockpitState["charts"]; computeMs: number }
+  | {
+      type: "done";
+      kpis: CockpitState["kpis"];
+      charts: CockpitState["charts"];
+      analyses: CockpitState["analyses"];
+      /** Result layers as GeoJSON text, served to the scene through blob: URLs. */
+      layers: Record<string, string>;
+      computeMs: number;
+    }
   | { type: "error"; error: string };
 
 const post = (m: CockpitResponse) => (self as unknown as Worker).postMessage(m);
@@ -26,6 +35,8 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
   try {
     const needed = new Set<string>();
     for (const k of manifest.kpis) for (const l of layersForCalculator(k.calculator)) needed.add(l);
+    // The planning analyses read these too.
+    for (const l of ["buildings", "parks", "green", "facilities", "waterlogging", "roads", "pipes-gas", "pipes-water", "pipes-drainage", "pipes-heating", "pipes-reclaimed"]) needed.add(l);
     for (const c of charts) for (const l of c.layers) needed.add(l);
     const city: Record<string, FeatureCollection> = {};
     const failed: Record<string, string> = {};
@@ -72,7 +83,17 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
       }
       chartData[c.id] = aggregate(c, c.layers.flatMap((l) => city[l]?.features ?? []));
     }
-    post({ type: "done", kpis, charts: chartData, computeMs: performance.now() - t0 });
+    post({ type: "progress", progress: 0.97, step: "analyses" });
+    let analyses: CockpitState["analyses"] = {};
+    const layers: Record<string, string> = {};
+    try {
+      const r = runAnalyses(city as CityData, manifest.params.referenceYear);
+      analyses = r.summary;
+      for (const [id, fc] of Object.entries(r.layers)) layers[id] = JSON.stringify(fc);
+    } catch (err) {
+      analyses = { error: err instanceof Error ? err.message : String(err) };
+    }
+    post({ type: "done", kpis, charts: chartData, analyses, layers, computeMs: performance.now() - t0 });
   } catch (err) {
     post({ type: "error", error: err instanceof Error ? err.message : String(err) });
   }

@@ -5,7 +5,34 @@ import type { ParseRequest, ParseResponse } from "./parse.worker";
 
 type Pending = { resolve(l: ParsedLayer): void; reject(e: Error): void; onProgress(p: number): void };
 
-export function createLoader(poolSize = Math.max(1, Math.min(2, (navigator.hardwareConcurrency || 2) - 1))) {
+/**
+ * Layers computed in the browser (analysis results) have `analysis:<id>` URLs; the cockpit
+ * worker publishes them as blob: URLs (same origin, nothing leaves the machine).
+ */
+export function createAnalysisRegistry() {
+  let publishFn: (urls: Record<string, string>) => void = () => {};
+  const published = new Promise<Record<string, string>>((resolve) => (publishFn = resolve));
+  return {
+    publish(layers: Record<string, string>) {
+      const urls: Record<string, string> = {};
+      for (const [id, text] of Object.entries(layers)) urls[id] = URL.createObjectURL(new Blob([text], { type: "application/geo+json" }));
+      publishFn(urls);
+    },
+    async resolve(url: string): Promise<string> {
+      const m = /^analysis:(.+)$/.exec(url);
+      if (!m) return new URL(url, document.baseURI).href;
+      const urls = await published;
+      const u = urls[m[1]];
+      if (!u) throw new Error(`analysis result "${m[1]}" was not computed (a layer it needs failed?)`);
+      return u;
+    },
+  };
+}
+
+export function createLoader(
+  resolveUrl: (url: string) => Promise<string> = async (u) => new URL(u, document.baseURI).href,
+  poolSize = Math.max(1, Math.min(2, (navigator.hardwareConcurrency || 2) - 1)),
+) {
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
   let seq = 0;
@@ -32,10 +59,10 @@ export function createLoader(poolSize = Math.max(1, Math.min(2, (navigator.hardw
     }
     return workers[next++ % workers.length];
   };
-  return (spec: LayerSpec, onProgress: (p: number) => void): Promise<ParsedLayer> => {
-    if (spec.kind === "3dtiles") return Promise.reject(new Error("3D Tiles are not parsed by the worker"));
+  return async (spec: LayerSpec, onProgress: (p: number) => void): Promise<ParsedLayer> => {
+    if (spec.kind === "3dtiles") throw new Error("3D Tiles are not parsed by the worker");
     const reqId = ++seq;
-    const url = new URL(spec.url, document.baseURI).href;
+    const url = await resolveUrl(spec.url);
     return new Promise((resolve, reject) => {
       pending.set(reqId, { resolve, reject, onProgress });
       const req: ParseRequest = { reqId, url, kind: spec.kind as ParsedLayer["kind"] };

@@ -60,6 +60,7 @@ export interface CockpitState {
   error?: string;
   /** How long the last computation took in the worker (ms). */
   computeMs?: number;
+  analyses?: import("./analysisLayers").AnalysisSummary & { error?: string };
 }
 
 export interface AppState {
@@ -195,8 +196,9 @@ export function cockpitReady(
   kpis: CockpitState["kpis"],
   charts: CockpitState["charts"],
   computeMs: number,
+  analyses?: CockpitState["analyses"],
 ): AppState {
-  return { ...s, cockpit: { status: "ready", kpis, charts, computeMs } };
+  return { ...s, cockpit: { status: "ready", kpis, charts, computeMs, analyses } };
 }
 
 export function cockpitError(s: AppState, error: string): AppState {

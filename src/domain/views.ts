@@ -33,7 +33,12 @@ export interface ViewSpec {
   styles: Record<string, LayerStyle>;
   kpis: string[];
   charts: string[];
+  /** Planning analyses whose summary cards the view shows. */
+  analyses: AnalysisId[];
 }
+
+export const ANALYSIS_IDS = ["green-access", "life-circle", "pipe-condition", "waterlogging"] as const;
+export type AnalysisId = (typeof ANALYSIS_IDS)[number];
 
 export interface ViewsManifest {
   version: 1;
@@ -115,6 +120,11 @@ export function validateViews(raw: unknown, file: string, catalog: Catalog, know
     for (const k of kpis) if (!known.kpis.has(k)) issues.push(`KPI "${k}" is not in the KPI manifest`);
     const charts = stringList(at, vo, "charts");
     for (const c of charts) if (!known.charts.has(c)) issues.push(`chart "${c}" is not in the chart manifest`);
+    const analyses = stringList(at, vo, "analyses").filter((a): a is AnalysisId => {
+      const ok = (ANALYSIS_IDS as readonly string[]).includes(a);
+      if (!ok) issues.push(`analysis "${a}" does not exist (known: ${ANALYSIS_IDS.join(", ")})`);
+      return ok;
+    });
     if (issues.length) problems[vid] = issues;
     return {
       id: vid,
@@ -126,6 +136,7 @@ export function validateViews(raw: unknown, file: string, catalog: Catalog, know
       styles,
       kpis,
       charts,
+      analyses,
     };
   });
   const defaultView = str(root, o, "defaultView")!;

@@ -6,7 +6,7 @@ import { groupLabel, type ChartData, type ChartSpec } from "../domain/charts";
 import { meetsTarget, type KpiDef } from "../domain/kpi/manifest";
 import { layersForCalculator } from "../domain/kpiLayers";
 import { setHighlight, type AppState, type Highlight } from "../domain/state";
-import type { ViewSpec, ViewsManifest } from "../domain/views";
+import type { AnalysisId, ViewSpec, ViewsManifest } from "../domain/views";
 import type { Updater } from "../app/store";
 import EChart, { type EChartsOption } from "./EChart";
 import { formatNumber } from "./i18n";
@@ -23,6 +23,22 @@ const TXT = {
   computedIn: { zh: "由图层数据实时计算", en: "computed from the layer data" },
   clear: { zh: "清除高亮", en: "Clear highlight" },
   highlighted: { zh: "高亮", en: "Highlighted" },
+  greenAccess: { zh: "“300米见绿、500米见园”分析", en: "300 m to green, 500 m to a park" },
+  residentsGreen: { zh: "300米见绿人口占比", en: "Residents with green ≤ 300 m" },
+  residentsPark: { zh: "500米见园人口占比", en: "Residents with a park ≤ 500 m" },
+  uncovered: { zh: "未覆盖住宅", en: "Homes not covered" },
+  lifeCircle: { zh: "15分钟生活圈分析", en: "15-minute life circle" },
+  allServices: { zh: "五类设施全覆盖人口", en: "Residents reaching all five" },
+  gapHomes: { zh: "存在缺口的住宅", en: "Homes with a gap" },
+  pipeCondition: { zh: "管网年龄结构", en: "Pipe age structure" },
+  gasOld: { zh: "超20年未改造燃气管", en: "Gas pipes > 20 y unrenewed" },
+  waterlogging: { zh: "内涝风险分析", en: "Waterlogging risk" },
+  spots: { zh: "易涝点", en: "Spots" },
+  highRisk: { zh: "高风险", en: "High risk" },
+  drainsNear: { zh: "周边排水管", en: "Drains nearby" },
+  flagged: { zh: "需关注", en: "Flagged" },
+  years: { zh: "年", en: "y" },
+  computedMs: { zh: "空间索引计算", en: "indexed, computed in" },
 } as const;
 const tx = (lang: Lang, k: keyof typeof TXT) => TXT[k][lang];
 
@@ -234,6 +250,125 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
   );
 }
 
+const CATEGORY_LABEL: Record<string, { zh: string; en: string }> = {
+  school: { zh: "学校", en: "School" },
+  clinic: { zh: "卫生", en: "Clinic" },
+  market: { zh: "菜市场", en: "Market" },
+  park: { zh: "公园", en: "Park" },
+  "elderly-care": { zh: "养老", en: "Elderly care" },
+  "community-service": { zh: "社区服务", en: "Community" },
+  childcare: { zh: "托育", en: "Childcare" },
+};
+
+function Stat({ label, value, unit }: { label: string; value: string; unit?: string }) {
+  return (
+    <div className="stat">
+      <div className="kpi-title">{label}</div>
+      <div className="kpi-value">
+        <span className="num">{value}</span>
+        {unit && <span className="kpi-unit">{unit}</span>}
+      </div>
+    </div>
+  );
+}
+
+function AnalysisCard({ id, state }: { id: AnalysisId; state: AppState }) {
+  const lang = state.lang;
+  const a = state.cockpit.analyses;
+  const pct = (x: number) => formatNumber(100 * x, lang, 1);
+  const ms = (x: number) => `${tx(lang, "computedMs")} ${formatNumber(x, lang, 0)} ms`;
+  let title: string;
+  let body: React.ReactNode = <div className="chart-empty">{tx(lang, "computing")}</div>;
+  if (id === "green-access") {
+    title = tx(lang, "greenAccess");
+    const g = a?.greenAccess;
+    if (g)
+      body = (
+        <>
+          <div className="stat-row">
+            <Stat label={tx(lang, "residentsGreen")} value={pct(g.shareGreen)} unit="%" />
+            <Stat label={tx(lang, "residentsPark")} value={pct(g.sharePark)} unit="%" />
+            <Stat label={tx(lang, "uncovered")} value={formatNumber(g.buildingsUncovered, lang)} />
+          </div>
+          <div className="analysis-foot">{ms(g.ms)}</div>
+        </>
+      );
+  } else if (id === "life-circle") {
+    title = tx(lang, "lifeCircle");
+    const l = a?.lifeCircle;
+    if (l)
+      body = (
+        <>
+          <div className="stat-row">
+            <Stat label={tx(lang, "allServices")} value={pct(l.shareAll)} unit="%" />
+            <Stat label={tx(lang, "gapHomes")} value={formatNumber(l.gaps, lang)} />
+          </div>
+          <ul className="bars">
+            {l.categories.map((c) => (
+              <li key={c.category}>
+                <span>{CATEGORY_LABEL[c.category]?.[lang] ?? c.category}</span>
+                <span className="bar">
+                  <span style={{ width: `${Math.round(100 * c.share)}%` }} />
+                </span>
+                <span className="num">{pct(c.share)}%</span>
+              </li>
+            ))}
+          </ul>
+          <div className="analysis-foot">{ms(l.ms)}</div>
+        </>
+      );
+  } else if (id === "pipe-condition") {
+    title = tx(lang, "pipeCondition");
+    const p = a?.pipeCondition;
+    if (p) {
+      const max = Math.max(1e-9, ...p.byAge.map((b) => b.lengthKm));
+      body = (
+        <>
+          <ul className="bars">
+            {p.byAge.map((b) => (
+              <li key={b.ageClass}>
+                <span>
+                  {b.ageClass} {tx(lang, "years")}
+                </span>
+                <span className="bar">
+                  <span style={{ width: `${Math.round((100 * b.lengthKm) / max)}%` }} />
+                </span>
+                <span className="num">{formatNumber(b.lengthKm, lang, 0)} km</span>
+              </li>
+            ))}
+          </ul>
+          <div className="stat-row">
+            <Stat label={tx(lang, "gasOld")} value={formatNumber(p.gasOverAgeUnrenewed.count, lang)} unit={`(${formatNumber(p.gasOverAgeUnrenewed.lengthKm, lang, 1)} km)`} />
+          </div>
+          <div className="analysis-foot">{ms(p.ms)}</div>
+        </>
+      );
+    }
+  } else {
+    title = tx(lang, "waterlogging");
+    const w = a?.waterlogging;
+    if (w)
+      body = (
+        <>
+          <div className="stat-row">
+            <Stat label={tx(lang, "spots")} value={formatNumber(w.points, lang)} />
+            <Stat label={tx(lang, "highRisk")} value={formatNumber(w.high, lang)} />
+            <Stat label={tx(lang, "drainsNear")} value={formatNumber(w.drainagePipesNearby, lang)} />
+            <Stat label={tx(lang, "flagged")} value={formatNumber(w.flaggedPipesNearby, lang)} />
+          </div>
+          <div className="analysis-foot">{ms(w.ms)}</div>
+        </>
+      );
+  }
+  if (a?.error) body = <div className="kpi-missing">{a.error}</div>;
+  return (
+    <div className="chart-card analysis-card" data-testid={`analysis-${id}`} data-status={body && a && !a.error ? "ready" : "loading"}>
+      <div className="chart-title">{title}</div>
+      {body}
+    </div>
+  );
+}
+
 export function CockpitPanels({
   state,
   dispatch,
@@ -300,6 +435,9 @@ export function CockpitPanels({
             );
           })}
         </div>
+        {view.analyses.map((id) => (
+          <AnalysisCard key={id} id={id} state={state} />
+        ))}
         {view.charts
           .filter((id) => charts.has(id))
           .map((id) => (

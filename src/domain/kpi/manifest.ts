@@ -33,8 +33,12 @@ function str(at: ManifestCursor, o: Obj, key: string, optional = false): string 
   if (typeof v !== "string" || v.length === 0) at.child(key).fail(`expected a non-empty string, got ${show(v)}`);
   return v as string;
 }
-function i18n(at: ManifestCursor, v: unknown): I18n {
+function i18n(at: ManifestCursor, v: unknown, allowEmpty = false): I18n {
   const o = expectObj(at, v);
+  if (allowEmpty) {
+    for (const k of ["zh", "en"]) if (typeof o[k] !== "string") at.child(k).fail(`expected a string, got ${show(o[k])}`);
+    return { zh: o.zh as string, en: o.en as string };
+  }
   return { zh: str(at, o, "zh")!, en: str(at, o, "en")! };
 }
 
@@ -140,7 +144,7 @@ export function validateKpiManifest(raw: unknown, file = "kpis.json", calculator
       id,
       title: i18n(at.child("title"), ko.title),
       unit,
-      unitLabel: ko.unitLabel === undefined ? undefined : i18n(at.child("unitLabel"), ko.unitLabel),
+      unitLabel: ko.unitLabel === undefined ? undefined : i18n(at.child("unitLabel"), ko.unitLabel, true),
       target: finite(at.child("target"), ko.target),
       tolerance: tolerance(at.child("tolerance"), ko.tolerance),
       calculator,

@@ -1,0 +1,186 @@
+// Entry of bench.html: a bare viewer with the app's offline options and `quality=low`, and
+// window.warmcityBench.run(options) which loads one case, waits for it to be drawn, orbits
+// the camera and reports times and memory. Driven by scripts/bench.ts; one case per page.
+import "../baseUrl";
+import "cesium/Build/Cesium/Widgets/widgets.css";
+import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
+import { loadManifests } from "../../app/manifests";
+import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../domain/catalog";
+import { initialState, type AppState } from "../../domain/state";
+import { parseUrlState } from "../../domain/urlState";
+import { applyView, styleInView } from "../../domain/views";
+import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type CaseScene } from "./cases";
+import { Orbit, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
+import type { BenchCaseOptions, BenchCaseResult } from "./protocol";
+import { createBenchViewer, warmUpGeometryWorkers } from "./viewer";
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const params = new URLSearchParams(window.location.search);
+
+/**
+ * The layers and styles the app starts with at `?quality=low` and no other parameter: the
+ * default view of data/views.json applied to the catalog (as the app's boot does). Falls
+ * back to the catalog's own `visible` flags if the views cannot be loaded.
+ */
+async function defaultScene(notes: string[]): Promise<{ catalog: Catalog; state: AppState; styleOf: (spec: LayerSpec) => LayerStyle }> {
+  try {
+    const m = await loadManifests();
+    const view = m.views.views.find((v) => v.id === m.views.defaultView);
+    let state = initialState(m.catalog, { notices: [], quality: "low" });
+    if (view) state = applyView(state, view, { instantCamera: true });
+    else notes.push(`default view "${m.views.defaultView}" not found: catalog defaults used`);
+    return { catalog: m.catalog, state, styleOf: (spec) => styleInView(view, spec.id, spec.style) };
+  } catch (e) {
+    notes.push(`manifests did not load (${e instanceof Error ? e.message : String(e)}): catalog defaults used`);
+    const url = "data/catalog.json";
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    const catalog = validateCatalog(await res.json(), url);
+    const state = initialState(catalog, parseUrlState("?quality=low", new Set(catalog.layers.map((l) => l.id))));
+    return { catalog, state, styleOf: (spec) => spec.style };
+  }
+}
+
+function tilesets(viewer: Viewer): Cesium3DTileset[] {
+  const out: Cesium3DTileset[] = [];
+  const walk = (c: PrimitiveCollection) => {
+    for (let i = 0; i < c.length; i++) {
+      const p = c.get(i);
+      if (p instanceof Cesium3DTileset) out.push(p);
+      else if (p instanceof PrimitiveCollection) walk(p);
+    }
+  };
+  walk(viewer.scene.primitives);
+  return out;
+}
+
+async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
+  const tSetup = performance.now();
+  const container = document.getElementById("bench")!;
+  const bv = createBenchViewer(container);
+  const { viewer } = bv;
+  const orbit = new Orbit(viewer, opts.orbit);
+  orbit.place(0);
+  const sceneNotes: string[] = [];
+  const { catalog, state, styleOf } = await defaultScene(sceneNotes);
+
+  const result: BenchCaseResult = {
+    caseId: opts.caseId,
+    status: "ok",
+    setupMs: 0,
+    layers: [],
+    buildings: 0,
+    renderer: bv.renderer,
+    drawingBufferPx: [viewer.scene.drawingBufferWidth, viewer.scene.drawingBufferHeight],
+    notes: sceneNotes,
+  };
+
+  // Setup, equal for every case: workers warm, terrain-height table loaded (the data source
+  // display waits for it), the globe's imagery for the first orbit position loaded.
+  await warmUpGeometryWorkers(viewer, 60_000);
+  const setupOk = await pumpUntil(viewer, () => bv.lastDataSourceUpdate() && viewer.scene.globe.tilesLoaded, 60_000);
+  if (!setupOk) result.notes.push("setup: globe or data-source display not ready after 60 s");
+  result.setupMs = Math.round(performance.now() - tSetup);
+  result.drawingBufferPx = [viewer.scene.drawingBufferWidth, viewer.scene.drawingBufferHeight];
+  log(`${opts.caseId}: setup ${result.setupMs} ms`);
+
+  const ctx: CaseContext = {
+    viewer,
+    catalog,
+    state,
+    styleOf,
+    tilesSse: bv.quality.tilesSse,
+    lastDataSourceUpdate: bv.lastDataSourceUpdate,
+    buildingsGeojsonUrl: params.get("buildings") ?? "generated/city/buildings.geojson",
+    log: (l) => log(`${opts.caseId}: ${l}`),
+  };
+
+  // Ready: from the moment the case starts loading to the first frame with all of it drawn.
+  const t0 = performance.now();
+  let c: CaseScene;
+  try {
+    c =
+      opts.caseId === "empty"
+        ? emptyCase(ctx)
+        : opts.caseId === "app"
+          ? appCase(ctx)
+          : opts.caseId === "entity"
+            ? entityCase(ctx)
+            : primitiveCase(ctx);
+  } catch (e) {
+    return { ...result, status: "error", error: e instanceof Error ? e.message : String(e) };
+  }
+  c.onCamera(orbit.heightM());
+  const ready = await pumpUntil(viewer, () => c.ready(), opts.readyTimeoutMs, (ms) =>
+    log(`${opts.caseId}: still loading after ${Math.round(ms / 1000)} s (waiting for ${c.waitingFor() || "?"})`),
+  );
+  result.layers = c.layers();
+  result.buildings = c.buildings();
+  result.notes.push(...c.notes);
+  if (!ready) {
+    result.status = "timeout";
+    result.heapMB = await heapAfterGcMB();
+    return result;
+  }
+  result.readyMs = Math.round(performance.now() - t0);
+  log(`${opts.caseId}: ready in ${result.readyMs} ms`);
+
+  // Visit the orbit once (unmeasured) so that every tile the orbit needs is loaded and
+  // every shader compiled before timing; a no-op for cases that have everything loaded.
+  for (let i = 0; i < opts.warmupStops; i++) {
+    orbit.place((360 * i) / opts.warmupStops);
+    c.onCamera(orbit.heightM());
+    await pumpUntil(viewer, () => c.ready(), 30_000);
+  }
+
+  // Measured orbit: one frame per step, each timed from render start to GPU completion.
+  const samples: FrameSample[] = [];
+  const tilesStats = { featuresSelected: 0, featuresLoaded: 0, trianglesSelected: 0, tilesSelected: 0 };
+  const tOrbit = performance.now();
+  for (let i = 0; i < opts.frames; i++) {
+    orbit.place((360 * i) / opts.frames);
+    c.onCamera(orbit.heightM());
+    samples.push(timeFrame(viewer));
+    for (const t of tilesets(viewer)) {
+      const s = (t as unknown as { statistics: Record<string, number> }).statistics;
+      tilesStats.featuresSelected += s.numberOfFeaturesSelected ?? 0;
+      tilesStats.featuresLoaded += s.numberOfFeaturesLoaded ?? 0;
+      tilesStats.trianglesSelected += s.numberOfTrianglesSelected ?? 0;
+      tilesStats.tilesSelected += s.selected ?? 0;
+    }
+    // Let worker messages and tile requests run between frames (not timed).
+    await yieldTask();
+    if (performance.now() - tOrbit > opts.framesBudgetMs) {
+      result.notes.push(`orbit stopped after ${i + 1} of ${opts.frames} frames (frame budget ${Math.round(opts.framesBudgetMs / 1000)} s)`);
+      break;
+    }
+  }
+  result.frames = frameStats(samples);
+  result.drawCommands = (viewer.scene as unknown as { frameState: { commandList: unknown[] } }).frameState.commandList.length;
+  if (tilesets(viewer).length) {
+    const n = Math.max(1, samples.length);
+    result.tiles = {
+      featuresSelected: Math.round(tilesStats.featuresSelected / n),
+      featuresLoaded: Math.round(tilesStats.featuresLoaded / n),
+      trianglesSelected: Math.round(tilesStats.trianglesSelected / n),
+      tilesSelected: Math.round(tilesStats.tilesSelected / n),
+    };
+  }
+  orbit.release();
+  result.heapMB = await heapAfterGcMB();
+  log(`${opts.caseId}: median ${result.frames.medianMs} ms, p95 ${result.frames.p95Ms} ms, heap ${result.heapMB} MB`);
+  return result;
+}
+
+window.warmcityBench = {
+  run: (opts) =>
+    run(opts).catch((e: unknown) => ({
+      caseId: opts.caseId,
+      status: "error" as const,
+      error: e instanceof Error ? `${e.message}\n${e.stack ?? ""}`.slice(0, 2000) : String(e),
+      setupMs: 0,
+      layers: [],
+      buildings: 0,
+      notes: [],
+    })),
+};

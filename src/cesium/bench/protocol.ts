@@ -1,0 +1,82 @@
+// The contract between the bench page (bench.html, runs in Chromium) and the driver
+// (scripts/bench.ts, runs in node). Plain data only, so the driver can import these types
+// without pulling in Cesium.
+
+/**
+ * - empty: globe + NaturalEarthII only.
+ * - app: the default view's layers through the app's own LayerManager and renderers
+ *   (3D Tiles buildings, batched vector primitives, worker parsing).
+ * - entity: baseline A — GeoJsonDataSource for every default-visible vector layer and the
+ *   buildings as extruded polygon entities (what a Cesium user writes first).
+ * - primitive: baseline B — the buildings as ONE batched Primitive of extruded
+ *   PolygonGeometry instances; every other layer through the app's own renderers, so the
+ *   scene matches `app` except for the buildings technique.
+ */
+export type BenchCaseId = "empty" | "app" | "entity" | "primitive";
+export const BENCH_CASES: readonly BenchCaseId[] = ["empty", "app", "entity", "primitive"];
+
+export interface OrbitSpec {
+  lonDeg: number;
+  latDeg: number;
+  /** Camera distance from the centre (m). */
+  rangeM: number;
+  pitchDeg: number;
+}
+
+export interface BenchCaseOptions {
+  caseId: BenchCaseId;
+  /** Measured orbit frames. */
+  frames: number;
+  /** Unmeasured positions visited (and loaded) before the measured orbit. */
+  warmupStops: number;
+  orbit: OrbitSpec;
+  /** Give up waiting for `ready` after this long (the result then says "timeout"). */
+  readyTimeoutMs: number;
+  /** Stop the measured orbit early once this much time has been spent on it. */
+  framesBudgetMs: number;
+}
+
+export interface FrameStats {
+  count: number;
+  medianMs: number;
+  p95Ms: number;
+  meanMs: number;
+  /** Median time spent in JavaScript (viewer.render() before the GPU sync). */
+  jsMedianMs: number;
+}
+
+export interface LayerReport {
+  id: string;
+  kind: string;
+  status: "ready" | "error" | "pending";
+  features: number;
+  error?: string;
+}
+
+export interface BenchCaseResult {
+  caseId: BenchCaseId;
+  status: "ok" | "timeout" | "error";
+  error?: string;
+  /** Viewer creation + geometry-worker warm-up (not part of readyMs). */
+  setupMs: number;
+  /** From the start of loading (after setup) to the first frame with everything drawn. */
+  readyMs?: number;
+  frames?: FrameStats;
+  /** JS heap after a forced GC, after the orbit. */
+  heapMB?: number;
+  layers: LayerReport[];
+  buildings: number;
+  /** Draw commands in the last measured frame. */
+  drawCommands?: number;
+  /** 3D Tiles only: averages over the measured orbit. */
+  tiles?: { featuresSelected: number; featuresLoaded: number; trianglesSelected: number; tilesSelected: number };
+  renderer?: string;
+  drawingBufferPx?: [number, number];
+  notes: string[];
+}
+
+declare global {
+  interface Window {
+    warmcityBench?: { run(opts: BenchCaseOptions): Promise<BenchCaseResult> };
+  }
+}
