@@ -130,10 +130,18 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [store, setView, manifests],
   );
 
+  // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
+  // compete with the scene's own loading, so it starts once the scene is ready (or after 20 s).
+  const [sceneReady, setSceneReady] = useState(false);
   useEffect(() => {
+    const t = setTimeout(() => setSceneReady(true), 20_000);
+    return () => clearTimeout(t);
+  }, []);
+  useEffect(() => {
+    if (!sceneReady) return;
     const w = startCockpitWorker(store, manifests, analysisLayers.publish);
     return () => w.terminate();
-  }, [store, manifests, analysisLayers]);
+  }, [sceneReady, store, manifests, analysisLayers]);
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
@@ -165,6 +173,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       await waitSettled(store);
       await sceneRef.current?.whenDrawn();
       automation.markReady();
+      setSceneReady(true);
       document.body.dataset.ready = "true";
     })();
   }, [store, automation]);

@@ -34,8 +34,8 @@ export function clusterPoints(coords: ArrayLike<number>, cellM: number, visible?
   return [...cells.values()].map((c) => ({ lonDeg: c.sx / c.count, latDeg: c.sy / c.count, count: c.count, first: c.first }));
 }
 
-/** Cell size for a camera height: about 1/12 of the visible ground width, none when close. */
+/** Cell size for a camera height: about 1/5 of the camera height, none when close. */
 export function clusterCellForHeight(heightM: number): number | undefined {
   if (heightM < 2500) return undefined;
-  return Math.max(150, heightM / 8);
+  return Math.max(150, heightM / 5);
 }

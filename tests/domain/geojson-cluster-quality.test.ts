@@ -63,7 +63,7 @@ describe("clustering", () => {
   });
   it("does not cluster close to the ground", () => {
     expect(clusterCellForHeight(800)).toBeUndefined();
-    expect(clusterCellForHeight(8000)).toBe(1000);
+    expect(clusterCellForHeight(8000)).toBe(1600);
   });
 });
 

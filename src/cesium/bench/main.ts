@@ -4,6 +4,8 @@
 import "../baseUrl";
 import "cesium/Build/Cesium/Widgets/widgets.css";
 import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
+import * as CesiumAll from "cesium";
+(window as any).CesiumAll = CesiumAll;
 import { loadManifests } from "../../app/manifests";
 import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../domain/catalog";
 import { initialState, type AppState } from "../../domain/state";
@@ -59,6 +61,8 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
   const container = document.getElementById("bench")!;
   const bv = createBenchViewer(container);
   const { viewer } = bv;
+  // For poking at the scene from devtools / a debugging driver: bench.html?debug
+  if (params.has("debug")) (window as unknown as { benchViewer: Viewer }).benchViewer = viewer;
   const orbit = new Orbit(viewer, opts.orbit);
   orbit.place(0);
   const sceneNotes: string[] = [];

@@ -78,6 +78,8 @@ export function allPrimitivesReady(p: unknown): boolean {
     return true;
   }
   if (p instanceof Cesium3DTileset) return p.tilesLoaded;
+  // An empty Billboard/LabelCollection never sets its `ready` (nothing to lay out).
+  if ((p as { length?: unknown }).length === 0) return true;
   const ready = (p as { ready?: unknown }).ready;
   return ready !== false;
 }
