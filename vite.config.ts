@@ -23,7 +23,12 @@ export default defineConfig({
     // them in a built app without rebuilding.
     viteStaticCopy({ targets: [{ src: "data/*.json", dest: "data" }] }),
   ],
-  build: { chunkSizeWarningLimit: 6000, sourcemap: false },
+  build: {
+    chunkSizeWarningLimit: 6000,
+    sourcemap: false,
+    // bench.html: the render benchmark page (npm run bench), a second entry next to the app.
+    rolldownOptions: { input: { main: "index.html", bench: "bench.html" } },
+  },
   worker: { format: "es" },
   server: { host: "127.0.0.1", port: 5173 },
   preview: { host: "127.0.0.1", port: 4173 },

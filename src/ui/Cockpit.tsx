@@ -198,8 +198,14 @@ export function chartOption(spec: ChartSpec, data: ChartData, lang: Lang, fontPx
     tooltip,
     legend: stacked ? { top: 0, textStyle: text, itemWidth: 12, itemHeight: 10, type: "scroll" } : undefined,
     grid: { left: 8, right: 12, top: stacked ? 28 : 12, bottom: 4, containLabel: true },
-    xAxis: { type: "category", data: cats, axisLabel: { ...text, interval: 0, rotate: cats.length > 5 ? 30 : 0 }, axisLine: { lineStyle: { color: "#3a6a8f" } } },
-    yAxis: { type: "value", name: unit, nameTextStyle: text, axisLabel: text, splitLine: { lineStyle: { color: "rgba(64,200,255,0.12)" } } },
+    xAxis: {
+      type: "category",
+      data: cats,
+      // Rotate when the labels would not fit side by side.
+      axisLabel: { ...text, interval: 0, rotate: cats.join("").length > 18 ? 30 : 0 },
+      axisLine: { lineStyle: { color: "#3a6a8f" } },
+    },
+    yAxis: { type: "value", axisLabel: text, splitLine: { lineStyle: { color: "rgba(64,200,255,0.12)" } } },
     series: data.series.map((s) => ({
       type: "bar",
       name: groupLabel(spec.stackBy, s.key, lang) || spec.title[lang],
@@ -220,7 +226,10 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
   const option = useMemo(() => (spec && data && !data.missing ? chartOption(spec, data, lang, fontPx) : undefined), [spec, data, lang, fontPx]);
   return (
     <div className="chart-card" data-testid={spec ? `chart-${spec.id}` : undefined}>
-      <div className="chart-title">{spec?.title[lang]}</div>
+      <div className="chart-title">
+        {spec?.title[lang]}
+        {spec && <span className="chart-unit">（{spec.unit[lang]}）</span>}
+      </div>
       {!data ? (
         <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error : tx(lang, "computing")}</div>
       ) : data.missing ? (

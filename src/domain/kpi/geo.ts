@@ -115,6 +115,21 @@ export class RegionClipper {
     const clip = bboxClip(this.region, [x0 - pad, y0 - pad, x1 + pad, y1 + pad]).geometry;
     const rings = polygonsOf(clip as AreaGeometry).filter((p) => p.length > 0 && p[0].length >= 4);
     if (rings.length === 0) return 0;
+    // Fast exact path for convex features without holes (strips, lots, ellipses — most of
+    // them): clip the region by the feature (Sutherland–Hodgman is exact for a convex clipper)
+    // and scale the feature's geodesic area by the planar share that lies inside.
+    if (g.type === "Polygon" && g.coordinates.length === 1 && isConvex(g.coordinates[0])) {
+      const f = g.coordinates[0];
+      const whole = Math.abs(planarArea(f));
+      if (whole === 0) return 0;
+      let inside = 0;
+      for (const poly of rings)
+        poly.forEach((ring, k) => {
+          const a = Math.abs(planarArea(clipConvex(ring, f)));
+          inside += k === 0 ? a : -a;
+        });
+      return areaM2(g) * Math.max(0, Math.min(1, inside / whole));
+    }
     try {
       const inter = intersect(
         featureCollection([feature(g), feature<MultiPolygon>({ type: "MultiPolygon", coordinates: rings })]),
@@ -126,6 +141,57 @@ export class RegionClipper {
       return this.contains(p[0], p[1]) ? areaM2(g) : 0;
     }
   }
+}
+
+/** Shoelace area in degrees² (sign = orientation); closed or open rings. */
+function planarArea(r: Position[]): number {
+  let a = 0;
+  const n = r.length;
+  for (let i = 0, j = n - 1; i < n; j = i++) a += (r[j][0] - r[i][0]) * (r[j][1] + r[i][1]);
+  return a / 2;
+}
+
+function isConvex(r: Position[]): boolean {
+  const n = r.length - 1; // closed ring
+  if (n < 3) return false;
+  let sign = 0;
+  for (let i = 0; i < n; i++) {
+    const a = r[i];
+    const b = r[(i + 1) % n];
+    const c = r[(i + 2) % n];
+    const cross = (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0]);
+    if (Math.abs(cross) < 1e-20) continue;
+    const s = Math.sign(cross);
+    if (sign === 0) sign = s;
+    else if (s !== sign) return false;
+  }
+  return sign !== 0;
+}
+
+/** Sutherland–Hodgman: ring clipped by a convex polygon (any orientation). */
+function clipConvex(ring: Position[], convex: Position[]): Position[] {
+  const n = convex.length - 1;
+  const orient = Math.sign(planarArea(convex)) || 1;
+  let out: Position[] = ring[0] && ring[ring.length - 1] && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring;
+  for (let e = 0; e < n && out.length > 0; e++) {
+    const a = convex[e];
+    const b = convex[e + 1];
+    const side = (p: Position) => orient * ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]));
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const p = input[i];
+      const q = input[(i + 1) % input.length];
+      const sp = side(p);
+      const sq = side(q);
+      if (sp >= 0) out.push(p);
+      if ((sp >= 0) !== (sq >= 0)) {
+        const t = sp / (sp - sq);
+        out.push([p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t]);
+      }
+    }
+  }
+  return out;
 }
 
 /** Equirectangular metres around a latitude: good to ~0.1 % over a city, for distance tests. */
