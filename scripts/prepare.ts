@@ -1,0 +1,142 @@
+// Data preparation: `npm run data` / `tsx scripts/prepare.ts [--if-stale] [--seed N] [--scale S]`.
+//
+// Generates the demo city into public/generated/city/ (scripts/generate) and bakes the
+// buildings into 3D Tiles (scripts/bake, if present) under public/generated/tiles/buildings/.
+// With --if-stale it does nothing when the outputs exist and were made from the same seed,
+// scale and inputs (generator sources, the KPI calculators and data/kpis.json) — recorded in
+// public/generated/city/.stamp.json — so `npm run dev` starts instantly after the first time.
+// Bad arguments: a clear message and exit code 2.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { CITY_LAYERS } from "../src/domain/kpi/types";
+import { DEFAULT_SCALE, DEFAULT_SEED, GENERATOR_VERSION, GenerateArgsError, generateCity, parseArgs } from "./generate/index";
+import { boundaryFile } from "./generate/districts";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+export const CITY_DIR = join(ROOT, "public/generated/city");
+export const TILES_DIR = join(ROOT, "public/generated/tiles/buildings");
+export const STAMP_FILE = join(CITY_DIR, ".stamp.json");
+const BAKE_MODULE = join(ROOT, "scripts/bake/index.ts");
+
+export interface Stamp {
+  generatorVersion: number;
+  seed: number;
+  scale: number;
+  inputHash: string;
+}
+
+function listFiles(dir: string, ext: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, ext));
+    else if (ext.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Files whose content determines the generated city. */
+export function inputFiles(): string[] {
+  const files = [
+    ...listFiles(join(ROOT, "scripts/generate"), /\.ts$/),
+    ...listFiles(join(ROOT, "src/domain/kpi"), /\.ts$/),
+    join(ROOT, "src/domain/citySchema.ts"),
+    join(ROOT, "data/kpis.json"),
+    join(ROOT, "scripts/prepare.ts"),
+  ];
+  try {
+    files.push(boundaryFile());
+  } catch {
+    // no boundary package: districts.geojson will be empty, nothing to hash
+  }
+  return files.filter((f) => existsSync(f));
+}
+
+export function inputHash(): string {
+  const h = createHash("sha256");
+  for (const f of inputFiles()) {
+    h.update(relative(ROOT, f).replace(/\\/g, "/"));
+    h.update("\0");
+    h.update(readFileSync(f));
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+export function readStamp(): Stamp | undefined {
+  try {
+    return JSON.parse(readFileSync(STAMP_FILE, "utf8")) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether public/generated/city holds a complete city made from these inputs. */
+export function isFresh(seed: number, scale: number, hash = inputHash()): boolean {
+  const s = readStamp();
+  if (!s || s.seed !== seed || s.scale !== scale || s.inputHash !== hash || s.generatorVersion !== GENERATOR_VERSION) return false;
+  return [...CITY_LAYERS.map((l) => join(CITY_DIR, `${l}.geojson`)), join(CITY_DIR, "summary.json")].every((f) => existsSync(f));
+}
+
+function tilesPresent(): boolean {
+  return existsSync(join(TILES_DIR, "tileset.json"));
+}
+
+async function bake(force: boolean): Promise<void> {
+  if (!existsSync(BAKE_MODULE)) {
+    console.log("prepare: scripts/bake/index.ts not found; skipping 3D Tiles");
+    return;
+  }
+  if (!force && tilesPresent()) return;
+  // imported at run time so this script works before (and without) the baker
+  const mod = (await import(pathToFileURL(BAKE_MODULE).href)) as {
+    bakeBuildings?: (input: string, outDir: string) => Promise<unknown>;
+  };
+  if (typeof mod.bakeBuildings !== "function") {
+    console.warn("prepare: scripts/bake/index.ts has no bakeBuildings(); skipping 3D Tiles");
+    return;
+  }
+  const t0 = performance.now();
+  await mod.bakeBuildings(join(CITY_DIR, "buildings.geojson"), TILES_DIR);
+  console.log(`prepare: baked 3D Tiles → ${relative(ROOT, TILES_DIR)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+export async function prepare(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const ifStale = args.flags.has("--if-stale");
+  for (const f of args.flags)
+    if (f !== "--if-stale") throw new GenerateArgsError(`unknown option ${f} (use --if-stale, --seed N, --scale S)`);
+  if (args.out) throw new GenerateArgsError("--out is not supported here (prepare always writes public/generated/city)");
+  const hash = inputHash();
+  if (ifStale && isFresh(args.seed, args.scale, hash)) {
+    console.log(`prepare: city is up to date (seed ${args.seed}, scale ${args.scale})`);
+    await bake(false);
+    return;
+  }
+  const t0 = performance.now();
+  const { summary } = await generateCity({ seed: args.seed, scale: args.scale, outDir: CITY_DIR, log: (m) => console.log(`  ${m}`) });
+  const stamp: Stamp = { generatorVersion: GENERATOR_VERSION, seed: args.seed, scale: args.scale, inputHash: hash };
+  writeFileSync(STAMP_FILE, JSON.stringify(stamp, null, 2) + "\n");
+  const missed = Object.entries(summary.kpis).filter(([, k]) => !k.met);
+  console.log(
+    `prepare: generated city (seed ${summary.seed}, scale ${summary.scale}, ${summary.layers.buildings.toLocaleString("en")} buildings) in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+      (missed.length ? `; ${missed.length} KPI(s) off target: ${missed.map(([id]) => id).join(", ")}` : "; all KPIs on target"),
+  );
+  await bake(true);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  prepare(process.argv.slice(2)).catch((e) => {
+    if (e instanceof GenerateArgsError) {
+      console.error(`prepare: ${e.message}`);
+      console.error(`usage: tsx scripts/prepare.ts [--if-stale] [--seed N (default ${DEFAULT_SEED})] [--scale S (0 < S ≤ 8, default ${DEFAULT_SCALE})]`);
+      process.exit(2);
+    }
+    console.error(e);
+    process.exit(1);
+  });
+}
