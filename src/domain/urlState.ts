@@ -47,7 +47,9 @@ export function parseUrlState(search: string, knownLayerIds?: ReadonlySet<string
       .filter(Boolean);
     const unknown = knownLayerIds ? ids.filter((i) => !knownLayerIds.has(i)) : [];
     if (unknown.length) note("layers", unknown.join(","), "unknown layer id(s), ignored");
-    out.layers = knownLayerIds ? ids.filter((i) => knownLayerIds.has(i)) : ids;
+    const known = knownLayerIds ? ids.filter((i) => knownLayerIds.has(i)) : ids;
+    // Nothing usable left (all unknown, or empty): keep the default layers rather than a blank city.
+    if (known.length) out.layers = known;
   }
 
   const camera = params.get("camera");

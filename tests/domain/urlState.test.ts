@@ -48,6 +48,11 @@ describe("parseUrlState", () => {
     expect(s.notices[0].reason).toContain(word);
   });
 
+  it("keeps the default layers when no id is known or the list is empty", () => {
+    expect(parseUrlState("?layers=nope,zilch", known).layers).toBeUndefined();
+    expect(parseUrlState("?layers=", known).layers).toBeUndefined();
+  });
+
   it("rejects bad lang, quality, view and unknown parameters, one notice each", () => {
     const s = parseUrlState("?lang=fr&quality=ultra&view=Bad%20View&foo=1", known);
     expect(s.lang).toBeUndefined();

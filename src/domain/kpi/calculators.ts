@@ -17,11 +17,10 @@
 // - Reach ("300 m to green, 500 m to a park") = share of residents whose building centroid is
 //   within radiusM of a qualifying polygon (area ≥ minAreaM2), straight-line distance.
 
-import Flatbush from "flatbush";
-import type { Feature, Geometry, Position } from "geojson";
+import { greenAccess } from "../analysis";
+import type { Feature, Geometry } from "geojson";
 import type { BuildingProps, FacilityType, PipeProps } from "../citySchema";
-import { LocalProjection, RegionClipper, areaM2, isPolygonal, lengthKm, polygonsOf } from "./geo";
-import type { AreaGeometry } from "./geo";
+import { RegionClipper, areaM2, isPolygonal, lengthKm } from "./geo";
 import type { Calculator, CityData, KpiOptions, KpiValue } from "./types";
 
 type Props = Record<string, unknown>;
@@ -152,107 +151,20 @@ export const parkGreenPerCapita: Calculator = (city) => {
 };
 
 /** Share (%) of residents living within radiusM of one of the target polygons. */
-export function residentsWithinReach(
-  buildings: Feature<Geometry | null, unknown>[],
-  targets: AreaGeometry[],
-  radiusM: number,
-): number {
-  const homes: Array<{ lon: number; lat: number; n: number }> = [];
-  let total = 0;
-  for (const f of buildings) {
-    const n = num(props(f).residents) ?? 0;
-    if (n <= 0 || !isPolygonal(f.geometry)) continue;
-    const ring = polygonsOf(f.geometry)[0]?.[0];
-    if (!ring || ring.length < 3) continue;
-    let x = 0;
-    let y = 0;
-    const k = ring.length - 1; // closed ring: skip the repeated first point
-    for (let i = 0; i < k; i++) {
-      x += ring[i][0];
-      y += ring[i][1];
-    }
-    homes.push({ lon: x / k, lat: y / k, n });
-    total += n;
-  }
-  if (total === 0) return 0;
-  if (targets.length === 0) return 0;
-  const proj = new LocalProjection(homes[0].lat);
-  const polys: Array<Array<Array<[number, number]>>> = [];
-  const index = new Flatbush(targets.reduce((s, g) => s + polygonsOf(g).length, 0));
-  for (const g of targets)
-    for (const poly of polygonsOf(g)) {
-      const rings = poly.map((r: Position[]) => r.map((p): [number, number] => [proj.x(p[0]), proj.y(p[1])]));
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const [x, y] of rings[0] ?? []) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
-      if (!Number.isFinite(x0)) {
-        x0 = y0 = x1 = y1 = NaN;
-      }
-      polys.push(rings);
-      index.add(x0, y0, x1, y1);
-    }
-  index.finish();
-  let covered = 0;
-  for (const h of homes) {
-    const x = proj.x(h.lon);
-    const y = proj.y(h.lat);
-    const cands = index.search(x - radiusM, y - radiusM, x + radiusM, y + radiusM);
-    if (cands.some((i) => pointPolygonDistance(x, y, polys[i]) <= radiusM)) covered += h.n;
-  }
-  return (100 * covered) / total;
+// "300米见绿、500米见园": the planning analysis (spatially indexed, src/domain/analysis) is
+// the one implementation; the KPIs report its residents-weighted shares.
+function reach(city: CityData, o: KpiOptions) {
+  return greenAccess(feats(city.buildings), feats(city.green), feats(city.parks), {
+    greenRadiusM: o.radiusM ?? 300,
+    parkRadiusM: o.radiusM ?? 500,
+    minGreenAreaM2: o.minAreaM2 ?? 400,
+    minParkAreaM2: o.minAreaM2 ?? 10_000,
+  }).totals;
 }
 
-function pointPolygonDistance(x: number, y: number, rings: Array<Array<[number, number]>>): number {
-  let inside = false;
-  let best = Infinity;
-  rings.forEach((r, ri) => {
-    let inRing = false;
-    for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-      const [xi, yi] = r[i];
-      const [xj, yj] = r[j];
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inRing = !inRing;
-      const dx = xi - xj;
-      const dy = yi - yj;
-      const l2 = dx * dx + dy * dy;
-      let t = l2 === 0 ? 0 : ((x - xj) * dx + (y - yj) * dy) / l2;
-      t = Math.max(0, Math.min(1, t));
-      const d = Math.hypot(x - xj - t * dx, y - yj - t * dy);
-      if (d < best) best = d;
-    }
-    if (ri === 0) inside = inRing;
-    else if (inRing) inside = false;
-  });
-  return inside ? 0 : best;
-}
+export const greenWithinReach: Calculator = (city, o) => ({ value: 100 * reach(city, o).shareGreen, unit: "%" });
 
-function qualifying(fs: Feature<Geometry | null, unknown>[], minAreaM2: number): AreaGeometry[] {
-  const out: AreaGeometry[] = [];
-  for (const f of fs) if (isPolygonal(f.geometry) && areaM2(f.geometry) >= minAreaM2) out.push(f.geometry);
-  return out;
-}
-
-/** "300 m to green": residents within radiusM (default 300) of green ≥ minAreaM2 (default 400 m²). */
-export const greenWithinReach: Calculator = (city, o) => ({
-  value: residentsWithinReach(
-    feats(city.buildings),
-    qualifying([...feats(city.parks), ...feats(city.green)], o.minAreaM2 ?? 400),
-    o.radiusM ?? 300,
-  ),
-  unit: "%",
-});
-
-/** "500 m to a park": residents within radiusM (default 500) of a park ≥ minAreaM2 (default 1 ha). */
-export const parkWithinReach: Calculator = (city, o) => ({
-  value: residentsWithinReach(feats(city.buildings), qualifying(feats(city.parks), o.minAreaM2 ?? 10_000), o.radiusM ?? 500),
-  unit: "%",
-});
+export const parkWithinReach: Calculator = (city, o) => ({ value: 100 * reach(city, o).sharePark, unit: "%" });
 
 // ---------------------------------------------------------------- underground (地下管网)
 

@@ -194,20 +194,4 @@ function clipConvex(ring: Position[], convex: Position[]): Position[] {
   return out;
 }
 
-/** Equirectangular metres around a latitude: good to ~0.1 % over a city, for distance tests. */
-export class LocalProjection {
-  private readonly kx: number;
-  private readonly ky: number;
-  constructor(lat0: number) {
-    this.ky = (6371008.8 * Math.PI) / 180;
-    this.kx = this.ky * Math.cos((lat0 * Math.PI) / 180);
-  }
-  x(lon: number): number {
-    return lon * this.kx;
-  }
-  y(lat: number): number {
-    return lat * this.ky;
-  }
-}
-
 export { polygonsOf, bboxOf, ringContains };
