@@ -141,9 +141,9 @@ function KpiCard({
           <span className="kpi-unit">{f.unit}</span>
         </div>
         {t && (
-          <div className={`kpi-target ${ok ? "ok" : "miss"}`}>
-            {tx(lang, "target")} {t.num}
-            {t.unit ? ` ${t.unit}` : ""} · {ok ? `✓ ${tx(lang, "met")}` : `✗ ${tx(lang, "notMet")}`}
+          <div className={`kpi-target ${ok ? "ok" : "miss"}`} title={ok ? tx(lang, "met") : tx(lang, "notMet")}>
+            <span className="kpi-mark">{ok ? "✓" : "✗"}</span> {tx(lang, "target")} {t.num}
+            {t.unit ? ` ${t.unit}` : ""}
           </div>
         )}
       </>

@@ -37,6 +37,8 @@ export interface CaseScene {
   layers(): LayerReport[];
   buildings(): number;
   onCamera(heightM: number): void;
+  /** Top-level scene primitives by layer id (for the frame-time breakdown). */
+  parts?(): Array<{ id: string; primitive: { show: boolean } }>;
   notes: string[];
 }
 
@@ -72,6 +74,15 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
   const reports = new Map<string, LayerReport>();
   for (const spec of state.catalog.layers)
     if (state.layers[spec.id]?.visible) reports.set(spec.id, { id: spec.id, kind: spec.kind, status: "pending", features: 0 });
+  // Which top-level primitive belongs to which layer: a renderer adds its collection or
+  // tileset to scene.primitives before the layer reports ready.
+  const owned = new Map<unknown, string>();
+  const claim = (id: string) => {
+    for (let i = 0; i < scene.primitives.length; i++) {
+      const p = scene.primitives.get(i);
+      if (!owned.has(p)) owned.set(p, id);
+    }
+  };
   const manager = new LayerManager(
     { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() },
     createLoader(),
@@ -80,6 +91,7 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
       ready: (id, n) => {
         const r = reports.get(id);
         if (r) Object.assign(r, { status: "ready", features: n });
+        claim(id);
         ctx.log(`layer ${id} ready (${n} features)`);
       },
       error: (id, reason) => {
@@ -126,6 +138,10 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
     },
     buildings: () => reports.get("buildings")?.features ?? 0,
     onCamera: (h) => manager.onCamera(h),
+    parts: () =>
+      [...owned]
+        .filter(([p]) => !(p as { isDestroyed?: () => boolean }).isDestroyed?.())
+        .map(([primitive, id]) => ({ id, primitive: primitive as { show: boolean } })),
     notes: [],
   };
 }
@@ -223,6 +239,7 @@ export function primitiveCase(ctx: CaseContext): CaseScene {
     ],
     buildings: () => count,
     onCamera: (h) => others.onCamera(h),
+    parts: () => [...(others.parts?.() ?? []), ...(primitive ? [{ id: "buildings", primitive }] : [])],
     notes,
   };
 }

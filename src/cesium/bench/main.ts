@@ -4,8 +4,6 @@
 import "../baseUrl";
 import "cesium/Build/Cesium/Widgets/widgets.css";
 import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
-import * as CesiumAll from "cesium";
-(window as any).CesiumAll = CesiumAll;
 import { loadManifests } from "../../app/manifests";
 import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../domain/catalog";
 import { initialState, type AppState } from "../../domain/state";
@@ -13,7 +11,7 @@ import { parseUrlState } from "../../domain/urlState";
 import { applyView, styleInView } from "../../domain/views";
 import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type CaseScene } from "./cases";
 import { Orbit, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
-import type { BenchCaseOptions, BenchCaseResult } from "./protocol";
+import type { BenchCaseOptions, BenchCaseResult, BreakdownEntry } from "./protocol";
 import { createBenchViewer, warmUpGeometryWorkers } from "./viewer";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -170,10 +168,44 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
       tilesSelected: Math.round(tilesStats.tilesSelected / n),
     };
   }
+  if (opts.breakdownFrames && c.parts) result.breakdown = breakdown(viewer, orbit, c, opts.breakdownFrames);
   orbit.release();
   result.heapMB = await heapAfterGcMB();
   log(`${opts.caseId}: median ${result.frames.medianMs} ms, p95 ${result.frames.p95Ms} ms, heap ${result.heapMB} MB`);
   return result;
+}
+
+/**
+ * What the frame time is made of: a short orbit with everything, then with one part hidden
+ * at a time, then at half the resolution (a quarter of the pixels). The difference to "all"
+ * is that part's cost; a big drop at half resolution means rasterisation dominates.
+ */
+function breakdown(viewer: Viewer, orbit: Orbit, c: CaseScene, frames: number): BreakdownEntry[] {
+  const median = () => {
+    const samples: FrameSample[] = [];
+    for (let i = 0; i < frames; i++) {
+      orbit.place((360 * i) / frames + 7);
+      samples.push(timeFrame(viewer));
+    }
+    return frameStats(samples).medianMs;
+  };
+  const out: BreakdownEntry[] = [{ label: "all", medianMs: median() }];
+  for (const { id, primitive } of c.parts!()) {
+    if (!primitive.show) continue;
+    primitive.show = false;
+    out.push({ label: `without ${id}`, medianMs: median() });
+    primitive.show = true;
+  }
+  const globe = viewer.scene.globe;
+  globe.show = false;
+  out.push({ label: "without globe", medianMs: median() });
+  globe.show = true;
+  const scale = viewer.resolutionScale;
+  viewer.resolutionScale = scale / 2;
+  out.push({ label: "resolution ×0.5 (¼ of the pixels)", medianMs: median() });
+  viewer.resolutionScale = scale;
+  out.push({ label: "all (again)", medianMs: median() });
+  return out;
 }
 
 window.warmcityBench = {

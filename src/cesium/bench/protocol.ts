@@ -34,6 +34,18 @@ export interface BenchCaseOptions {
   readyTimeoutMs: number;
   /** Stop the measured orbit early once this much time has been spent on it. */
   framesBudgetMs: number;
+  /**
+   * After the orbit, frames per variant of a short orbit that hides one part of the scene at
+   * a time (each layer, the globe) or halves the resolution: what the frame time is made of.
+   * 0 = skip.
+   */
+  breakdownFrames?: number;
+}
+
+export interface BreakdownEntry {
+  /** "all", "without <layer>", "without globe", "resolution ×0.5" … */
+  label: string;
+  medianMs: number;
 }
 
 export interface FrameStats {
@@ -70,6 +82,7 @@ export interface BenchCaseResult {
   drawCommands?: number;
   /** 3D Tiles only: averages over the measured orbit. */
   tiles?: { featuresSelected: number; featuresLoaded: number; trianglesSelected: number; tilesSelected: number };
+  breakdown?: BreakdownEntry[];
   renderer?: string;
   drawingBufferPx?: [number, number];
   notes: string[];
