@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 // against the built app (they need `vite build` first; `npm test` does that).
 export default defineConfig({
   test: {
+    reporters: ["default", "./tests/countReporter.ts"],
     projects: [
       {
         test: {

@@ -63,8 +63,11 @@ export class LayerManager {
       const style = styleOf(spec);
       const prev = this.applied.get(spec.id);
       if (!prev || prev.visible !== ls.visible) r.setShow(ls.visible);
-      if (!prev || prev.opacity !== ls.opacity || prev.style !== style) r.setStyle(style, ls.opacity);
-      this.applied.set(spec.id, { visible: ls.visible, opacity: ls.opacity, style });
+      // A hidden layer is restyled when it is shown again, not now: switching through views
+      // would otherwise rebuild the batches of layers nobody sees.
+      const restyle = !prev || prev.opacity !== ls.opacity || prev.style !== style;
+      if (restyle && ls.visible) r.setStyle(style, ls.opacity);
+      this.applied.set(spec.id, restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style });
     }
     this.pendingState = state;
     this.pendingStyleOf = styleOf;
@@ -95,7 +98,9 @@ export class LayerManager {
         if (this.destroyed) return;
         count = data.ids.length;
         skipped = data.skipped;
-        if (count === 0) throw new Error(data.skipped ? `all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})` : "the file has no features");
+        // An empty layer is a valid answer (e.g. an analysis that finds no gaps); a layer
+        // whose every feature was unusable is an error.
+        if (count === 0 && data.skipped) throw new Error(`all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})`);
         renderer =
           spec.kind === "point"
             ? new PointRenderer(this.ctx, spec, data)

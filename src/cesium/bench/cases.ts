@@ -53,6 +53,8 @@ export interface CaseContext {
   lastDataSourceUpdate(): boolean;
   /** The buildings as GeoJSON footprints (what the baker reads), relative to the page. */
   buildingsGeojsonUrl: string;
+  /** performance.now() when the case started loading. */
+  t0: number;
   log(line: string): void;
 }
 
@@ -90,13 +92,13 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
       loading: () => {},
       ready: (id, n) => {
         const r = reports.get(id);
-        if (r) Object.assign(r, { status: "ready", features: n });
+        if (r) Object.assign(r, { status: "ready", features: n, loadedMs: Math.round(performance.now() - ctx.t0) });
         claim(id);
         ctx.log(`layer ${id} ready (${n} features)`);
       },
       error: (id, reason) => {
         const r = reports.get(id);
-        if (r) Object.assign(r, { status: "error", error: reason });
+        if (r) Object.assign(r, { status: "error", error: reason, loadedMs: Math.round(performance.now() - ctx.t0) });
         ctx.log(`layer ${id} FAILED: ${reason}`);
       },
     },
@@ -182,6 +184,7 @@ export function primitiveCase(ctx: CaseContext): CaseScene {
   const buildingsSpec = visibleLayers(ctx).find(isBuildings);
   const others = appCase(ctx, setLayerVisible(ctx.state, "buildings", false));
   let primitive: Primitive | undefined;
+  let loadedMs: number | undefined;
   let count = 0;
   let failed: string | undefined;
   const notes: string[] = [];
@@ -222,6 +225,7 @@ export function primitiveCase(ctx: CaseContext): CaseScene {
             releaseGeometryInstances: true,
           }),
         ) as Primitive;
+        loadedMs = Math.round(performance.now() - ctx.t0);
         ctx.log(`buildings primitive: ${count} buildings, ${instances.length} instances submitted`);
       } catch (e) {
         failed = e instanceof Error ? e.message : String(e);
@@ -234,7 +238,7 @@ export function primitiveCase(ctx: CaseContext): CaseScene {
     layers: () => [
       ...others.layers(),
       ...(buildingsSpec
-        ? [{ id: "buildings", kind: "primitive", status: failed ? "error" : primitive?.ready ? "ready" : "pending", features: count, error: failed } as LayerReport]
+        ? [{ id: "buildings", kind: "primitive", status: failed ? "error" : primitive?.ready ? "ready" : "pending", features: count, error: failed, loadedMs } as LayerReport]
         : []),
     ],
     buildings: () => count,
@@ -272,6 +276,7 @@ export function entityCase(ctx: CaseContext): CaseScene {
       await viewer.dataSources.add(ds);
       report.features = entities.length;
       report.status = "ready";
+      report.loadedMs = Math.round(performance.now() - ctx.t0);
       ctx.log(`datasource ${spec.id}: ${entities.length} entities`);
     } catch (e) {
       report.status = "error";

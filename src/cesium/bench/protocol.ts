@@ -40,6 +40,8 @@ export interface BenchCaseOptions {
    * 0 = skip.
    */
   breakdownFrames?: number;
+  /** Show only the buildings layer (isolates the buildings technique from the other layers). */
+  onlyBuildings?: boolean;
 }
 
 export interface BreakdownEntry {
@@ -63,6 +65,11 @@ export interface LayerReport {
   status: "ready" | "error" | "pending";
   features: number;
   error?: string;
+  /**
+   * ms from the start of the case until the layer's data was parsed and handed to the scene
+   * (its GPU upload may finish later; `readyMs` covers that).
+   */
+  loadedMs?: number;
 }
 
 export interface BenchCaseResult {
