@@ -10,15 +10,17 @@
 //              navigation start, and memory (no frame timing: the app hides its scene)
 //   entity     baseline A: GeoJsonDataSource + extruded polygon entities
 //   primitive  baseline B: buildings as one batched Primitive (other layers as in `app`)
+//   app/bldg, primitive/bldg, entity/bldg   the same with only the buildings layer shown
+//              (opt-in: --buildings-only, or name them in --cases)
 //
 // Each case runs in a fresh browser, one after another, with a timeout. Prints a table and
 // the project's target ratios, writes bench-results/render.json.
 //
 //   npx tsx scripts/bench.ts [--scales 1,4] [--cases empty,app,app-page,entity,primitive]
-//        [--frames 120] [--timeout 300] [--frames-budget 150] [--no-build] [--no-analysis]
+//        [--frames 120] [--timeout 300] [--frames-budget 90] [--no-build] [--no-analysis]
 //        [--city-x1 DIR] [--city-x4 DIR]   (a `generated/` folder to serve for that scale)
 //        [--regen]                         (regenerate the scaled cities even if cached)
-//        [--quiet-wait 120]                (seconds to wait before a case for the load average to drop)
+//        [--quiet-wait 30]                 (seconds to wait before a case for the load average to drop)
 //        [--breakdown 6]                   (frames per variant of the frame-time breakdown of app and
 //                                           primitive at the first scale; 0 = skip)
 import { spawnSync } from "node:child_process";
@@ -60,8 +62,11 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Kangbashi centre (DESIGN.md), orbited at 3.5 km. */
 const ORBIT = { lonDeg: 109.791, latDeg: 39.597, rangeM: 3500, pitchDeg: -35 };
 
-type CaseName = BenchCaseId | "app-page";
-const ALL_CASES: CaseName[] = ["empty", "app", "app-page", "entity", "primitive"];
+/** `…/bldg`: the same case with only the buildings layer shown (isolates the buildings technique). */
+type CaseName = BenchCaseId | "app-page" | "app/bldg" | "primitive/bldg" | "entity/bldg";
+const DEFAULT_CASES: CaseName[] = ["empty", "app", "app-page", "entity", "primitive"];
+const BUILDINGS_ONLY: CaseName[] = ["app/bldg", "primitive/bldg", "entity/bldg"];
+const ALL_CASES: CaseName[] = [...DEFAULT_CASES, ...BUILDINGS_ONLY];
 
 interface Args {
   scales: number[];
@@ -81,14 +86,14 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const a: Args = {
     scales: [1, 4],
-    cases: [...ALL_CASES],
+    cases: [...DEFAULT_CASES],
     build: true,
     frames: 120,
     timeoutS: 300,
-    framesBudgetS: 150,
+    framesBudgetS: 90,
     analysis: true,
     regen: false,
-    quietWaitS: 120,
+    quietWaitS: 30,
     breakdownFrames: 6,
     city: new Map(),
     out: join(ROOT, "bench-results", "render.json"),
@@ -108,6 +113,7 @@ function parseArgs(argv: string[]): Args {
     else if (key === "--timeout") a.timeoutS = Number(val());
     else if (key === "--frames-budget") a.framesBudgetS = Number(val());
     else if (key === "--no-build") a.build = false;
+    else if (key === "--buildings-only") a.cases.push(...BUILDINGS_ONLY.filter((c) => !a.cases.includes(c)));
     else if (key === "--no-analysis") a.analysis = false;
     else if (key === "--regen") a.regen = true;
     else if (key === "--quiet-wait") a.quietWaitS = Number(val());
@@ -289,7 +295,10 @@ async function runCase(server: BenchServer, name: CaseName, scale: number, args:
       else if (m.type() === "error" && pageErrors.length < 20) pageErrors.push(t.slice(0, 300));
     });
     const hardMs = (args.timeoutS + args.framesBudgetS + 240) * 1000;
-    const work = name === "app-page" ? appPage(page, server, scale, args, rec) : benchPage(page, server, name, scale, args, rec);
+    const work =
+      name === "app-page"
+        ? appPage(page, server, scale, args, rec)
+        : benchPage(page, server, name.replace("/bldg", "") as BenchCaseId, name.endsWith("/bldg"), scale, args, rec);
     await withTimeout(Promise.race([work, crashed]), hardMs, name);
     // Whole-browser memory while the case's content is still loaded.
     rec.proc = processTreeMemory(pid);
@@ -308,17 +317,18 @@ async function runCase(server: BenchServer, name: CaseName, scale: number, args:
   return rec;
 }
 
-async function benchPage(page: Page, server: BenchServer, caseId: BenchCaseId, scale: number, args: Args, rec: CaseRecord) {
+async function benchPage(page: Page, server: BenchServer, caseId: BenchCaseId, onlyBuildings: boolean, scale: number, args: Args, rec: CaseRecord) {
   await page.goto(server.url(`x${scale}`, "bench.html"), { waitUntil: "load" });
   await page.waitForFunction(() => !!window.warmcityBench, undefined, { timeout: 60_000 });
   const opts: BenchCaseOptions = {
     caseId,
     frames: args.frames,
-    warmupStops: 12,
+    warmupStops: 8,
     orbit: ORBIT,
     readyTimeoutMs: args.timeoutS * 1000,
     framesBudgetMs: args.framesBudgetS * 1000,
-    breakdownFrames: (caseId === "app" || caseId === "primitive") && scale === args.scales[0] ? args.breakdownFrames : 0,
+    breakdownFrames: (caseId === "app" || caseId === "primitive") && !onlyBuildings && scale === args.scales[0] ? args.breakdownFrames : 0,
+    onlyBuildings,
   };
   const r = await page.evaluate((o) => window.warmcityBench!.run(o), opts);
   rec.status = r.status === "ok" ? "ok" : r.status === "timeout" ? "timeout" : "error";
@@ -429,6 +439,17 @@ function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
     add("heap: app ≤ 1/10 of entity baseline", s, ok(app)?.heapMB, ok(ent)?.heapMB, 0.1, "≤", missing(["app", app], ["entity", ent]));
     add("all-layers frame time ≤ 1.5× empty scene", s, ok(app)?.medianMs, empty?.status === "ok" ? empty.medianMs : undefined, 1.5, "≤", missing(["app", app], ["empty", empty]));
   }
+  for (const s of scales) {
+    const app = get("app/bldg", s);
+    const ent = get("entity/bldg", s);
+    const prim = get("primitive/bldg", s);
+    if (!app && !ent && !prim) continue;
+    const ok = (r?: CaseRecord) => (r?.status === "ok" ? r : undefined);
+    add("buildings only — ready: 3D Tiles ≤ 1/10 of entities", s, ok(app)?.readyS, ok(ent)?.readyS, 0.1, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
+    add("buildings only — ready: 3D Tiles ≤ 1/3 of batched Primitive", s, ok(app)?.readyS, ok(prim)?.readyS, 1 / 3, "≤", missing(["app/bldg", app], ["primitive/bldg", prim]));
+    add("buildings only — frame: 3D Tiles ≤ 1/2 of entities", s, ok(app)?.medianMs, ok(ent)?.medianMs, 0.5, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
+    add("buildings only — heap: 3D Tiles ≤ 1/10 of entities", s, ok(app)?.heapMB, ok(ent)?.heapMB, 0.1, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
+  }
   const a1 = get("app", 1);
   for (const s of scales.filter((x) => x > 1)) {
     const as = get("app", s);
@@ -511,7 +532,7 @@ async function main() {
   const recs: CaseRecord[] = [];
   try {
     // Cheap cases first, so a slow baseline at 4× cannot starve them of the time budget.
-    const order: CaseName[] = ["empty", "app", "app-page", "primitive", "entity"];
+    const order: CaseName[] = ["empty", "app", "app-page", "primitive", "entity", "app/bldg", "primitive/bldg", "entity/bldg"];
     for (const s of args.scales)
       for (const c of order) {
         if (!args.cases.includes(c)) continue;
@@ -543,6 +564,17 @@ async function main() {
     log("");
     log("What the frame time is made of (median of a short orbit; cost = all − without):");
     for (const r of withBreakdown) log(breakdownTable(r));
+  }
+  const timed = recs.filter((r) => r.layers?.some((l) => l.loadedMs !== undefined));
+  if (timed.length) {
+    log("");
+    log("Layer timeline, s from the start of loading: data handed to the scene / drawn (on the GPU) → case ready:");
+    const sec = (ms?: number) => (ms === undefined ? "?" : (ms / 1000).toFixed(1));
+    for (const r of timed) {
+      const ls = [...r.layers!].filter((l) => l.loadedMs !== undefined).sort((a, b) => (a.drawnMs ?? a.loadedMs!) - (b.drawnMs ?? b.loadedMs!));
+      const cells = ls.map((l) => `${l.id} ${sec(l.loadedMs)}${l.drawnMs !== undefined ? `/${sec(l.drawnMs)}` : ""}`);
+      log(`  ${`${r.case} ${r.scale}×`.padEnd(18)} ${cells.join(", ")} → ${r.readyS?.toFixed(1) ?? r.status}`);
+    }
   }
   const tiled = recs.filter((r) => r.tiles);
   if (tiled.length) {

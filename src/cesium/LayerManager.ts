@@ -132,7 +132,9 @@ export class LayerManager {
   /** Every created renderer has its content on the GPU. */
   allDrawn(): boolean {
     if (this.loading.size) return false;
-    for (const r of this.renderers.values()) if (!r.drawn()) return false;
+    // Only what is shown: Cesium does not update a hidden collection, so a batch that was
+    // being built when its layer was hidden stays pending until the layer is shown again.
+    for (const [id, r] of this.renderers) if (this.applied.get(id)?.visible && !r.drawn()) return false;
     return true;
   }
 

@@ -10,7 +10,7 @@ import { initialState, setLayerVisible, type AppState } from "../../domain/state
 import { parseUrlState } from "../../domain/urlState";
 import { applyView, styleInView } from "../../domain/views";
 import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type CaseScene } from "./cases";
-import { Orbit, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
+import { Orbit, allPrimitivesReady, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
 import type { BenchCaseOptions, BenchCaseResult, BreakdownEntry } from "./protocol";
 import { createBenchViewer, warmUpGeometryWorkers } from "./viewer";
 
@@ -119,10 +119,16 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
     return { ...result, status: "error", error: e instanceof Error ? e.message : String(e) };
   }
   c.onCamera(orbit.heightM());
-  const ready = await pumpUntil(viewer, () => c.ready(), opts.readyTimeoutMs, (ms) =>
+  // Per layer: the first frame after which all of its primitives were ready.
+  const drawnAt = new Map<string, number>();
+  const track = () => {
+    for (const { id, primitive } of c.parts?.() ?? [])
+      if (!drawnAt.has(id) && allPrimitivesReady(primitive)) drawnAt.set(id, Math.round(performance.now() - t0));
+  };
+  const ready = await pumpUntil(viewer, () => (track(), c.ready()), opts.readyTimeoutMs, (ms) =>
     log(`${opts.caseId}: still loading after ${Math.round(ms / 1000)} s (waiting for ${c.waitingFor() || "?"})`),
   );
-  result.layers = c.layers();
+  result.layers = c.layers().map((l) => (drawnAt.has(l.id) ? { ...l, drawnMs: drawnAt.get(l.id) } : l));
   result.buildings = c.buildings();
   result.notes.push(...c.notes);
   if (!ready) {

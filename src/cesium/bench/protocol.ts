@@ -70,6 +70,8 @@ export interface LayerReport {
    * (its GPU upload may finish later; `readyMs` covers that).
    */
   loadedMs?: number;
+  /** ms from the start of the case until everything the layer draws was on the GPU. */
+  drawnMs?: number;
 }
 
 export interface BenchCaseResult {
