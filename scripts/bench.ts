@@ -21,6 +21,7 @@
 //        [--city-x1 DIR] [--city-x4 DIR]   (a `generated/` folder to serve for that scale)
 //        [--regen]                         (regenerate the scaled cities even if cached)
 //        [--quiet-wait 30]                 (seconds to wait before a case for the load average to drop)
+//        [--repeat 1]                      (rounds; the table shows per-case medians over rounds)
 //        [--breakdown 6]                   (frames per variant of the frame-time breakdown of app and
 //                                           primitive at the first scale; 0 = skip)
 import { spawnSync } from "node:child_process";
@@ -79,6 +80,7 @@ interface Args {
   regen: boolean;
   quietWaitS: number;
   breakdownFrames: number;
+  repeat: number;
   city: Map<number, string>;
   out: string;
 }
@@ -95,6 +97,7 @@ function parseArgs(argv: string[]): Args {
     regen: false,
     quietWaitS: 30,
     breakdownFrames: 6,
+    repeat: 1,
     city: new Map(),
     out: join(ROOT, "bench-results", "render.json"),
   };
@@ -118,6 +121,7 @@ function parseArgs(argv: string[]): Args {
     else if (key === "--regen") a.regen = true;
     else if (key === "--quiet-wait") a.quietWaitS = Number(val());
     else if (key === "--breakdown") a.breakdownFrames = Number(val());
+    else if (key === "--repeat") a.repeat = Math.max(1, Math.floor(Number(val())));
     else if (key === "--out") a.out = resolve(val());
     else if (/^--city-x\d+$/.test(key)) a.city.set(Number(key.slice("--city-x".length)), resolve(val()));
     else if (key === "--help" || key === "-h") {
@@ -244,6 +248,8 @@ export interface CaseRecord {
   renderer?: string;
   drawingBufferPx?: [number, number];
   notes: string[];
+  /** --repeat: each round's numbers (the fields above are their medians). */
+  rounds?: Array<Pick<CaseRecord, "status" | "readyS" | "medianMs" | "p95Ms" | "heapMB" | "loadBefore" | "loadAfter">>;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -413,6 +419,39 @@ export interface Ratio {
   detail: string;
 }
 
+/**
+ * One record per case and scale: with --repeat, the median of each measured number over the
+ * successful rounds (the individual rounds stay in `rounds`).
+ */
+function aggregate(runs: CaseRecord[]): CaseRecord[] {
+  const groups = new Map<string, CaseRecord[]>();
+  for (const r of runs) {
+    const k = `${r.case}@${r.scale}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const med = (xs: Array<number | undefined>): number | undefined => {
+    const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+    if (!v.length) return undefined;
+    const m = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return Math.round(m * 100) / 100;
+  };
+  return [...groups.values()].map((rs) => {
+    if (rs.length === 1) return rs[0];
+    const ok = rs.filter((r) => r.status === "ok");
+    const base = { ...(ok.at(-1) ?? rs.at(-1)!) };
+    if (ok.length) {
+      base.readyS = med(ok.map((r) => r.readyS));
+      base.medianMs = med(ok.map((r) => r.medianMs));
+      base.p95Ms = med(ok.map((r) => r.p95Ms));
+      base.jsMedianMs = med(ok.map((r) => r.jsMedianMs));
+      base.heapMB = med(ok.map((r) => r.heapMB));
+    }
+    if (ok.length < rs.length) base.notes = [...base.notes, `${rs.length - ok.length} of ${rs.length} rounds: ${rs.filter((r) => r.status !== "ok").map((r) => r.status).join(", ")}`];
+    base.rounds = rs.map((r) => ({ status: r.status, readyS: r.readyS, medianMs: r.medianMs, p95Ms: r.p95Ms, heapMB: r.heapMB, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
+    return base;
+  });
+}
+
 function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
   const get = (c: CaseName, s: number) => recs.find((r) => r.case === c && r.scale === s);
   const empty = recs.find((r) => r.case === "empty");
@@ -529,22 +568,25 @@ async function main() {
   const cityInfo = Object.fromEntries([...cities].map(([s, dir]) => [`${s}x`, { dir: relative(ROOT, dir), buildings: countFeatures(join(dir, "city", "buildings.geojson")) }]));
   for (const [k, v] of Object.entries(cityInfo)) log(`  ${k}: ${v.dir} (${v.buildings?.toLocaleString("en-US") ?? "?"} buildings)`);
 
-  const recs: CaseRecord[] = [];
+  const runs: CaseRecord[] = [];
   try {
     // Cheap cases first, so a slow baseline at 4× cannot starve them of the time budget.
+    // With --repeat, whole rounds repeat, so a busy spell hits every case alike.
     const order: CaseName[] = ["empty", "app", "app-page", "primitive", "entity", "app/bldg", "primitive/bldg", "entity/bldg"];
-    for (const s of args.scales)
-      for (const c of order) {
-        if (!args.cases.includes(c)) continue;
-        if (c === "empty" && s !== args.scales[0]) continue; // the empty globe does not depend on the city
-        log(`› ${c} ${c === "empty" ? "" : `${s}×`}`);
-        const r = await runCase(server, c, s, args);
-        recs.push(r);
-        log(`  ${r.status}${r.error ? `: ${r.error.split("\n")[0]}` : ""} — ready ${r.readyS ?? "–"} s, median ${fmt(r.medianMs)} ms, p95 ${fmt(r.p95Ms)} ms, heap ${fmt(r.heapMB)} MB, browser ${r.proc?.totalMB ?? "–"} MB (${r.wallS} s)`);
-      }
+    for (let round = 1; round <= args.repeat; round++)
+      for (const s of args.scales)
+        for (const c of order) {
+          if (!args.cases.includes(c)) continue;
+          if (c === "empty" && s !== args.scales[0]) continue; // the empty globe does not depend on the city
+          log(`› ${c} ${c === "empty" ? "" : `${s}×`}${args.repeat > 1 ? ` (round ${round}/${args.repeat})` : ""}`);
+          const r = await runCase(server, c, s, args);
+          runs.push(r);
+          log(`  ${r.status}${r.error ? `: ${r.error.split("\n")[0]}` : ""} — ready ${r.readyS ?? "–"} s, median ${fmt(r.medianMs)} ms, p95 ${fmt(r.p95Ms)} ms, heap ${fmt(r.heapMB)} MB, browser ${r.proc?.totalMB ?? "–"} MB (${r.wallS} s)`);
+        }
   } finally {
     await server.close();
   }
+  const recs = aggregate(runs);
 
   const rs = ratios(recs, args.scales);
   const renderer = recs.find((r) => r.renderer)?.renderer;
