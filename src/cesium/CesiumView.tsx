@@ -20,6 +20,7 @@ import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { webglRenderer } from "./webgl";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
 // our own origin (Cesium's bundled NaturalEarthII and the city's own layers).
@@ -55,19 +56,6 @@ const baseLayer = ImageryLayer.fromProviderAsync(
 );
 const contextOptions = { webgl: { alpha: false, antialias: false, powerPreference: "high-performance" as const, preserveDrawingBuffer: true } };
 
-function webglRenderer(): string | undefined {
-  try {
-    const c = document.createElement("canvas");
-    const gl = (c.getContext("webgl2") ?? c.getContext("webgl")) as WebGLRenderingContext | null;
-    if (!gl) return undefined;
-    const ext = gl.getExtension("WEBGL_debug_renderer_info");
-    const r = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-    gl.getExtension("WEBGL_lose_context")?.loseContext();
-    return typeof r === "string" ? r : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function applyQuality(viewer: CesiumViewer, q: QualitySettings) {
   const scene = viewer.scene;

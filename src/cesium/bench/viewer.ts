@@ -20,22 +20,10 @@ import {
 } from "cesium";
 import { qualitySettings, type QualitySettings } from "../../domain/quality";
 import { pumpUntil } from "./measure";
+import { webglRenderer } from "../webgl";
 
 Ion.defaultAccessToken = "";
 
-export function webglRenderer(): string | undefined {
-  try {
-    const c = document.createElement("canvas");
-    const gl = (c.getContext("webgl2") ?? c.getContext("webgl")) as WebGLRenderingContext | null;
-    if (!gl) return undefined;
-    const ext = gl.getExtension("WEBGL_debug_renderer_info");
-    const r = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-    gl.getExtension("WEBGL_lose_context")?.loseContext();
-    return typeof r === "string" ? r : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface BenchViewer {
   viewer: Viewer;
