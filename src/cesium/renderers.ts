@@ -292,9 +292,14 @@ export class PointRenderer extends VectorRenderer {
           continue;
         }
         const size = Math.min(44, 16 + 6 * Math.log2(c.count));
+        // A cluster takes the colour of its first member when the layer is highlighted, so a
+        // KPI or chart click shows at every zoom, not only once the clusters break up.
+        const highlighted = this.style.color.type === "highlight";
         this.clusters.add({
           position: pos,
-          color: Color.fromCssColorString("#0e7dd6").withAlpha(0.85 * this.opacity),
+          color: highlighted
+            ? toColor(colorFor(this.style.color, this.data.props[c.first], this.opacity))
+            : Color.fromCssColorString("#0e7dd6").withAlpha(0.85 * this.opacity),
           outlineColor: Color.fromCssColorString("#8fe3ff").withAlpha(this.opacity),
           outlineWidth: 2,
           pixelSize: size,
