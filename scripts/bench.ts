@@ -27,12 +27,12 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../src/cesium/bench/protocol";
-import { processTreeMemory, type ProcMem } from "./bench/procmem";
+import { CpuContention, machineBusy, processTreeMemory, type ProcMem } from "./bench/procmem";
 import { startBenchServer, type BenchServer } from "./bench/server";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -239,9 +239,10 @@ export interface CaseRecord {
   drawCommands?: number;
   setupS?: number;
   wallS: number;
-  /** 1-minute load average before and after the case (other processes compete for the CPU). */
-  loadBefore: number;
-  loadAfter?: number;
+  /** Fraction of all cores busy just before the case (none of the bench's processes running). */
+  busyBefore?: number;
+  /** Share of the machine's CPU other processes used while the case ran (0 = none). */
+  othersCpu?: number;
   layers?: LayerReport[];
   tiles?: BenchCaseResult["tiles"];
   breakdown?: BenchCaseResult["breakdown"];
@@ -249,7 +250,7 @@ export interface CaseRecord {
   drawingBufferPx?: [number, number];
   notes: string[];
   /** --repeat: each round's numbers (the fields above are their medians). */
-  rounds?: Array<Pick<CaseRecord, "status" | "readyS" | "medianMs" | "p95Ms" | "heapMB" | "loadBefore" | "loadAfter">>;
+  rounds?: Array<Pick<CaseRecord, "status" | "readyS" | "medianMs" | "p95Ms" | "heapMB" | "othersCpu">>;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -266,26 +267,29 @@ class CrashError extends Error {}
 
 /**
  * SwiftShader rasterises on the CPU, so anything else running (a test suite, a build) shows
- * up directly in frame times. Wait a little for the machine to calm down and record the load.
+ * up directly in frame times. Between cases none of our processes run: sample how busy the
+ * machine is and wait a little for it to calm down.
  */
-async function waitForQuiet(maxWaitS: number): Promise<number> {
-  const limit = cpus().length * 0.75;
+async function waitForQuiet(maxWaitS: number): Promise<number | undefined> {
   const t0 = performance.now();
+  let busy = await machineBusy(1500);
   let warned = false;
-  while (loadavg()[0] > limit && performance.now() - t0 < maxWaitS * 1000) {
-    if (!warned) log(`  load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores: waiting up to ${maxWaitS} s for it to drop below ${limit}`);
+  while (busy !== undefined && busy > 0.25 && performance.now() - t0 < maxWaitS * 1000) {
+    if (!warned) log(`  other processes keep ${Math.round(busy * 100)} % of the CPU busy: waiting up to ${maxWaitS} s for them to calm down`);
     warned = true;
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 3000));
+    busy = await machineBusy(1500);
   }
-  return Math.round(loadavg()[0] * 10) / 10;
+  return busy === undefined ? undefined : Math.round(busy * 100) / 100;
 }
 
 async function runCase(server: BenchServer, name: CaseName, scale: number, args: Args): Promise<CaseRecord> {
-  const loadBefore = await waitForQuiet(args.quietWaitS);
+  const busyBefore = await waitForQuiet(args.quietWaitS);
   const t0 = performance.now();
-  const rec: CaseRecord = { case: name, scale, status: "ok", wallS: 0, loadBefore, notes: [] };
+  const rec: CaseRecord = { case: name, scale, status: "ok", wallS: 0, busyBefore, notes: [] };
   const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const pid = browserServer.process().pid;
+  const cpu = new CpuContention(pid);
   try {
     const browser = await chromium.connect(browserServer.wsEndpoint());
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
@@ -314,12 +318,13 @@ async function runCase(server: BenchServer, name: CaseName, scale: number, args:
     rec.error = e instanceof Error ? e.message : String(e);
     if (/crash|Target closed|has been closed/i.test(rec.error) && rec.status === "error") rec.status = "crashed";
   } finally {
+    const share = cpu.othersShare();
+    if (share !== undefined) rec.othersCpu = Math.round(share * 100) / 100;
     await browserServer.kill().catch(() => {});
   }
   rec.wallS = round1((performance.now() - t0) / 1000);
-  rec.loadAfter = Math.round(loadavg()[0] * 10) / 10;
-  if (Math.max(rec.loadBefore, rec.loadAfter) > cpus().length)
-    rec.notes.push(`machine busy (load average ${rec.loadBefore} → ${rec.loadAfter} on ${cpus().length} cores): times are inflated`);
+  if ((rec.othersCpu ?? 0) > 0.15)
+    rec.notes.push(`other processes used ${Math.round(rec.othersCpu! * 100)} % of the machine's CPU during this case: its times are inflated`);
   return rec;
 }
 
@@ -447,7 +452,7 @@ function aggregate(runs: CaseRecord[]): CaseRecord[] {
       base.heapMB = med(ok.map((r) => r.heapMB));
     }
     if (ok.length < rs.length) base.notes = [...base.notes, `${rs.length - ok.length} of ${rs.length} rounds: ${rs.filter((r) => r.status !== "ok").map((r) => r.status).join(", ")}`];
-    base.rounds = rs.map((r) => ({ status: r.status, readyS: r.readyS, medianMs: r.medianMs, p95Ms: r.p95Ms, heapMB: r.heapMB, loadBefore: r.loadBefore, loadAfter: r.loadAfter }));
+    base.rounds = rs.map((r) => ({ status: r.status, readyS: r.readyS, medianMs: r.medianMs, p95Ms: r.p95Ms, heapMB: r.heapMB, othersCpu: r.othersCpu }));
     return base;
   });
 }
@@ -457,6 +462,7 @@ function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
   const empty = recs.find((r) => r.case === "empty");
   const out: Ratio[] = [];
   const add = (target: string, scale: number | undefined, num: number | undefined, den: number | undefined, limit: number, op: "≤" | "<", why: string) => {
+    if (/^(\w+\/?\w* not run(, )?)+$/.test(why)) return; // none of its cases was asked for
     if (num === undefined || den === undefined || !(den > 0)) {
       out.push({ target, scale, limit, op, verdict: "n/a", detail: why });
       return;
@@ -505,7 +511,7 @@ function pad(s: string, n: number, right = false) {
 }
 
 function table(recs: CaseRecord[]): string {
-  const head = ["case", "scale", "ready s", "median ms", "p95 ms", "js ms", "heap MB", "browser MB", "gpu MB", "buildings", "draws", "status"];
+  const head = ["case", "scale", "ready s", "median ms", "p95 ms", "js ms", "heap MB", "browser MB", "gpu MB", "buildings", "draws", "other CPU", "status"];
   const rows = recs.map((r) => [
     r.case,
     r.case === "empty" ? "–" : `${r.scale}×`,
@@ -518,10 +524,11 @@ function table(recs: CaseRecord[]): string {
     r.proc ? String(r.proc.gpuMB) : "–",
     r.buildings === undefined ? "–" : r.buildings.toLocaleString("en-US"),
     r.drawCommands === undefined ? "–" : String(r.drawCommands),
+    r.othersCpu === undefined ? "–" : `${Math.round(r.othersCpu * 100)} %`,
     r.status === "ok" ? (r.frames !== undefined ? `ok (${r.frames} frames)` : "ok") : r.status,
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, w[i], i >= 2 && i <= 10)).join("  ");
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, w[i], i >= 2 && i <= 11)).join("  ");
   return [line(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -596,6 +603,7 @@ async function main() {
   log(`orbit: ${args.frames} frames around ${ORBIT.latDeg} N ${ORBIT.lonDeg} E at ${ORBIT.rangeM} m, pitch ${ORBIT.pitchDeg}°; ${cpus().length} cores`);
   log("ready: bench cases from the start of loading (viewer built, workers warm); app-page from navigation start.");
   log("heap: JS heap after forced GC; browser/gpu MB: PSS of the whole Chromium / its GPU process (SwiftShader buffers).");
+  log("other CPU: share of the machine other processes used during the case (SwiftShader is CPU-bound: >15 % inflates times).");
   log("");
   log(table(recs));
   log("");

@@ -82,7 +82,9 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
   const claim = (id: string) => {
     for (let i = 0; i < scene.primitives.length; i++) {
       const p = scene.primitives.get(i);
-      if (!owned.has(p)) owned.set(p, id);
+      // Renderers add a PrimitiveCollection (vector layers) or a Cesium3DTileset; anything
+      // else at the top level (baseline B's buildings Primitive) is not the manager's.
+      if (!owned.has(p) && (p instanceof PrimitiveCollection || p instanceof Cesium3DTileset)) owned.set(p, id);
     }
   };
   const manager = new LayerManager(
