@@ -2,6 +2,9 @@
 // It is data (data/catalog.json), validated at load with errors that name the file and the
 // field, so a typo in a manifest gives a readable message instead of a white page.
 
+import { checkFieldSetRef, validateFieldSets, type FieldSets } from "./inspector/fields";
+import type { LayerFilter } from "./inspector/filter";
+
 export type Lang = "zh" | "en";
 export interface I18n {
   zh: string;
@@ -37,7 +40,9 @@ export type ColorRule =
       color: string;
       /** Alpha multiplier for features that do not match. */
       dim: number;
-    };
+    }
+  /** Not written in manifests: made by filterStyle() (./inspector/filter); hides what does not match. */
+  | { type: "filter"; base: ColorRule; filter: LayerFilter };
 
 export interface LayerStyle {
   color: ColorRule;
@@ -69,6 +74,8 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /** Id of the field set (catalog `fields`) describing its properties: labels, units, filters. */
+  fields?: string;
 }
 
 export interface GroupSpec {
@@ -80,6 +87,8 @@ export interface Catalog {
   version: 1;
   groups: GroupSpec[];
   layers: LayerSpec[];
+  /** Field dictionary: set id → fields (see ./inspector/fields). */
+  fields?: FieldSets;
 }
 
 export class ManifestError extends Error {
@@ -219,7 +228,7 @@ export function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
   return style;
 }
 
-function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
+function layerSpec(at: At, v: unknown, groups: Set<string>, fieldSets: FieldSets = {}): LayerSpec {
   const o = expectObj(at, v);
   const kind = o.kind as LayerKind;
   if (!KINDS.includes(kind)) throw at.child("kind").err(`expected one of ${KINDS.join(", ")}, got ${describe(o.kind)}`);
@@ -237,6 +246,7 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     nameProperty: str(at, o, "nameProperty", true),
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+    ...(o.fields !== undefined ? { fields: checkFieldSetRef(at.child("fields"), o.fields, fieldSets) } : {}),
   };
 }
 
@@ -257,13 +267,14 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
     groupIds.add(g.id);
   });
   if (!Array.isArray(o.layers)) throw root.child("layers").err(`expected an array, got ${describe(o.layers)}`);
-  const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds));
+  const fields = validateFieldSets(root.child("fields"), o.fields);
+  const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds, fields));
   const seen = new Set<string>();
   layers.forEach((l, i) => {
     if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
     seen.add(l.id);
   });
-  return { version: 1, groups, layers };
+  return { version: 1, groups, layers, ...(o.fields !== undefined ? { fields } : {}) };
 }
 
 export { At as ManifestCursor };

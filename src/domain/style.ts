@@ -2,6 +2,7 @@
 // expressions (plain strings, so this stays pure and testable in node).
 import type { ColorRule, I18n, Lang, LayerStyle } from "./catalog";
 import type { Highlight } from "./state";
+import { filterExpression, matchesFilter } from "./inspector/filter";
 
 /** RGBA with components in 0..1. */
 export type Rgba = [number, number, number, number];
@@ -37,6 +38,10 @@ function lerp(a: Rgba, b: Rgba, t: number): Rgba {
 /** Colour of one feature under a rule, with the layer opacity multiplied into alpha. */
 export function colorFor(rule: ColorRule, props: Record<string, unknown> | undefined, opacity = 1): Rgba {
   let c: Rgba;
+  if (rule.type === "filter") {
+    const b = colorFor(rule.base, props, opacity);
+    return matchesFilter(rule.filter, props) ? b : [b[0], b[1], b[2], 0];
+  }
   if (rule.type === "highlight") {
     if (matchesHighlight(rule, props)) return colorFor({ type: "constant", color: rule.color }, undefined, Math.max(opacity, 0.9));
     return colorFor(rule.base, props, opacity * rule.dim);
@@ -76,7 +81,7 @@ export interface LegendEntry {
 }
 
 export function legendFor(rule: ColorRule, lang: Lang, layerTitle: I18n): LegendEntry[] {
-  if (rule.type === "highlight") return legendFor(rule.base, lang, layerTitle);
+  if (rule.type === "highlight" || rule.type === "filter") return legendFor(rule.base, lang, layerTitle);
   if (rule.type === "constant") return [{ color: rule.color, label: layerTitle[lang] }];
   if (rule.type === "categorical")
     return Object.entries(rule.categories).map(([k, color]) => ({
@@ -100,7 +105,8 @@ function quote(s: string): string {
 }
 
 /** A Cesium3DTileStyle JSON (`{ color: { conditions } }`) for a colour rule. */
-export function tilesStyleJson(rule: ColorRule, opacity = 1): { color: string | { conditions: [string, string][] } } {
+export function tilesStyleJson(rule: ColorRule, opacity = 1): { color: string | { conditions: [string, string][] }; show?: string } {
+  if (rule.type === "filter") return { ...tilesStyleJson(rule.base, opacity), show: filterExpression(rule.filter) };
   if (rule.type === "highlight") {
     const base = tilesStyleJson(rule.base, opacity * rule.dim).color;
     const hit: [string, string] = [highlightExpression(rule), cssColor(parseHex(rule.color))];
