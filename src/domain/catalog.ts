@@ -76,6 +76,13 @@ export interface LayerSpec {
   source?: I18n;
   /** Id of the field set (catalog `fields`) describing its properties: labels, units, filters. */
   fields?: string;
+  /**
+   * Features that lie underground (pipes, network nodes): drawn at their depth in underground
+   * mode and in excavations, and listed in excavation hit lists.
+   */
+  underground?: { depthProperty: string; diameterProperty?: string; topDepthProperty?: string };
+  /** GeoJSON of the same features, for layers drawn from another format (3D Tiles): search, filter counts, export. */
+  dataUrl?: string;
 }
 
 export interface GroupSpec {
@@ -228,6 +235,16 @@ export function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
   return style;
 }
 
+function undergroundSpec(at: At, v: unknown, kind: LayerKind): NonNullable<LayerSpec["underground"]> {
+  const o = expectObj(at, v);
+  if (kind !== "line" && kind !== "point") throw at.err("only line (pipes) and point (nodes) layers can lie underground");
+  return {
+    depthProperty: str(at, o, "depthProperty")!,
+    ...(o.diameterProperty !== undefined ? { diameterProperty: str(at, o, "diameterProperty") } : {}),
+    ...(o.topDepthProperty !== undefined ? { topDepthProperty: str(at, o, "topDepthProperty") } : {}),
+  };
+}
+
 function layerSpec(at: At, v: unknown, groups: Set<string>, fieldSets: FieldSets = {}): LayerSpec {
   const o = expectObj(at, v);
   const kind = o.kind as LayerKind;
@@ -247,6 +264,8 @@ function layerSpec(at: At, v: unknown, groups: Set<string>, fieldSets: FieldSets
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
     ...(o.fields !== undefined ? { fields: checkFieldSetRef(at.child("fields"), o.fields, fieldSets) } : {}),
+    ...(o.underground !== undefined ? { underground: undergroundSpec(at.child("underground"), o.underground, kind) } : {}),
+    ...(o.dataUrl !== undefined ? { dataUrl: str(at, o, "dataUrl") } : {}),
   };
 }
 

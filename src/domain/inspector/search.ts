@@ -28,8 +28,8 @@ export interface SearchEntry {
 export interface SearchDoc {
   version: 1;
   layers: string[];
-  /** [layerIndex, id, name, py, pinyin, en, type, lon, lat]; "" for absent strings. */
-  rows: Array<[number, string, string, string, string, string, string, number, number]>;
+  /** [layerIndex, id, lon, lat, name, py, pinyin, en, type]; trailing empty strings are left out. */
+  rows: Array<Array<string | number>>;
 }
 
 export interface SourceFeature {
@@ -78,7 +78,9 @@ export function buildSearchDoc(layers: SourceLayer[], pinyin: Pinyin): SearchDoc
       }
       const en = l.englishProperty && typeof f.props[l.englishProperty] === "string" ? (f.props[l.englishProperty] as string) : "";
       const type = l.typeProperty && f.props[l.typeProperty] !== undefined ? String(f.props[l.typeProperty]) : "";
-      doc.rows.push([li, f.id, name, py, full, en, type, Math.round(f.at[0] * 1e6) / 1e6, Math.round(f.at[1] * 1e6) / 1e6]);
+      const row: Array<string | number> = [li, f.id, Math.round(f.at[0] * 1e6) / 1e6, Math.round(f.at[1] * 1e6) / 1e6, name, py, full, en, type];
+      while (row.length > 4 && row[row.length - 1] === "") row.pop();
+      doc.rows.push(row);
     }
   });
   return doc;
@@ -136,17 +138,18 @@ export class SearchIndex {
     this.types = new Array(n);
     this.lon = new Float64Array(n);
     this.lat = new Float64Array(n);
+    const s = (v: unknown) => (typeof v === "string" ? v : "");
     doc.rows.forEach((r, i) => {
-      this.layer[i] = r[0];
-      this.ids[i] = r[1];
-      this.idsLower[i] = r[1].toLowerCase();
-      this.names[i] = r[2];
-      this.py[i] = r[3];
-      this.full[i] = r[4];
-      this.en[i] = r[5].toLowerCase();
-      this.types[i] = r[6];
-      this.lon[i] = r[7];
-      this.lat[i] = r[8];
+      this.layer[i] = Number(r[0]);
+      this.ids[i] = s(r[1]);
+      this.idsLower[i] = this.ids[i].toLowerCase();
+      this.lon[i] = Number(r[2]);
+      this.lat[i] = Number(r[3]);
+      this.names[i] = s(r[4]);
+      this.py[i] = s(r[5]);
+      this.full[i] = s(r[6]);
+      this.en[i] = s(r[7]).toLowerCase();
+      this.types[i] = s(r[8]);
     });
   }
 
