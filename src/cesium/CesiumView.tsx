@@ -21,6 +21,7 @@ import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { webglRenderer } from "./webgl";
+import { attachInspector, type InspectorHooks, type InspectorSceneApi } from "./inspector/attach";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
 // our own origin (Cesium's bundled NaturalEarthII and the city's own layers).
@@ -36,6 +37,8 @@ export interface SceneApi {
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Inspector tools' scene side (pipes underground, pits, measurements, PNG). */
+  inspector?: InspectorSceneApi;
 }
 
 export interface CesiumViewProps {
@@ -46,6 +49,7 @@ export interface CesiumViewProps {
   onPick(p: PickedFeature | undefined): void;
   onApi(api: SceneApi): void;
   onFirstFrame(renderer: string | undefined, q: QualitySettings): void;
+  inspector?: InspectorHooks;
 }
 
 // Resium creates the Viewer once from these read-only props; keep them module-level so the
@@ -157,6 +161,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   const propsRef = useRef(props);
   propsRef.current = props;
   const qualityRef = useRef<QualitySettings | undefined>(undefined);
+  const inspectorRef = useRef<ReturnType<typeof attachInspector> | undefined>(undefined);
 
   // One-time setup.
   useEffect(() => {
@@ -184,9 +189,17 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     const start = propsRef.current.state.cameraRequest?.view ?? HOME_VIEW;
     viewer.camera.setView(destinationOf(start));
 
+    const inspector = attachInspector(viewer, propsRef.current.state, () => propsRef.current.inspector);
+    inspectorRef.current = inspector;
+
     // Picking → plain data.
     viewer.screenSpaceEventHandler.setInputAction((e: { position: Cartesian2 }) => {
       const picked = scene.pick(e.position);
+      const ins = inspector.pick(picked);
+      if (ins.handled) {
+        if (ins.feature) propsRef.current.onPick(manager.pick(undefined) ?? ins.feature);
+        return;
+      }
       propsRef.current.onPick(manager.pick(picked));
       scene.requestRender();
     }, ScreenSpaceEventType.LEFT_CLICK);
@@ -208,7 +221,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       new Promise<void>((resolve) => {
         const check = () => {
           if (scene.isDestroyed()) return resolve();
-          if (manager.allDrawn()) {
+          if (manager.allDrawn() && !inspector.api.busy()) {
             // One more real frame after everything is on the GPU.
             const off = scene.postRender.addEventListener(() => {
               off();
@@ -235,11 +248,14 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      inspector: inspector.api,
     });
 
     return () => {
       removeCam();
       removePost();
+      inspector.destroy();
+      inspectorRef.current = undefined;
       manager.destroy();
       managerRef.current = undefined;
     };
@@ -249,6 +265,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   // Reconcile layers on every state change (cheap when nothing changed).
   useEffect(() => {
     managerRef.current?.sync(props.state, props.styleOf);
+    inspectorRef.current?.sync(props.state);
   }, [props.state, props.styleOf]);
 
   // Quality and basemap switches.

@@ -77,6 +77,8 @@ export interface AppState {
   view?: string;
   highlight?: Highlight;
   cockpit: CockpitState;
+  /** Inspector tools: filters, underground mode, excavation, measurements (./inspector/state). */
+  inspector?: import("./inspector/state").InspectorState;
 }
 
 export function initialState(catalog: Catalog, url: UrlState = { notices: [] }): AppState {

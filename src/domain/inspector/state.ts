@@ -1,0 +1,85 @@
+// The inspector's part of the app state and its named updaters: filters, underground mode, the
+// pipe exaggeration, the excavation and its hit list, measurements, and the active tool. Plain
+// data only (no Cesium objects); the scene reconciles itself with it.
+import type { AppState } from "../state";
+import type { HitRow, LonLat } from "./excavation";
+import type { LayerFilter } from "./filter";
+
+export type Tool = "excavate-rect" | "excavate-poly" | "distance" | "area" | "height" | "depth";
+
+export interface Measurement {
+  id: number;
+  kind: "distance" | "area" | "height" | "depth";
+  points: Array<[number, number, number]>;
+  /** distance: total m; area: m²; height/depth: m. */
+  value: number;
+  legsM?: number[];
+}
+
+export interface Excavation {
+  ring: LonLat[];
+  depthM: number;
+  areaM2: number;
+  rows: HitRow[];
+}
+
+export interface InspectorState {
+  filters: Record<string, LayerFilter>;
+  underground: boolean;
+  /** Alpha of the globe and the ground layers in underground mode (0.05–1). */
+  groundAlpha: number;
+  /** Diameter exaggeration of pipes (1–20). */
+  pipeScale: number;
+  excavation?: Excavation;
+  /** Depth for the next pit drawn (m). */
+  pitDepthM: number;
+  measurements: Measurement[];
+  tool?: Tool;
+}
+
+/** 5×: a 110 mm gas pipe becomes 0.55 m, about two pixels from 300 m at the low quality setting. */
+export const DEFAULT_PIPE_SCALE = 5;
+
+export const initialInspector = (): InspectorState => ({
+  filters: {},
+  underground: false,
+  groundAlpha: 0.35,
+  pipeScale: DEFAULT_PIPE_SCALE,
+  pitDepthM: 3,
+  measurements: [],
+});
+
+export function inspectorOf(s: AppState): InspectorState {
+  return s.inspector ?? initialInspector();
+}
+function patch(s: AppState, p: Partial<InspectorState>): AppState {
+  return { ...s, inspector: { ...inspectorOf(s), ...p } };
+}
+
+export function setFilter(s: AppState, layerId: string, filter: LayerFilter | undefined): AppState {
+  const filters = { ...inspectorOf(s).filters };
+  if (!filter || Object.keys(filter).length === 0) delete filters[layerId];
+  else filters[layerId] = filter;
+  return patch(s, { filters });
+}
+export const clearFilters = (s: AppState) => patch(s, { filters: {} });
+export const setUnderground = (s: AppState, underground: boolean) => patch(s, { underground });
+export const setGroundAlpha = (s: AppState, a: number) => (Number.isFinite(a) ? patch(s, { groundAlpha: Math.min(1, Math.max(0.05, a)) }) : s);
+export const setPipeScale = (s: AppState, k: number) => (Number.isFinite(k) ? patch(s, { pipeScale: Math.min(20, Math.max(1, k)) }) : s);
+export const setPitDepth = (s: AppState, d: number) => (Number.isFinite(d) ? patch(s, { pitDepthM: Math.min(100, Math.max(0.1, d)) }) : s);
+export const setExcavation = (s: AppState, excavation: Excavation | undefined) => patch(s, { excavation });
+export const setTool = (s: AppState, tool: Tool | undefined) => patch(s, { tool });
+
+let measureSeq = 0;
+export function addMeasurement(s: AppState, m: Omit<Measurement, "id">): AppState {
+  return patch(s, { measurements: [...inspectorOf(s).measurements, { ...m, id: ++measureSeq }], tool: undefined });
+}
+export function removeMeasurement(s: AppState, id: number): AppState {
+  return patch(s, { measurements: inspectorOf(s).measurements.filter((m) => m.id !== id) });
+}
+export const clearMeasurements = (s: AppState) => patch(s, { measurements: [] });
+
+/** Layers the ground consists of: made translucent in underground mode and over a pit. */
+export function isGroundLayer(spec: { group: string; kind: string; id: string }): boolean {
+  return (spec.group === "base" || spec.group === "green") && spec.kind !== "3dtiles";
+}
