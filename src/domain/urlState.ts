@@ -12,6 +12,10 @@ export interface UrlState {
   lang?: Lang;
   quality?: Quality;
   view?: string;
+  /** underground=1: start in underground mode. */
+  underground?: boolean;
+  /** select=<layerId>:<featureId> */
+  select?: { layerId: string; featureId: string };
   notices: UrlNotice[];
 }
 
@@ -21,7 +25,7 @@ export interface UrlNotice {
   reason: string;
 }
 
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view"]);
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "underground", "select"]);
 
 /**
  * Parses a query string. `knownLayerIds` lets us drop unknown layer ids with a notice while
@@ -77,6 +81,20 @@ export function parseUrlState(search: string, knownLayerIds?: ReadonlySet<string
   if (quality !== null) {
     if ((QUALITIES as readonly string[]).includes(quality)) out.quality = quality as Quality;
     else note("quality", quality, 'expected "auto", "low" or "high"');
+  }
+
+  const underground = params.get("underground");
+  if (underground !== null) {
+    if (underground === "1" || underground === "true") out.underground = true;
+    else if (underground === "0" || underground === "false") out.underground = false;
+    else note("underground", underground, 'expected "1" or "0"');
+  }
+
+  const sel = params.get("select");
+  if (sel !== null) {
+    const k = sel.indexOf(":");
+    if (k <= 0 || k === sel.length - 1) note("select", sel, "expected <layerId>:<featureId>");
+    else out.select = { layerId: sel.slice(0, k), featureId: sel.slice(k + 1) };
   }
 
   const view = params.get("view");

@@ -5,6 +5,7 @@ import type { Quality } from "../domain/urlState";
 import { dismissNotice, select, setBasemap, setLang, setQuality, togglePanel, type AppState } from "../domain/state";
 import type { Updater } from "../app/store";
 import { t } from "./i18n";
+import { inspectorRows, type FieldSpec } from "../domain/inspector/fields";
 
 export function Clock({ lang }: { lang: Lang }) {
   const [now, setNow] = useState(() => new Date());
@@ -82,14 +83,7 @@ export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Upda
   );
 }
 
-function formatValue(v: unknown, lang: Lang): string {
-  if (typeof v === "number") return Number.isInteger(v) ? v.toLocaleString(lang === "zh" ? "zh-CN" : "en-US") : v.toFixed(2);
-  if (typeof v === "boolean") return lang === "zh" ? (v ? "是" : "否") : v ? "yes" : "no";
-  if (v === undefined || v === null || v === "") return "—";
-  return String(v);
-}
-
-export function Inspector({ state, dispatch }: { state: AppState; dispatch(u: Updater): void }) {
+export function Inspector({ state, dispatch, fields, onExport }: { state: AppState; dispatch(u: Updater): void; fields?: FieldSpec[]; onExport?(format: "csv" | "geojson"): void }) {
   const sel = state.selection;
   if (!sel) return null;
   const lang = state.lang;
@@ -109,14 +103,24 @@ export function Inspector({ state, dispatch }: { state: AppState; dispatch(u: Up
       </div>
       <table className="props">
         <tbody>
-          {Object.entries(sel.properties).map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>{formatValue(v, lang)}</td>
+          {inspectorRows(fields, sel.properties, lang).map((r) => (
+            <tr key={r.key} data-key={r.key}>
+              <th title={r.key}>{r.label}</th>
+              <td>{r.value}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {onExport && (
+        <div className="inspector-actions">
+          <button className="text-btn" onClick={() => onExport("csv")} data-testid="selection-export-csv">
+            ⤓ CSV
+          </button>
+          <button className="text-btn" onClick={() => onExport("geojson")}>
+            ⤓ GeoJSON
+          </button>
+        </div>
+      )}
     </section>
   );
 }

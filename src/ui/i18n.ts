@@ -1,5 +1,6 @@
 // UI strings: Chinese first, English by the language switch.
 import type { Lang } from "../domain/catalog";
+import { INSPECTOR_STRINGS } from "./inspectorStrings";
 
 const STRINGS = {
   appTitle: { zh: "暖城孪生 · 鄂尔多斯城市信息模型沙盘", en: "Warm City Twin · Ordos CIM sandbox" },
@@ -30,6 +31,7 @@ const STRINGS = {
   layer: { zh: "图层", en: "Layer" },
   notLoaded: { zh: "未加载", en: "not loaded" },
   credits: { zh: "数据来源", en: "Data sources" },
+  ...INSPECTOR_STRINGS,
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -35,6 +35,10 @@ export interface InspectorState {
   pitDepthM: number;
   measurements: Measurement[];
   tool?: Tool;
+  /** Per filtered layer: features matching / all features (computed from the layer's data). */
+  filterCounts: Record<string, { matched: number; total: number }>;
+  /** Last inspector error, in both languages, shown where the user looks (search box, pit panel …). */
+  message?: { where: "search" | "filter" | "excavation" | "measure" | "select"; zh: string; en: string };
 }
 
 /** 5×: a 110 mm gas pipe becomes 0.55 m, about two pixels from 300 m at the low quality setting. */
@@ -47,6 +51,7 @@ export const initialInspector = (): InspectorState => ({
   pipeScale: DEFAULT_PIPE_SCALE,
   pitDepthM: 3,
   measurements: [],
+  filterCounts: {},
 });
 
 export function inspectorOf(s: AppState): InspectorState {
@@ -68,6 +73,13 @@ export const setGroundAlpha = (s: AppState, a: number) => (Number.isFinite(a) ? 
 export const setPipeScale = (s: AppState, k: number) => (Number.isFinite(k) ? patch(s, { pipeScale: Math.min(20, Math.max(1, k)) }) : s);
 export const setPitDepth = (s: AppState, d: number) => (Number.isFinite(d) ? patch(s, { pitDepthM: Math.min(100, Math.max(0.1, d)) }) : s);
 export const setExcavation = (s: AppState, excavation: Excavation | undefined) => patch(s, { excavation });
+export function setFilterCount(s: AppState, layerId: string, count: { matched: number; total: number } | undefined): AppState {
+  const filterCounts = { ...inspectorOf(s).filterCounts };
+  if (count) filterCounts[layerId] = count;
+  else delete filterCounts[layerId];
+  return patch(s, { filterCounts });
+}
+export const setInspectorMessage = (s: AppState, message: InspectorState["message"]) => patch(s, { message });
 export const setTool = (s: AppState, tool: Tool | undefined) => patch(s, { tool });
 
 let measureSeq = 0;

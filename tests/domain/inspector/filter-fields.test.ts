@@ -91,3 +91,27 @@ describe("filters", () => {
       expect(expr.evaluate(feature(p) as never), JSON.stringify(p)).toBe(matchesFilter(filter, p));
   });
 });
+
+import { featuresCsv, featuresGeoJson, toCsv } from "../../../src/domain/inspector/export";
+import { flattenFeatures } from "../../../src/domain/geojson";
+describe("export", () => {
+  it("CSV: BOM, labels in the header, quoting, formula cells defused", () => {
+    const csv = featuresCsv(PIPE, [{ id: "p1", diameterMm: 110, material: "PE, 'x'" }, { id: "p2", note: '=HYPERLINK("x")' }], "zh");
+    expect(csv.startsWith("\uFEFF")).toBe(true);
+    const lines = csv.slice(1).trim().split("\r\n");
+    // dictionary fields first (in its order), then the other keys
+    expect(lines[0]).toBe("材质,管径,id,note");
+    expect(lines[1]).toBe(`"PE, 'x'",110,p1,`);
+    expect(lines[2]).toBe(`,,p2,"'=HYPERLINK(""x"")"`);
+    expect(toCsv(["a"], [[-12.5]])).toBe("\uFEFFa\r\n-12.5\r\n");
+  });
+  it("GeoJSON rebuilt from parsed arrays round-trips", () => {
+    const fc = [
+      { type: "Feature", id: "a", properties: { id: "a" }, geometry: { type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.2, 0.1], [0.8, 0.1], [0.8, 0.6], [0.2, 0.1]]] } },
+      { type: "Feature", id: "b", properties: { id: "b" }, geometry: { type: "Polygon", coordinates: [[[5, 5], [6, 5], [6, 6], [5, 5]]] } },
+    ];
+    const out = JSON.parse(featuresGeoJson(flattenFeatures(fc, "polygon"), [1, 0]));
+    expect(out.features[0]).toEqual(fc[1]);
+    expect(out.features[1]).toEqual(fc[0]);
+  });
+});

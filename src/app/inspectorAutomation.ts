@@ -1,0 +1,75 @@
+// window.warmcity members of the inspector's toolkit (added to the same object as the rest).
+import type { HitRow } from "../domain/inspector/excavation";
+import type { LayerFilter } from "../domain/inspector/filter";
+import type { SearchGroup } from "../domain/inspector/search";
+import { inspectorOf, setGroundAlpha, setPipeScale, setUnderground } from "../domain/inspector/state";
+import type { Measurement } from "../domain/inspector/state";
+import { measureArea, measureDistance } from "../domain/inspector/measure";
+import type { SceneApi } from "../cesium/CesiumView";
+import type { InspectorService } from "./inspector";
+import type { Store } from "./store";
+
+export interface InspectorApi {
+  /** Ranked results grouped by layer. */
+  search(q: string): Promise<SearchGroup[]>;
+  /** Sets (or with `undefined`/`{}` clears) a layer's filter; resolves with the counts. */
+  setFilter(layerId: string, filter: unknown): Promise<{ matched: number; total: number }>;
+  filters(): Record<string, { filter: LayerFilter; matched?: number; total?: number }>;
+  /** Digs a pit: `[[lon, lat], …]` to `depthM`; resolves with the hit list. */
+  excavate(polygonLonLat: Array<[number, number]>, depthM?: number): Promise<HitRow[]>;
+  clearExcavation(): void;
+  excavation(): { ring: Array<[number, number]>; depthM: number; areaM2: number; rows: HitRow[] } | undefined;
+  setUnderground(on: boolean, groundAlpha?: number): Promise<void>;
+  underground(): { on: boolean; groundAlpha: number; pipeScale: number };
+  setPipeScale(k: number): void;
+  /** Selects a feature of any layer (3D Tiles included) and flies to it; false if unknown. */
+  select(layerId: string, featureId: string): Promise<boolean>;
+  selection(): { layerId: string; featureId: string; properties: Record<string, unknown> } | undefined;
+  measurements(): Measurement[];
+  /** Pure measurement (no drawing): distance with legs, or area. */
+  measure(kind: "distance" | "area", pointsLonLat: Array<[number, number]>): { totalM?: number; legsM?: number[]; areaM2?: number };
+  /** The text an export would download (CSV with BOM, or GeoJSON); also downloads it when `download`. */
+  exportData(what: "selection" | "filter" | "excavation", format: "csv" | "geojson", layerId?: string, download?: boolean): Promise<string>;
+  /** A PNG of the current view as a data: URL. */
+  exportPng(): Promise<string>;
+}
+
+export function installInspectorAutomation(store: Store, svc: InspectorService, getScene: () => SceneApi | undefined) {
+  const api: InspectorApi = {
+    search: (q) => svc.search(q),
+    setFilter: (layerId, filter) => svc.applyFilter(layerId, filter),
+    filters() {
+      const ins = inspectorOf(store.get());
+      return Object.fromEntries(Object.entries(ins.filters).map(([id, f]) => [id, { filter: structuredClone(f), ...(ins.filterCounts[id] ?? {}) }]));
+    },
+    excavate: (poly, depth) => svc.excavate(poly, depth),
+    clearExcavation: () => store.dispatch((s) => ({ ...s, inspector: { ...inspectorOf(s), excavation: undefined } })),
+    excavation: () => structuredClone(inspectorOf(store.get()).excavation),
+    async setUnderground(on, alpha) {
+      store.dispatch((s) => {
+        const t = setUnderground(s, !!on);
+        return alpha === undefined ? t : setGroundAlpha(t, alpha);
+      });
+      await getScene()?.whenDrawn();
+    },
+    underground: () => {
+      const i = inspectorOf(store.get());
+      return { on: i.underground, groundAlpha: i.groundAlpha, pipeScale: i.pipeScale };
+    },
+    setPipeScale: (k) => store.dispatch((s) => setPipeScale(s, k)),
+    select: async (layerId, featureId) => !!(await svc.selectFeature(layerId, featureId)),
+    selection: () => structuredClone(store.get().selection),
+    measurements: () => structuredClone(inspectorOf(store.get()).measurements),
+    measure: (kind, pts) => (kind === "distance" ? measureDistance(pts) : { areaM2: measureArea(pts).areaM2 }),
+    exportData: (what, format, layerId, download) => (download ? svc.exportFile(what, format, layerId) : svc.exportText(what, format, layerId)),
+    exportPng: () => svc.exportPng(),
+  };
+  if (window.warmcity) Object.assign(window.warmcity, api);
+  return api;
+}
+
+declare global {
+  interface Window {
+    warmcityInspector?: InspectorApi;
+  }
+}
