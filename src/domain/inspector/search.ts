@@ -114,6 +114,7 @@ export class SearchIndex {
   private readonly ids: string[];
   private readonly idsLower: string[];
   private readonly names: string[];
+  private readonly namesLower: string[];
   private readonly py: string[];
   private readonly full: string[];
   private readonly en: string[];
@@ -132,6 +133,7 @@ export class SearchIndex {
     this.ids = new Array(n);
     this.idsLower = new Array(n);
     this.names = new Array(n);
+    this.namesLower = new Array(n);
     this.py = new Array(n);
     this.full = new Array(n);
     this.en = new Array(n);
@@ -146,6 +148,7 @@ export class SearchIndex {
       this.lon[i] = Number(r[2]);
       this.lat[i] = Number(r[3]);
       this.names[i] = s(r[4]);
+      this.namesLower[i] = this.names[i].toLowerCase();
       this.py[i] = s(r[5]);
       this.full[i] = s(r[6]);
       this.en[i] = s(r[7]).toLowerCase();
@@ -162,14 +165,29 @@ export class SearchIndex {
     const typeHits = new Set<string>();
     for (const t of this.typeLabels) if (t.labels.some((l) => l && (l.toLowerCase() === q || (q.length >= 2 && l.toLowerCase().includes(q))))) typeHits.add(`${t.layer}\u0000${t.value}`);
     const layers = this.doc.layers;
-    const scored: Array<[number, number]> = [];
+    // Keep only the best `limit` while scanning (a bounded sorted list): a query like "pipe"
+    // matches 35k ids, and sorting them all would cost more than the scan.
+    const top: Array<[number, number]> = [];
+    const key = (i: number) => this.names[i] || this.ids[i];
+    const better = (a: [number, number], b: [number, number]) =>
+      a[1] !== b[1] ? a[1] > b[1] : key(a[0]).length !== key(b[0]).length ? key(a[0]).length < key(b[0]).length : this.ids[a[0]] < this.ids[b[0]];
+    const offer = (c: [number, number]) => {
+      if (top.length >= limit && !better(c, top[top.length - 1])) return;
+      let lo = 0, hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (better(c, top[mid])) hi = mid;
+        else lo = mid + 1;
+      }
+      top.splice(lo, 0, c);
+      if (top.length > limit) top.pop();
+    };
     for (let i = 0; i < this.size; i++) {
       let s = 0;
-      const name = this.names[i];
+      const nl = this.namesLower[i];
       const id = this.idsLower[i];
       if (id === q) s = 100;
-      else if (name) {
-        const nl = name.toLowerCase();
+      else if (nl) {
         if (nl === q) s = 95;
         else if (nl.startsWith(q)) s = 85;
         else {
@@ -189,11 +207,10 @@ export class SearchIndex {
       }
       if (s < 35 && q.length >= 4 && id.includes(q)) s = 35;
       if (s < 20 && typeHits.size && this.types[i] && typeHits.has(`${layers[this.layer[i]]}\u0000${this.types[i]}`)) s = 20;
-      if (s > 0) scored.push([i, s]);
+      if (s > 0) offer([i, s]);
     }
-    scored.sort((a, b) => b[1] - a[1] || (this.names[a[0]] || this.ids[a[0]]).length - (this.names[b[0]] || this.ids[b[0]]).length || (this.ids[a[0]] < this.ids[b[0]] ? -1 : 1));
     const groups = new Map<string, SearchGroup>();
-    for (const [i, score] of scored.slice(0, limit)) {
+    for (const [i, score] of top) {
       const layer = layers[this.layer[i]];
       let g = groups.get(layer);
       if (!g) groups.set(layer, (g = { layer, results: [] }));
