@@ -6,6 +6,7 @@ import { inspectorOf, setGroundAlpha, setPipeScale, setUnderground } from "../do
 import type { Measurement } from "../domain/inspector/state";
 import { measureArea, measureDistance } from "../domain/inspector/measure";
 import type { SceneApi } from "../cesium/CesiumView";
+import { isValidCamera } from "../domain/camera";
 import type { InspectorService } from "./inspector";
 import type { Store } from "./store";
 
@@ -64,7 +65,23 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
     exportData: (what, format, layerId, download) => (download ? svc.exportFile(what, format, layerId) : svc.exportText(what, format, layerId)),
     exportPng: () => svc.exportPng(),
   };
-  if (window.warmcity) Object.assign(window.warmcity, api);
+  if (window.warmcity) {
+    // In underground mode the camera may go below the surface: flyTo accepts heights down to
+    // −1,000 m then (the other checks stay those of the base flyTo).
+    const base = window.warmcity.flyTo.bind(window.warmcity);
+    window.warmcity.flyTo = async (camera, durationS) => {
+      const h = (camera as { heightM?: unknown } | undefined)?.heightM;
+      if (!inspectorOf(store.get()).underground || typeof h !== "number" || h >= 1) return base(camera, durationS);
+      if (!(h >= -1000)) throw new Error(`bad camera: height ${h} m outside −1,000…20,000,000 in underground mode`);
+      const bad = isValidCamera({ ...camera, heightM: 1 });
+      if (bad) throw new Error(`bad camera: ${bad}`);
+      const scene = getScene();
+      if (!scene) throw new Error("scene not ready");
+      await scene.flyTo(camera, durationS);
+      await scene.whenDrawn();
+    };
+    Object.assign(window.warmcity, api);
+  }
   return api;
 }
 

@@ -369,7 +369,7 @@ function HitList({ state, dispatch, actions, onClose }: { state: AppState; dispa
                 <th>{t(lang, "id")}</th>
                 <th>{f("material")?.label[lang]}</th>
                 <th>{f("diameterMm")?.label[lang]}</th>
-                <th>{f("depthM")?.label[lang]}</th>
+                <th>{t(lang, "mDepth")}</th>
                 <th>{f("installYear")?.label[lang]}</th>
                 <th>{t(lang, "renewed")}</th>
                 <th>{t(lang, "lengthInPit")}</th>
