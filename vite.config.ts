@@ -1,6 +1,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { viteStaticCopy } from "vite-plugin-static-copy";
+import { cspPlugin, noEvalPlugin, securityHeaders } from "./scripts/csp";
 
 // Cesium ships its workers, assets and widgets as static files that must be served next to
 // the app; CESIUM_BASE_URL tells Cesium where. Everything is served from our own origin, so
@@ -22,6 +23,9 @@ export default defineConfig({
     // The manifests are fetched at run time (validated on load), so an integrator can edit
     // them in a built app without rebuilding.
     viteStaticCopy({ targets: [{ src: "data/*.json", dest: "data" }] }),
+    // The strict Content-Security-Policy as a <meta> in the built pages (scripts/csp.ts).
+    cspPlugin(),
+    noEvalPlugin(),
   ],
   build: {
     chunkSizeWarningLimit: 6000,
@@ -31,5 +35,6 @@ export default defineConfig({
   },
   worker: { format: "es" },
   server: { host: "127.0.0.1", port: 5173 },
-  preview: { host: "127.0.0.1", port: 4173 },
+  // The same policy as response headers, so the workers run under it too.
+  preview: { host: "127.0.0.1", port: 4173, headers: securityHeaders() },
 });

@@ -6,6 +6,7 @@ import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import type { KpiDef } from "../domain/kpi";
 import {
   addNotice,
+  dismissNotice,
   cockpitError,
   cockpitProgress,
   cockpitReady,
@@ -28,6 +29,13 @@ import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
+import { ManifestError, type I18n } from "../domain/catalog";
+import type { CameraView } from "../domain/camera";
+import type { ContextLoss } from "./automation";
+
+/** Kiosk mode (the presenter's `kiosk=1`): an unattended wall reloads itself rather than waiting on a person. */
+const isKiosk = () => /[?&]kiosk=(1|true|on)\b/.test(window.location.search);
+import { M, messageOf } from "../domain/messages";
 
 const runtimeErrors: string[] = [];
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
@@ -39,7 +47,7 @@ function bootState(m: Manifests): AppState {
   let s = initialState(m.catalog, { ...url, layers: undefined, camera: undefined });
   let viewId = url.view ?? m.views.defaultView;
   if (url.view && !m.views.views.some((v) => v.id === url.view)) {
-    s = addNotice(s, "warn", `URL parameter “view=${url.view}”: no such view. Showing the default view.`);
+    s = addNotice(s, "warn", M.noSuchView(url.view));
     viewId = m.views.defaultView;
   }
   const view = m.views.views.find((v) => v.id === viewId)!;
@@ -50,20 +58,28 @@ function bootState(m: Manifests): AppState {
   }
   if (url.camera) s = requestCamera(s, url.camera, true);
   for (const [vid, problems] of Object.entries(m.views.problems))
-    if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", `view ${vid}: ${p}`);
+    if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", M.viewProblem(vid, p));
   return s;
+}
+
+/** What the error screen says about a manifest that stops the app: the file and field in both languages, the reason as the validator gave it. */
+function explainFatal(e: unknown): { explain: I18n; detail: string } {
+  if (e instanceof ManifestError)
+    return { explain: e.field === "(file)" ? M.manifestFile(e.file) : M.manifestField(e.file, e.field), detail: e.message };
+  const m = messageOf(e, "启动失败");
+  return { explain: m, detail: m.en };
 }
 
 export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
-  const [fatal, setFatal] = useState<string>();
+  const [fatal, setFatal] = useState<{ explain: I18n; detail: string }>();
   useEffect(() => {
     loadManifests().then(
       (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
-      (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setFatal(explainFatal(e)),
     );
   }, []);
-  if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" detail={fatal} />;
+  if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" explain={fatal.explain} detail={fatal.detail} />;
   if (!boot) return <div className="boot">暖城孪生 · Warm City Twin …</div>;
   return <Cockpit store={boot.store} manifests={boot.manifests} />;
 }
@@ -103,7 +119,16 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const state = useStore(store);
   const sceneRef = useRef<SceneApi | undefined>(undefined);
   const analysisLayers = useMemo(() => createAnalysisRegistry(), []);
-  const loadVector = useMemo(() => createLoader(analysisLayers.resolve), [analysisLayers]);
+  const loadVector = useMemo(() => {
+    const load = createLoader(analysisLayers.resolve);
+    // Features dropped or drawn with a caveat are said once per layer, in the notice bar.
+    return async (spec: LayerSpec, onProgress: (p: number) => void) => {
+      const data = await load(spec, onProgress);
+      if (data.skipped && data.ids.length) store.dispatch((s) => addNotice(s, "info", M.skippedNotice(spec.title, data.skipped, data.skippedWhy)));
+      if (data.caveats) store.dispatch((s) => addNotice(s, "info", M.caveatNotice(spec.title, data.caveats!)));
+      return data;
+    };
+  }, [analysisLayers, store]);
   const view = manifests.views.views.find((v) => v.id === state.view);
   const kpiDefs = useMemo(() => new Map<string, KpiDef>(manifests.kpis.kpis.map((k) => [k.id, k])), [manifests]);
   const charts = useMemo(() => new Map(manifests.charts.map((c) => [c.id, c])), [manifests]);
@@ -112,7 +137,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     (id: string) => {
       const v = manifests.views.views.find((x) => x.id === id);
       if (!v) {
-        store.dispatch((s) => addNotice(s, "warn", `no view with id “${id}”`));
+        store.dispatch((s) => addNotice(s, "warn", M.unknownView(id)));
         return false;
       }
       store.dispatch((s) => applyView(s, v));
@@ -158,20 +183,48 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const events = useMemo(
     () => ({
       loading: (id: string, p?: number) => store.dispatch((s) => layerLoading(s, id, p)),
-      ready: (id: string, n: number, skipped: number) => {
-        store.dispatch((s) => layerReady(s, id, n, skipped));
-        if (skipped) store.dispatch((s: AppState) => addNotice(s, "info", `${id}: ${skipped} invalid feature(s) skipped`));
-      },
-      error: (id: string, reason: string) => store.dispatch((s) => layerError(s, id, reason)),
+      ready: (id: string, n: number, skipped: number) => store.dispatch((s) => layerReady(s, id, n, skipped)),
+      error: (id: string, reason: string | I18n) => store.dispatch((s) => layerError(s, id, reason)),
     }),
     [store],
   );
+
+  // WebGL context loss: say so, mount a new viewer with the same state and camera (or, on a
+  // kiosk, reload to the same URL state), then say how long it took.
+  const [sceneGeneration, setSceneGeneration] = useState(0);
+  const contextLosses = useRef<ContextLoss[]>([]);
+  const onContextLost = useCallback(
+    (camera: CameraView) => {
+      contextLosses.current.push({ atMs: performance.now() });
+      if (isKiosk()) {
+        store.dispatch((s) => addNotice(s, "warn", M.contextReloading()));
+        setTimeout(() => window.location.reload(), 1500);
+        return;
+      }
+      store.dispatch((s) => requestCamera(addNotice(s, "warn", M.contextLost()), camera, true));
+      // Let the lost viewer go first: the new one must not be created inside its event.
+      setTimeout(() => setSceneGeneration((g) => g + 1), 100);
+    },
+    [store],
+  );
+  useEffect(() => {
+    if (window.warmcity) window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
+  }, [automation]);
 
   const onFirstFrame = useCallback(() => {
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
       await sceneRef.current?.whenDrawn();
+      const pending = contextLosses.current.find((c) => c.recoveredMs === undefined);
+      if (pending) {
+        pending.recoveredMs = performance.now() - pending.atMs;
+        const lost = M.contextLost().en;
+        store.dispatch((s) => {
+          const n = s.notices.find((x) => x.text.en === lost);
+          return addNotice(n ? dismissNotice(s, n.id) : s, "info", M.contextRestored(pending.recoveredMs! / 1000));
+        });
+      }
       automation.markReady();
       setSceneReady(true);
       document.body.dataset.ready = "true";
@@ -182,6 +235,8 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     <div className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap}`} lang={state.lang === "zh" ? "zh-CN" : "en"}>
       <div className="scene">
         <CesiumView
+          key={sceneGeneration}
+          onContextLost={onContextLost}
           state={state}
           styleOf={styleOf}
           loadVector={loadVector}

@@ -39,12 +39,19 @@ export interface WarmCityApi {
   kpis(): Record<string, { value: number; unit: string; missing?: string }>;
   /** Resolves when the cockpit worker has finished. */
   whenKpis(): Promise<void>;
+  /** WebGL context losses since start: when (ms since page start) and how long the scene took to come back. */
+  contextLosses?(): ContextLoss[];
 }
 
 declare global {
   interface Window {
     warmcity?: WarmCityApi;
   }
+}
+
+export interface ContextLoss {
+  atMs: number;
+  recoveredMs?: number;
 }
 
 export interface ViewControl {
@@ -73,7 +80,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
           status: ls.status,
           featureCount: ls.featureCount ?? 0,
           skipped: ls.skipped ?? 0,
-          ...(ls.error ? { error: ls.error } : {}),
+          ...(ls.error ? { error: ls.error[s.lang] } : {}),
         };
       });
     },
@@ -82,8 +89,8 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const s = store.get();
       const layerErrors = s.catalog.layers
         .filter((l) => s.layers[l.id].status === "error")
-        .map((l) => `layer ${l.id}: ${s.layers[l.id].error}`);
-      const notices = s.notices.filter((n) => n.level !== "info").map((n) => n.text);
+        .map((l) => `layer ${l.id}: ${s.layers[l.id].error?.[s.lang]}`);
+      const notices = s.notices.filter((n) => n.level !== "info").map((n) => n.text[s.lang]);
       return [...layerErrors, ...notices, ...runtimeErrors];
     },
     setLayerVisible(id, on) {

@@ -46,6 +46,11 @@ export interface CesiumViewProps {
   onPick(p: PickedFeature | undefined): void;
   onApi(api: SceneApi): void;
   onFirstFrame(renderer: string | undefined, q: QualitySettings): void;
+  /**
+   * The WebGL context was lost (GPU reset, driver crash, too many contexts). Cesium cannot
+   * recover a lost context, so the app mounts a new viewer; `camera` is where this one looked.
+   */
+  onContextLost?(camera: CameraView): void;
 }
 
 // Resium creates the Viewer once from these read-only props; keep them module-level so the
@@ -196,6 +201,13 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     const removeCam = viewer.camera.changed.addEventListener(onCam);
     onCam();
 
+    // preventDefault asks the browser to allow a restore; the app replaces the viewer anyway.
+    const onLost = (e: Event) => {
+      e.preventDefault();
+      propsRef.current.onContextLost?.(cameraOf(viewer));
+    };
+    scene.canvas.addEventListener("webglcontextlost", onLost);
+
     let firstFrame = false;
     const removePost = scene.postRender.addEventListener(() => {
       if (!firstFrame) {
@@ -238,6 +250,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     });
 
     return () => {
+      scene.canvas.removeEventListener("webglcontextlost", onLost);
       removeCam();
       removePost();
       manager.destroy();

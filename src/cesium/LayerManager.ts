@@ -2,7 +2,8 @@
 // time a layer is shown, then only shown/hidden/restyled. Add and remove happen here and only
 // here; every imperative change requests a render (the viewer runs in requestRenderMode).
 import { Cesium3DTileFeature } from "cesium";
-import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import type { I18n, LayerSpec, LayerStyle } from "../domain/catalog";
+import { M, MessageError, isI18n, messageOf } from "../domain/messages";
 import type { ParsedLayer } from "../domain/geojson";
 import type { AppState, PickedFeature } from "../domain/state";
 import {
@@ -18,7 +19,7 @@ import {
 export interface LayerEvents {
   loading(id: string, progress?: number): void;
   ready(id: string, featureCount: number, skipped: number): void;
-  error(id: string, reason: string): void;
+  error(id: string, reason: string | I18n): void;
 }
 
 export type VectorLoader = (spec: LayerSpec, onProgress: (p: number) => void) => Promise<ParsedLayer>;
@@ -100,7 +101,7 @@ export class LayerManager {
         skipped = data.skipped;
         // An empty layer is a valid answer (e.g. an analysis that finds no gaps); a layer
         // whose every feature was unusable is an error.
-        if (count === 0 && data.skipped) throw new Error(`all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})`);
+        if (count === 0 && data.skipped) throw new MessageError(M.allUnusable(data.skipped, data.skippedWhy));
         renderer =
           spec.kind === "point"
             ? new PointRenderer(this.ctx, spec, data)
@@ -169,7 +170,8 @@ export class LayerManager {
   }
 }
 
-function describeError(e: unknown, spec: LayerSpec): string {
+function describeError(e: unknown, spec: LayerSpec): string | I18n {
+  if (e instanceof MessageError || isI18n(e)) return messageOf(e);
   const msg = e instanceof Error ? e.message : String(e);
   // A missing tileset usually comes back as the server's HTML page or a 404: say which file.
   if (spec.kind === "3dtiles")

@@ -1,6 +1,6 @@
 // Title bar, notices, inspector and the manifest error screen.
 import { useEffect, useState } from "react";
-import type { Lang } from "../domain/catalog";
+import type { I18n, Lang } from "../domain/catalog";
 import type { Quality } from "../domain/urlState";
 import { dismissNotice, select, setBasemap, setLang, setQuality, togglePanel, type AppState } from "../domain/state";
 import type { Updater } from "../app/store";
@@ -72,7 +72,7 @@ export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Upda
     <div className="notices" role="status">
       {state.notices.map((n) => (
         <div key={n.id} className={`notice ${n.level}`} data-testid="notice">
-          <span>{n.text}</span>
+          <span>{n.text[state.lang]}</span>
           <button className="icon-btn" onClick={() => dispatch((s) => dismissNotice(s, n.id))} aria-label={t(state.lang, "dismiss")}>
             ✕
           </button>
@@ -121,10 +121,16 @@ export function Inspector({ state, dispatch }: { state: AppState; dispatch(u: Up
   );
 }
 
-export function ErrorScreen({ title, detail }: { title: string; detail: string }) {
+export function ErrorScreen({ title, explain, detail }: { title: string; explain?: I18n; detail: string }) {
   return (
     <div className="error-screen" data-testid="error-screen" role="alert">
       <h1>{title}</h1>
+      {explain && (
+        <>
+          <p lang="zh-CN" data-testid="error-zh">{explain.zh}</p>
+          <p lang="en" data-testid="error-en">{explain.en}</p>
+        </>
+      )}
       <pre>{detail}</pre>
     </div>
   );

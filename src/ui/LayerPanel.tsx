@@ -59,7 +59,7 @@ function LayerRow({ spec, state, dispatch, onRetry }: { spec: LayerSpec } & Prop
       )}
       {ls.status === "error" && (
         <div className="layer-error" role="alert">
-          <span>⚠ {ls.error}</span>
+          <span>⚠ {ls.error?.[lang]}</span>
           <button className="text-btn" onClick={() => onRetry(spec.id)}>
             {t(lang, "retry")}
           </button>

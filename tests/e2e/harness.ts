@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { describe } from "vitest";
+import { securityHeaders } from "../../scripts/csp";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The built app; E2E_DIST_DIR points the tests at another build. */
@@ -144,8 +145,26 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` read-only on 127.0.0.1 at a free port. `/` and directories serve index.html. */
-export async function startStaticServer(root: string = DIST_DIR): Promise<StaticServer> {
+/** Where the pages report CSP violations (the server logs the POST; see `cspReports`). */
+export const CSP_REPORT_PATH = "/__csp-report";
+
+/**
+ * The production headers (scripts/csp.ts, the same `vite preview` sends) plus a report-uri, so
+ * a violation inside a worker — which fires no event in the page — still shows in the log.
+ */
+export function productionHeaders(): Record<string, string> {
+  const h = securityHeaders();
+  return { ...h, "Content-Security-Policy": `${h["Content-Security-Policy"]}; report-uri ${CSP_REPORT_PATH}` };
+}
+
+/** CSP reports the browser POSTed to the server (each is one violation, page or worker). */
+export const cspReports = (server: StaticServer): ServedRequest[] => server.log.filter((r) => r.path === CSP_REPORT_PATH);
+
+/**
+ * Serves `root` read-only on 127.0.0.1 at a free port. `/` and directories serve index.html.
+ * Every response carries the production security headers (strict CSP) unless `headers` says otherwise.
+ */
+export async function startStaticServer(root: string = DIST_DIR, headers: Record<string, string> = productionHeaders()): Promise<StaticServer> {
   const rootAbs = resolve(root);
   if (!existsSync(join(rootAbs, "index.html")))
     throw new Error(`[e2e] ${rootAbs}/index.html is missing: run \`vite build\` first (npm test does).`);
@@ -163,6 +182,13 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
       log.push({ method, path: pathname, status });
       res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
       res.end(method === "HEAD" ? undefined : body);
+    }
+    if (method === "POST" && pathname === CSP_REPORT_PATH) {
+      req.resume();
+      log.push({ method, path: pathname, status: 204 });
+      res.writeHead(204);
+      res.end();
+      return;
     }
     if (method !== "GET" && method !== "HEAD") return end(405, "method not allowed");
     let file = normalize(join(rootAbs, pathname));
@@ -183,6 +209,7 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
       "content-length": String(st.size),
       // Every page load in a test must see the files as built, never a cached copy.
       "cache-control": "no-store",
+      ...headers,
     });
     if (method === "HEAD") {
       res.end();
@@ -231,6 +258,8 @@ export interface PageRecord {
   consoleErrors: ConsoleEntry[];
   consoleWarnings: ConsoleEntry[];
   pageErrors: string[];
+  /** `securitypolicyviolation` events in the page (workers' land in `cspReports(server)`). */
+  cspViolations: string[];
 }
 
 export interface OpenedPage {
@@ -271,8 +300,8 @@ function isForeign(rawUrl: string, ownHost: string): boolean {
 }
 
 /** Starts the server and one shared Chromium. Share it across a file: launches are slow. */
-export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
-  const server = await startStaticServer(root);
+export async function startHarness(root: string = DIST_DIR, headers?: Record<string, string>): Promise<Harness> {
+  const server = await startStaticServer(root, headers);
   let browser: Browser;
   try {
     browser = await chromium.launch({
@@ -304,6 +333,7 @@ export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
       consoleErrors: [],
       consoleWarnings: [],
       pageErrors: [],
+      cspViolations: [],
     };
     // Context-level events also see requests from the page's dedicated workers.
     context.on("request", (req) => {
@@ -329,6 +359,14 @@ export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
       else if (msg.type() === "warning") record.consoleWarnings.push(entry);
     });
     page.on("pageerror", (err) => record.pageErrors.push(`${err.name}: ${err.message}\n${err.stack ?? ""}`));
+    await page.exposeFunction("__e2eCspViolation", (v: string) => record.cspViolations.push(v));
+    await page.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) =>
+        (window as unknown as { __e2eCspViolation(v: string): void }).__e2eCspViolation(
+          `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`,
+        ),
+      ),
+    );
     page.setDefaultTimeout(60_000);
     if (opts.beforeGoto) await opts.beforeGoto(page);
     await page.goto(url(pathAndQuery), { waitUntil: "load", timeout: 120_000 });
