@@ -11,12 +11,16 @@
 //   the credit logo) and the page's empty favicon is `data:,`;
 // - 'wasm-unsafe-eval': Cesium compiles WebAssembly decoders (Draco, Basis, meshopt) when a
 //   tileset uses them; it allows WebAssembly.compile only, not JavaScript eval.
+// - 'unsafe-inline' for STYLES only (measured: blocked without it): Cesium's credit display
+//   appends a <style> element built from theme colours, Cesium's feature test for pixelated
+//   canvases calls setAttribute("style", …), and ECharts renders tooltips as HTML with style
+//   attributes. Hashes cannot cover the colour-dependent ones. Inline styles cannot run code;
+//   untrusted text is rendered as text (React), never as HTML.
 // No 'unsafe-eval' and no 'unsafe-inline' for scripts. The one eval Cesium brings is in the
 // knockout copy its widgets bundle: `this || (0, eval)("this")`, run when the module loads to
 // find the global object. `noEvalPlugin` rewrites it to `globalThis` at build time. Knockout's
 // other `Function(...)` calls compile `data-bind` attributes, and only run for the knockout
-// widgets (geocoder, base-layer picker, info box …), which the viewer does not create. style-src needs no 'unsafe-inline'
-// either: React and Cesium set styles through the CSSOM (element.style), which CSP allows.
+// widgets (geocoder, base-layer picker, info box …), which the viewer does not create.
 import type { Plugin } from "vite";
 
 export const CSP_DIRECTIVES: Record<string, string[]> = {
@@ -25,7 +29,7 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
   "worker-src": ["'self'"],
   "connect-src": ["'self'", "blob:"],
   "img-src": ["'self'", "data:", "blob:"],
-  "style-src": ["'self'"],
+  "style-src": ["'self'", "'unsafe-inline'"],
   "font-src": ["'self'", "data:"],
   "object-src": ["'none'"],
   "base-uri": ["'self'"],

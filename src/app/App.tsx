@@ -126,6 +126,8 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       const data = await load(spec, onProgress);
       if (data.skipped && data.ids.length) store.dispatch((s) => addNotice(s, "info", M.skippedNotice(spec.title, data.skipped, data.skippedWhy)));
       if (data.caveats) store.dispatch((s) => addNotice(s, "info", M.caveatNotice(spec.title, data.caveats!)));
+      // An analysis that finds nothing is a valid empty answer; a data file with nothing in it is worth a word.
+      if (!data.ids.length && !data.skipped && !spec.url.startsWith("analysis:")) store.dispatch((s) => addNotice(s, "info", M.emptyLayer(spec.title)));
       return data;
     };
   }, [analysisLayers, store]);

@@ -89,11 +89,23 @@ export class LayerManager {
       let count = 0;
       let skipped = 0;
       if (spec.kind === "3dtiles") {
-        const tiles = await TilesRenderer.create(this.ctx, spec, this.resolveUrl(spec.url), this.tilesSse);
+        const tiles = await TilesRenderer.create(this.ctx, spec, this.resolveUrl(spec.url), this.tilesSse, (reason) => {
+          if (!this.renderers.has(spec.id)) return;
+          this.failed.add(spec.id);
+          this.events.error(spec.id, reason);
+        });
         renderer = tiles;
         // The baker records how many features the tileset holds in asset.extras.
         const extras = (tiles.tileset.asset as { extras?: { featureCount?: number; buildings?: number } } | undefined)?.extras;
         count = extras?.featureCount ?? extras?.buildings ?? 0;
+        // A third-party tileset does not say how many features it holds: count what loads.
+        if (!extras?.featureCount && !extras?.buildings) {
+          const off = tiles.tileset.allTilesLoaded.addEventListener(() => {
+            if (this.failed.has(spec.id) || !this.renderers.has(spec.id)) return;
+            this.events.ready(spec.id, tiles.loadedFeatures, 0);
+            off();
+          });
+        }
       } else {
         const data = await this.loadVector(spec, (p) => this.events.loading(spec.id, p));
         if (this.destroyed) return;

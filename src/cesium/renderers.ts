@@ -24,7 +24,8 @@ import {
   VerticalOrigin,
   type Scene,
 } from "cesium";
-import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import type { I18n, LayerSpec, LayerStyle } from "../domain/catalog";
+import { describeTileFailure, preflightTileset } from "./tilesCheck";
 import { clusterCellForHeight, clusterPoints } from "../domain/cluster";
 import type { ParsedLayer } from "../domain/geojson";
 import { colorFor, tilesStyleJson, type Rgba } from "../domain/style";
@@ -352,7 +353,10 @@ export class TilesRenderer implements LayerRenderer {
     readonly layerId: string,
     readonly tileset: Cesium3DTileset,
   ) {}
-  static async create(ctx: RenderContext, spec: LayerSpec, url: string, sse: number): Promise<TilesRenderer> {
+  /** Features in the tiles loaded so far (for tilesets that do not state their total). */
+  loadedFeatures = 0;
+  static async create(ctx: RenderContext, spec: LayerSpec, url: string, sse: number, reportError: (reason: I18n) => void = () => {}): Promise<TilesRenderer> {
+    await preflightTileset(url);
     const tileset = await Cesium3DTileset.fromUrl(url, {
       maximumScreenSpaceError: sse,
       // Deep-blue city blocks at night should not flicker from lighting: keep it flat-ish.
@@ -362,7 +366,14 @@ export class TilesRenderer implements LayerRenderer {
     ctx.scene.primitives.add(tileset);
     tileset.tileLoad.addEventListener(() => ctx.requestRender());
     tileset.allTilesLoaded.addEventListener(() => ctx.requestRender());
-    return new TilesRenderer(ctx, spec.id, tileset);
+    // Cesium only raises an event for a content file it cannot use; say which file and why.
+    tileset.tileFailed.addEventListener((e: { url?: string; message?: string }) => {
+      void describeTileFailure(e.url ?? "", String(e.message ?? "")).then(reportError);
+    });
+    const r = new TilesRenderer(ctx, spec.id, tileset);
+    tileset.tileLoad.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures += tile.content?.featuresLength ?? 0));
+    tileset.tileUnload.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures -= tile.content?.featuresLength ?? 0));
+    return r;
   }
   setShow(show: boolean) {
     this.tileset.show = show;

@@ -39,6 +39,7 @@ export const REASONS = {
   notFinite: { zh: "坐标不是有限数值", en: "coordinates are not finite numbers" },
   ringOpen: { zh: "多边形的环未闭合（首尾点不同）", en: "polygon ring not closed (first point ≠ last point)" },
   tooFewPoints: { zh: "点数不足", en: "too few points" },
+  badCoords: { zh: "坐标格式无效", en: "invalid coordinates" },
   selfIntersecting: { zh: "多边形自相交，可能显示不正确", en: "self-intersecting polygon, may look wrong" },
   duplicateId: { zh: "要素 id 重复", en: "duplicate feature id" },
   deepProperty: { zh: "属性嵌套过深，已截断", en: "property nested too deeply, cut" },
@@ -74,17 +75,21 @@ function describeJson(v: unknown): string {
   return typeof v;
 }
 
-/** Parses text and checks it is a FeatureCollection; throws GeoJsonError with a readable reason. */
-export function parseGeoJsonText(text: string): { features: unknown[] } {
-  let json: unknown;
+/** JSON.parse with the reasons a user can act on: empty file, an HTML page, bad JSON. */
+export function parseJsonOrExplain(text: string): unknown {
   if (/^\s*$/.test(text)) throw new GeoJsonError(M.emptyFile());
   // Static servers with an SPA fallback answer a missing file with the app's HTML page.
   if (/^\s*</.test(text)) throw new GeoJsonError(M.htmlNotJson());
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new GeoJsonError(M.badJson((e as Error).message.slice(0, 80)));
   }
+}
+
+/** Parses text and checks it is a FeatureCollection; throws GeoJsonError with a readable reason. */
+export function parseGeoJsonText(text: string): { features: unknown[] } {
+  const json = parseJsonOrExplain(text);
   if (typeof json !== "object" || json === null || (json as { type?: unknown }).type !== "FeatureCollection")
     throw new GeoJsonError(M.notFeatureCollection(describeJson(json)));
   const features = (json as { features?: unknown }).features;
@@ -171,7 +176,7 @@ export function flattenFeatures(features: unknown[], kind: ParsedLayer["kind"]):
     skipped++;
     count(reasons, key, text);
   };
-  const posWhy = (p: unknown): keyof typeof REASONS => (checkPos(p) === "outOfRange" ? "outOfRange" : checkPos(p) === "notFinite" ? "notFinite" : "tooFewPoints");
+  const posWhy = (p: unknown): keyof typeof REASONS => (checkPos(p) === "outOfRange" ? "outOfRange" : checkPos(p) === "notFinite" ? "notFinite" : "badCoords");
 
   features.forEach((f, i) => {
     if (typeof f !== "object" || f === null || Array.isArray(f)) return skip("notFeature", REASONS.notFeature);

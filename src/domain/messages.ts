@@ -55,8 +55,8 @@ export const M = {
   }),
   // GeoJSON.
   htmlNotJson: (): I18n => ({
-    zh: "收到的是网页（HTML）而不是 GeoJSON（文件路径是否写错？）",
-    en: "Got an HTML page instead of GeoJSON (is the file path wrong?)",
+    zh: "收到的是网页（HTML）而不是数据文件（文件路径是否写错？）",
+    en: "Got an HTML page instead of the data file (is the path wrong?)",
   }),
   badJson: (detail: string): I18n => ({ zh: `不是有效的 JSON（${detail}）`, en: `Not valid JSON (${detail})` }),
   emptyFile: (): I18n => ({ zh: "文件是空的", en: "The file is empty" }),
@@ -77,13 +77,14 @@ export const M = {
     zh: `${layer.zh}：已跳过 ${n} 个无效要素（${reasons.zh}）`,
     en: `${layer.en}: ${n} invalid feature(s) skipped (${reasons.en})`,
   }),
+  emptyLayer: (layer: I18n): I18n => ({ zh: `${layer.zh}：文件里没有要素`, en: `${layer.en}: the file has no features` }),
   caveatNotice: (layer: I18n, what: I18n): I18n => ({ zh: `${layer.zh}：${what.zh}`, en: `${layer.en}: ${what.en}` }),
   // 3D Tiles.
   tilesetVersion: (v: string): I18n => ({
     zh: `3D Tiles 版本 “${v}” 不受支持（支持 1.0 和 1.1）`,
     en: `3D Tiles version “${v}” is not supported (1.0 and 1.1 are)`,
   }),
-  tilesetInvalid: (why: string): I18n => ({ zh: `tileset.json 无效：${why}`, en: `Invalid tileset.json: ${why}` }),
+  tilesetInvalid: (why: I18n): I18n => ({ zh: `tileset.json 无效：${why.zh}`, en: `Invalid tileset.json: ${why.en}` }),
   tileContent: (file: string, why: I18n): I18n => ({
     zh: `瓦片内容 ${file} 无法显示：${why.zh}`,
     en: `Tile content ${file} cannot be shown: ${why.en}`,

@@ -100,6 +100,6 @@ describe("quality", () => {
 
 describe("GeoJSON errors a user can read", () => {
   it("names an HTML page answered for a missing file", () => {
-    expect(() => parseGeoJsonText("<!doctype html><html></html>")).toThrow(/HTML page instead of GeoJSON/);
+    expect(() => parseGeoJsonText("<!doctype html><html></html>")).toThrow(/HTML page instead of the data file/);
   });
 });

@@ -164,7 +164,14 @@ export const cspReports = (server: StaticServer): ServedRequest[] => server.log.
  * Serves `root` read-only on 127.0.0.1 at a free port. `/` and directories serve index.html.
  * Every response carries the production security headers (strict CSP) unless `headers` says otherwise.
  */
-export async function startStaticServer(root: string = DIST_DIR, headers: Record<string, string> = productionHeaders()): Promise<StaticServer> {
+/** A request handler tried before the static files; returns true when it answered. */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+
+export async function startStaticServer(
+  root: string = DIST_DIR,
+  headers: Record<string, string> = productionHeaders(),
+  extra?: ExtraRoute,
+): Promise<StaticServer> {
   const rootAbs = resolve(root);
   if (!existsSync(join(rootAbs, "index.html")))
     throw new Error(`[e2e] ${rootAbs}/index.html is missing: run \`vite build\` first (npm test does).`);
@@ -188,6 +195,10 @@ export async function startStaticServer(root: string = DIST_DIR, headers: Record
       log.push({ method, path: pathname, status: 204 });
       res.writeHead(204);
       res.end();
+      return;
+    }
+    if (extra?.(req, res, pathname)) {
+      log.push({ method, path: pathname, status: res.statusCode });
       return;
     }
     if (method !== "GET" && method !== "HEAD") return end(405, "method not allowed");
@@ -300,8 +311,8 @@ function isForeign(rawUrl: string, ownHost: string): boolean {
 }
 
 /** Starts the server and one shared Chromium. Share it across a file: launches are slow. */
-export async function startHarness(root: string = DIST_DIR, headers?: Record<string, string>): Promise<Harness> {
-  const server = await startStaticServer(root, headers);
+export async function startHarness(root: string = DIST_DIR, headers?: Record<string, string>, extra?: ExtraRoute): Promise<Harness> {
+  const server = await startStaticServer(root, headers, extra);
   let browser: Browser;
   try {
     browser = await chromium.launch({
