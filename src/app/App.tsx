@@ -210,7 +210,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [store],
   );
   useEffect(() => {
-    if (window.warmcity) window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
+    if (!window.warmcity) return;
+    window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
+    window.warmcity.sceneStats = () => sceneRef.current?.sceneStats();
   }, [automation]);
 
   const onFirstFrame = useCallback(() => {

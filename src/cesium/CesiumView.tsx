@@ -21,6 +21,7 @@ import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { webglRenderer } from "./webgl";
+import { sceneStats, type SceneStats } from "./sceneStats";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
 // our own origin (Cesium's bundled NaturalEarthII and the city's own layers).
@@ -36,6 +37,8 @@ export interface SceneApi {
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Primitive and tileset counts (leak tests, soak). */
+  sceneStats(): SceneStats;
 }
 
 export interface CesiumViewProps {
@@ -247,6 +250,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      sceneStats: () => sceneStats(scene),
     });
 
     return () => {

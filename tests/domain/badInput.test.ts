@@ -39,7 +39,7 @@ describe("safeProps", () => {
 
 describe("feature checks, with reasons in both languages", () => {
   it("skips out-of-range (swapped) and non-finite coordinates, says which", () => {
-    const l = flattenFeatures([f({ type: "Point", coordinates: [39.6, 109.8] }), f({ type: "Point", coordinates: [1e400, 1] }), f({ type: "Point", coordinates: [109.8, 39.6] })], "point");
+    const l = flattenFeatures([f({ type: "Point", coordinates: [39.6, 109.8] }), f({ type: "Point", coordinates: [Number.POSITIVE_INFINITY, 1] }), f({ type: "Point", coordinates: [109.8, 39.6] })], "point");
     expect(l.ids).toEqual(["2"]);
     expect(l.skippedWhy.en).toBe("1× coordinates out of range (lon/lat swapped?); 1× coordinates are not finite numbers");
     expect(l.skippedWhy.zh).toBe("1 个坐标超出经纬度范围（经纬度是否写反？）；1 个坐标不是有限数值");

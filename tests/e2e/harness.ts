@@ -323,7 +323,7 @@ export async function startHarness(root: string = DIST_DIR, headers?: Record<str
     });
   } catch (e) {
     await server.close();
-    throw new Error(`[e2e] could not launch Chromium at ${CHROMIUM_PATH}: ${(e as Error).message}`);
+    throw new Error(`[e2e] could not launch Chromium at ${CHROMIUM_PATH}: ${(e as Error).message}`, { cause: e });
   }
   const url = (p = ""): string => `${server.origin}/${p.replace(/^\//, "")}`;
 
@@ -487,6 +487,7 @@ export async function waitForReady(page: Page, timeoutMs = 180_000, record?: Pag
       `[e2e] window.warmcity.ready did not become true within ${timeoutMs} ms (${(e as Error).message.split("\n")[0]}).\n` +
         `App state: ${await diagnose(page)}` +
         (record ? `\nPage record: ${summarizeRecord(record)}` : ""),
+      { cause: e },
     );
   }
   return Date.now() - t0;

@@ -157,7 +157,7 @@ async function waitForLayers(page: Page, predicate: string, arg: unknown, timeou
       { timeout: timeoutMs, polling: 200 },
     );
   } catch (e) {
-    throw new Error(`layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`);
+    throw new Error(`layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`, { cause: e });
   }
 }
 

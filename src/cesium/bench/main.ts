@@ -34,7 +34,7 @@ async function defaultScene(notes: string[]): Promise<{ catalog: Catalog; state:
     notes.push(`manifests did not load (${e instanceof Error ? e.message : String(e)}): catalog defaults used`);
     const url = "data/catalog.json";
     const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`, { cause: e });
     const catalog = validateCatalog(await res.json(), url);
     const state = initialState(catalog, parseUrlState("?quality=low", new Set(catalog.layers.map((l) => l.id))));
     return { catalog, state, styleOf: (spec) => spec.style };
