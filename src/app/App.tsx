@@ -29,13 +29,13 @@ import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
-import { ManifestError, type I18n } from "../domain/catalog";
+import type { I18n } from "../domain/catalog";
 import type { CameraView } from "../domain/camera";
 import type { ContextLoss } from "./automation";
 
 /** Kiosk mode (the presenter's `kiosk=1`): an unattended wall reloads itself rather than waiting on a person. */
 const isKiosk = () => /[?&]kiosk=(1|true|on)\b/.test(window.location.search);
-import { M, messageOf } from "../domain/messages";
+import { M, explainFatal } from "../domain/messages";
 
 const runtimeErrors: string[] = [];
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
@@ -62,14 +62,6 @@ function bootState(m: Manifests): AppState {
   return s;
 }
 
-/** What the error screen says about a manifest that stops the app: the file and field in both languages, the reason as the validator gave it. */
-function explainFatal(e: unknown): { explain: I18n; detail: string } {
-  if (e instanceof ManifestError)
-    return { explain: e.field === "(file)" ? M.manifestFile(e.file) : M.manifestField(e.file, e.field), detail: e.message };
-  const m = messageOf(e, "启动失败");
-  return { explain: m, detail: m.en };
-}
-
 export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
   const [fatal, setFatal] = useState<{ explain: I18n; detail: string }>();
@@ -90,10 +82,9 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   const needed = new Set<string>(["builtup"]);
   for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
   for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
-  // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
-  // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
-  const cityDir = m.catalog.layers.find((l) => l.id === "landuse")?.url.replace(/[^/]+$/, "") ?? "generated/city/";
-  for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
+  // Layers the KPIs read that are not drawn as GeoJSON (the built-up area; buildings, drawn as
+  // 3D Tiles) are named in kpis.json "sources".
+  for (const [name, url] of Object.entries(m.kpis.sources)) urls[name] ??= abs(url);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
     const r = e.data;
@@ -213,6 +204,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     if (!window.warmcity) return;
     window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
     window.warmcity.sceneStats = () => sceneRef.current?.sceneStats();
+    window.warmcity.notices = (lang) => store.get().notices.map((n) => n.text[lang ?? store.get().lang]);
   }, [automation]);
 
   const onFirstFrame = useCallback(() => {

@@ -41,6 +41,8 @@ export interface WarmCityApi {
   whenKpis(): Promise<void>;
   /** WebGL context losses since start: when (ms since page start) and how long the scene took to come back. */
   contextLosses?(): ContextLoss[];
+  /** Every notice in the notice bar (shown or waiting), in the UI language or the one asked for. */
+  notices?(lang?: "zh" | "en"): string[];
   /** Primitives (nested collections counted), tilesets and ground primitives in the scene now. */
   sceneStats?(): { primitives: number; tilesets: number; groundPrimitives: number } | undefined;
 }

@@ -2,7 +2,7 @@
 // layer manager, the updaters — as zh/en pairs, Chinese first. They travel as plain `I18n`
 // objects (structured-clone safe) and the UI picks the user's language when it shows them.
 // UI labels live in src/ui/i18n.ts; this table is for sentences with parameters.
-import type { I18n } from "./catalog";
+import { ManifestError, type I18n } from "./catalog";
 
 /** An Error that carries its message in both languages; `.message` is the English one. */
 export class MessageError extends Error {
@@ -130,3 +130,10 @@ export const M = {
   }),
   manifestFile: (file: string): I18n => ({ zh: `配置文件 ${file} 无法读取`, en: `The manifest ${file} cannot be read` }),
 } as const;
+
+/** What the error screen says about a manifest that stops the app: the file and field in both languages, the reason as the validator gave it. */
+export function explainFatal(e: unknown): { explain: I18n; detail: string } {
+  if (e instanceof ManifestError) return { explain: e.field === "(file)" ? M.manifestFile(e.file) : M.manifestField(e.file, e.field), detail: e.message };
+  const m = messageOf(e, "启动失败");
+  return { explain: m, detail: m.en };
+}

@@ -66,11 +66,22 @@ export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatc
   );
 }
 
+/** At most this many notices cover the scene at once; the rest wait behind a count. */
+const MAX_NOTICES = 4;
+
 export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Updater): void }) {
   if (!state.notices.length) return null;
+  // Warnings before information, then oldest first; the rest wait until one is dismissed.
+  const ordered = [...state.notices].sort((a, b) => Number(a.level === "info") - Number(b.level === "info") || a.id - b.id);
+  const hidden = ordered.length - MAX_NOTICES;
   return (
     <div className="notices" role="status">
-      {state.notices.map((n) => (
+      {hidden > 0 && (
+        <div className="notice-more" data-testid="notice-more">
+          {t(state.lang, "moreNotices").replace("{n}", String(hidden))}
+        </div>
+      )}
+      {ordered.slice(0, MAX_NOTICES).map((n) => (
         <div key={n.id} className={`notice ${n.level}`} data-testid="notice">
           <span>{n.text[state.lang]}</span>
           <button className="icon-btn" onClick={() => dispatch((s) => dismissNotice(s, n.id))} aria-label={t(state.lang, "dismiss")}>

@@ -30,6 +30,7 @@ const STRINGS = {
   layer: { zh: "图层", en: "Layer" },
   notLoaded: { zh: "未加载", en: "not loaded" },
   credits: { zh: "数据来源", en: "Data sources" },
+  moreNotices: { zh: "另有 {n} 条提示，关闭上面的提示后显示", en: "{n} more notice(s), shown as you dismiss these" },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

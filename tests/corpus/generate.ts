@@ -149,30 +149,34 @@ interface ManifestCase {
   value?: unknown;
   /** The field the error screen must name ("(file)" for unreadable files). */
   field: string;
+  /** Also run as a page load in the browser (all run in node). */
+  browser?: boolean;
 }
 const manifests: ManifestCase[] = [
-  { id: "catalog-malformed", file: "catalog.json", text: '{"version":1,"groups":[', field: "(file)" },
-  { id: "catalog-html", file: "catalog.json", text: "<!doctype html><title>404</title>", field: "(file)" },
-  { id: "catalog-404", file: "catalog.json", status: 404, field: "(file)" },
+  { id: "catalog-malformed", browser: true, file: "catalog.json", text: '{"version":1,"groups":[', field: "(file)" },
+  { id: "catalog-html", browser: true, file: "catalog.json", text: "<!doctype html><title>404</title>", field: "(file)" },
+  { id: "catalog-404", browser: true, file: "catalog.json", status: 404, field: "(file)" },
   { id: "catalog-version", file: "catalog.json", path: ["version"], value: 2, field: "version" },
   { id: "catalog-groups", file: "catalog.json", path: ["groups"], value: "base", field: "groups" },
   { id: "catalog-group-id", file: "catalog.json", path: ["groups", 0, "id"], value: "Base Map", field: "groups[0].id" },
   { id: "catalog-title", file: "catalog.json", path: ["layers", 0, "title"], value: "行政区划", field: "layers[0].title" },
   { id: "catalog-group-ref", file: "catalog.json", path: ["layers", 0, "group"], value: "nowhere", field: "layers[0].group" },
-  { id: "catalog-kind", file: "catalog.json", path: ["layers", 0, "kind"], value: "mesh", field: "layers[0].kind" },
+  { id: "catalog-kind", browser: true, file: "catalog.json", path: ["layers", 0, "kind"], value: "mesh", field: "layers[0].kind" },
   { id: "catalog-url", file: "catalog.json", path: ["layers", 0, "url"], value: "", field: "layers[0].url" },
   { id: "catalog-visible", file: "catalog.json", path: ["layers", 0, "visible"], value: "yes", field: "layers[0].visible" },
   { id: "catalog-pickable", file: "catalog.json", path: ["layers", 0, "pickable"], value: null, field: "layers[0].pickable" },
   { id: "catalog-color-type", file: "catalog.json", path: ["layers", 0, "style", "color", "type"], value: "rainbow", field: "layers[0].style.color.type" },
   { id: "catalog-opacity", file: "catalog.json", path: ["layers", 0, "style", "opacity"], value: 5, field: "layers[0].style.opacity" },
   { id: "catalog-dup-id", file: "catalog.json", path: ["layers", 1, "id"], value: "districts", field: "layers[1].id" },
-  { id: "catalog-proto", file: "catalog.json", text: '{"__proto__":{"polluted":"yes"},"version":1,"groups":"x","layers":[]}', field: "groups" },
+  { id: "catalog-proto", browser: true, file: "catalog.json", text: '{"__proto__":{"polluted":"yes"},"version":1,"groups":"x","layers":[]}', field: "groups" },
   { id: "views-default", file: "views.json", path: ["defaultView"], value: "nowhere", field: "defaultView" },
-  { id: "views-camera", file: "views.json", path: ["views", 0, "camera", "latDeg"], value: 200, field: "views[0].camera" },
+  { id: "views-camera", browser: true, file: "views.json", path: ["views", 0, "camera", "latDeg"], value: 200, field: "views[0].camera" },
   { id: "views-layers", file: "views.json", path: ["views", 0, "layers"], value: "roads", field: "views[0].layers" },
-  { id: "kpis-calculator", file: "kpis.json", path: ["kpis", 0, "calculator"], value: "magic", field: "kpis[0].calculator" },
+  { id: "kpis-calculator", browser: true, file: "kpis.json", path: ["kpis", 0, "calculator"], value: "magic", field: "kpis[0].calculator" },
   { id: "kpis-target", file: "kpis.json", path: ["kpis", 0, "target"], value: "lots", field: "kpis[0].target" },
-  { id: "charts-measure", file: "charts.json", path: ["charts", 0, "measure"], value: "vibes", field: "charts[0].measure" },
+  { id: "kpis-sources", file: "kpis.json", path: ["sources", "parks"], value: "", field: "sources.parks" },
+  { id: "kpis-sources-layer", browser: true, file: "kpis.json", path: ["sources", "unicorns"], value: "x.geojson", field: "sources.unicorns" },
+  { id: "charts-measure", browser: true, file: "charts.json", path: ["charts", 0, "measure"], value: "vibes", field: "charts[0].measure" },
 ];
 
 writeFileSync(join(here, "cases.json"), JSON.stringify({ site: SITE, cases, manifests }, null, 1) + "\n");

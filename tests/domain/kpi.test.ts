@@ -266,6 +266,7 @@ describe("robustness and the registry", () => {
     const manifest = {
       version: 1 as const,
       params: O,
+      sources: {},
       kpis: [
         { id: "heat-all", title: { zh: "甲", en: "a" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea" },
         { id: "heat-kbs", title: { zh: "乙", en: "b" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea", params: { district: "kangbashi" as const } },
