@@ -194,8 +194,19 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
 
     // Picking → plain data.
     viewer.screenSpaceEventHandler.setInputAction((e: { position: Cartesian2 }) => {
-      const picked = scene.pick(e.position);
-      propsRef.current.onPick(manager.pick(picked));
+      // `pickable: false` layers (the tree canopy over parks) are looked through, not picked:
+      // drill down to the first feature of a pickable layer.
+      const pickable = (id: string) => propsRef.current.state.catalog.layers.find((l) => l.id === id)?.pickable ?? false;
+      let hit: PickedFeature | undefined;
+      for (const obj of scene.drillPick(e.position, 8)) {
+        const p = manager.pick(obj);
+        if (p && pickable(p.layerId)) {
+          hit = p;
+          break;
+        }
+      }
+      if (!hit) manager.pick(undefined);
+      propsRef.current.onPick(hit);
       scene.requestRender();
     }, ScreenSpaceEventType.LEFT_CLICK);
 

@@ -26,6 +26,8 @@ interface Case {
   /** File under files/, or a served special: @404 @500 @hang @huge @cors. */
   file: string;
   expect: Expect;
+  /** Catalog fields for this case's layer beyond the defaults. */
+  layer?: { pickable?: boolean; style?: Record<string, unknown> };
 }
 const cases: Case[] = [];
 const write = (name: string, body: string | Buffer) => writeFileSync(join(out, name), body);
@@ -39,6 +41,9 @@ add({ id: "good-polygons", what: "valid polygons (control)", kind: "polygon", fi
   fc([feat(poly(0.012, -0.006, 0.0015), { name: "好的面 good polygon A" }, "good-a"), feat(poly(0.018, -0.006, 0.0015), { name: "good polygon B" }, "good-b")]));
 add({ id: "good-points", what: "valid points (control)", kind: "point", file: "good-points.geojson", expect: { status: "ready", minFeatures: 3 } },
   fc([feat(pt(0.001, 0.001), { name: "p1" }, "p1"), feat(pt(0.002, 0.001), { name: "p2" }, "p2"), feat(pt(0.003, 0.001), { name: "p3" }, "p3")]));
+
+add({ id: "not-pickable-cover", what: "a `pickable: false` layer drawn over good polygon B (clicks go through it)", kind: "polygon", file: "cover.geojson", expect: { status: "ready", minFeatures: 1 }, layer: { pickable: false, style: { color: { type: "constant", color: "#00ff0060" }, heightOffsetM: 40 } } },
+  fc([feat(poly(0.018, -0.006, 0.003), { name: "cover (not pickable)" }, "cover")]));
 
 // ---- files that are not GeoJSON at all ----
 add({ id: "malformed-json", what: "truncated JSON", kind: "polygon", file: "malformed.geojson", expect: { status: "error", zh: "不是有效的 JSON", en: "Not valid JSON" } },

@@ -43,6 +43,7 @@ interface DataCase {
   kind: string;
   file: string;
   expect: Expect;
+  layer?: { pickable?: boolean; style?: Record<string, unknown> };
 }
 interface ManifestCase {
   id: string;
@@ -99,6 +100,7 @@ function dataCatalog() {
       pickable: true,
       nameProperty: "name",
       style: style(c),
+      ...c.layer,
     })),
   };
 }
@@ -311,6 +313,13 @@ describeBrowser("bad-input corpus in the browser", () => {
       await screenshot(page, "corpus-good-polygon");
       await clickCentre();
       await expect.poll(() => page.locator('[data-testid="inspector"]').innerText(), { timeout: 10_000 }).toContain("good polygon A");
+
+      // `pickable: false` means it: the cover over polygon B is clicked through.
+      await flyOver(0.018, -0.006, 500);
+      await whenIdle(page, 120_000);
+      await clickCentre();
+      await expect.poll(() => page.locator('[data-testid="inspector"]').innerText(), { timeout: 10_000 }).toContain("good polygon B");
+      expect(await page.locator('[data-testid="inspector"]').innerText()).not.toContain("cover");
 
       await flyOver(0.013, 0.002, 300);
       await whenIdle(page, 120_000);
