@@ -205,7 +205,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
     window.warmcity.sceneStats = () => sceneRef.current?.sceneStats();
     window.warmcity.notices = (lang) => store.get().notices.map((n) => n.text[lang ?? store.get().lang]);
-  }, [automation]);
+  }, [automation, store]);
 
   const onFirstFrame = useCallback(() => {
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.

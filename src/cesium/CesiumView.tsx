@@ -127,8 +127,7 @@ export default function CesiumView(props: CesiumViewProps) {
         cssHeight: window.innerHeight,
         devicePixelRatio: window.devicePixelRatio,
       }),
-    // Only the first value matters: MSAA is chosen when the context is created.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the first value matters: MSAA is chosen when the context is created
     [],
   );
   return (
@@ -271,7 +270,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       manager.destroy();
       managerRef.current = undefined;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- set up once per Cesium viewer: renderer and initialQuality are fixed for its life, everything else is read through propsRef
   }, [viewer]);
 
   // Reconcile layers on every state change (cheap when nothing changed).
@@ -300,7 +299,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     if (!viewer || !req || req.instant) return;
     viewer.camera.flyTo({ ...destinationOf(req.view), duration: 1.5 });
     viewer.scene.requestRender();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fly once per camera request (its seq), not on every state change
   }, [seq]);
 
   return null;
