@@ -15,7 +15,13 @@ const views = arg("views", 100);
 
 const h = await startHarness();
 try {
-  const p = await h.open("?quality=low", { beforeGoto: instrument });
+  const p = await h.open("?quality=low", {
+    beforeGoto: async (page) => {
+      // tsx (esbuild keepNames) wraps named functions in __name(); the page has no such helper.
+      await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
+      await instrument(page);
+    },
+  });
   await waitForReady(p.page, 600_000, p.record);
   await warmUp(p.page);
   await churn(p.page, 1, 1);
