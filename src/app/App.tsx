@@ -171,7 +171,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
-      await sceneRef.current?.whenDrawn();
+      const drawn = await sceneRef.current?.whenDrawn();
+      // A scene that never finishes drawing still becomes usable; the reason is shown.
+      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", drawn.reason));
       automation.markReady();
       setSceneReady(true);
       document.body.dataset.ready = "true";

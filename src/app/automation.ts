@@ -98,11 +98,13 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       // Record the request in state (for URL/state consumers), then fly and wait.
       store.dispatch((s) => requestCamera(s, camera, true));
       await scene.flyTo(camera, durationS);
-      await scene.whenDrawn();
+      const drawn = await scene.whenDrawn();
+      if (!drawn.ok) throw new Error(drawn.reason);
     },
     async whenIdle() {
       await waitSettled(store);
-      await getScene()?.whenDrawn();
+      const drawn = await getScene()?.whenDrawn();
+      if (drawn && !drawn.ok) throw new Error(drawn.reason);
     },
     quality() {
       const sc = getScene();

@@ -19,7 +19,9 @@ import { HOME_VIEW, type CameraView } from "../domain/camera";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
-import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { defaultRenderers, renderContext } from "./registry";
+import type { RenderContext } from "./renderers";
 import { webglRenderer } from "./webgl";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
@@ -29,8 +31,11 @@ Ion.defaultAccessToken = "";
 export interface SceneApi {
   camera(): CameraView;
   flyTo(view: CameraView, durationS?: number): Promise<void>;
-  /** Resolves after every visible layer is drawn and one more frame has rendered. */
-  whenDrawn(): Promise<void>;
+  /**
+   * Resolves after every visible layer is drawn and one more frame has rendered, or with the
+   * reason when that has not happened within `timeoutMs`.
+   */
+  whenDrawn(timeoutMs?: number): Promise<DrawnResult>;
   renderer(): string | undefined;
   quality(): QualitySettings;
   requestRender(): void;
@@ -153,7 +158,7 @@ export default function CesiumView(props: CesiumViewProps) {
 function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; initialQuality: QualitySettings }) {
   const { viewer } = useCesium();
   const { renderer, initialQuality } = props;
-  const managerRef = useRef<LayerManager | undefined>(undefined);
+  const managerRef = useRef<LayerManager<RenderContext> | undefined>(undefined);
   const propsRef = useRef(props);
   propsRef.current = props;
   const qualityRef = useRef<QualitySettings | undefined>(undefined);
@@ -162,9 +167,9 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   useEffect(() => {
     if (!viewer) return;
     const scene = viewer.scene;
-    const ctx = { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() };
     const manager = new LayerManager(
-      ctx,
+      renderContext(scene),
+      defaultRenderers,
       (spec, onProgress) => propsRef.current.loadVector(spec, onProgress),
       {
         loading: (id, p) => propsRef.current.events.loading(id, p),
@@ -204,25 +209,6 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       }
     });
 
-    const whenDrawn = () =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (scene.isDestroyed()) return resolve();
-          if (manager.allDrawn()) {
-            // One more real frame after everything is on the GPU.
-            const off = scene.postRender.addEventListener(() => {
-              off();
-              resolve();
-            });
-            scene.requestRender();
-            return;
-          }
-          scene.requestRender();
-          setTimeout(check, 100);
-        };
-        check();
-      });
-
     propsRef.current.onApi({
       camera: () => cameraOf(viewer),
       flyTo: (view, durationS = 2) =>
@@ -230,7 +216,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
           viewer.camera.flyTo({ ...destinationOf(view), duration: durationS, complete: () => resolve(), cancel: () => resolve() });
           scene.requestRender();
         }),
-      whenDrawn,
+      whenDrawn: (timeoutMs) => manager.whenDrawn(timeoutMs),
       renderer: () => renderer,
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),

@@ -26,6 +26,7 @@ import type { Catalog, LayerSpec, LayerStyle } from "../../domain/catalog";
 import { setLayerVisible, type AppState } from "../../domain/state";
 import { colorFor, type Rgba } from "../../domain/style";
 import { LayerManager } from "../LayerManager";
+import { defaultRenderers, renderContext } from "../registry";
 import { sceneReady, sceneWaitingFor } from "./measure";
 import type { LayerReport } from "./protocol";
 
@@ -88,7 +89,8 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
     }
   };
   const manager = new LayerManager(
-    { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() },
+    renderContext(scene),
+    defaultRenderers,
     createLoader(),
     {
       loading: () => {},
