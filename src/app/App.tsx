@@ -17,7 +17,7 @@ import {
   select,
   type AppState,
 } from "../domain/state";
-import { highlightStyle } from "../domain/style";
+import { basemapStyle, highlightStyle } from "../domain/style";
 import { parseUrlState } from "../domain/urlState";
 import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
@@ -148,11 +148,11 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const styles = useMemo(() => {
     const m = new Map<string, LayerStyle>();
     for (const l of manifests.catalog.layers) {
-      const base = view?.styles[l.id] ?? l.style;
+      const base = basemapStyle(view?.styles[l.id] ?? l.style, state.basemap);
       m.set(l.id, state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base);
     }
     return m;
-  }, [manifests, view, state.highlight]);
+  }, [manifests, view, state.highlight, state.basemap]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
 
   const events = useMemo(

@@ -39,6 +39,8 @@ export interface WarmCityApi {
   kpis(): Record<string, { value: number; unit: string; missing?: string }>;
   /** Resolves when the cockpit worker has finished. */
   whenKpis(): Promise<void>;
+  /** Vector batches built (triangulated) and recoloured in place since start. */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number } | undefined;
 }
 
 declare global {
@@ -112,6 +114,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const q = sc.quality();
       return { level: q.level, reason: q.reason, renderer: sc.renderer() };
     },
+    renderStats: () => getScene()?.renderStats(),
     view: () => store.get().view,
     views: () => views.views(),
     setView: (id) => views.setView(id),

@@ -21,7 +21,7 @@ import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { defaultRenderers, renderContext } from "./registry";
-import type { RenderContext } from "./renderers";
+import { batchStats, type RenderContext } from "./renderers";
 import { webglRenderer } from "./webgl";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
@@ -41,6 +41,8 @@ export interface SceneApi {
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Vector batches triangulated vs recoloured in place since start (tests, bench). */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number };
 }
 
 export interface CesiumViewProps {
@@ -221,6 +223,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      renderStats: () => ({ batchesBuilt: batchStats.built, restyledInPlace: batchStats.restyledInPlace }),
     });
 
     return () => {

@@ -53,6 +53,8 @@ export interface LayerStyle {
   outlineColor?: string;
   /** Cluster points when zoomed out (points only). */
   cluster?: boolean;
+  /** The colour rule on the day basemap (the night palette of `color` reads as dark blocks on a light globe). */
+  dayColor?: ColorRule;
 }
 
 export interface LayerSpec {
@@ -206,6 +208,7 @@ export function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
   style.pointSizePx = num(at, o, "pointSizePx", 1, 128, true);
   style.heightOffsetM = num(at, o, "heightOffsetM", -1000, 10000, true);
   if (o.outlineColor !== undefined) style.outlineColor = color(at.child("outlineColor"), o.outlineColor);
+  if (o.dayColor !== undefined) style.dayColor = colorRule(at.child("dayColor"), o.dayColor);
   if (o.cluster !== undefined) {
     style.cluster = bool(at, o, "cluster");
     if (style.cluster && kind !== "point") throw at.child("cluster").err("only point layers can be clustered");
