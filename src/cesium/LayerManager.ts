@@ -5,7 +5,7 @@
 //
 // No Cesium import: the manager talks to renderers through the contract in ./contract, so it is
 // unit-tested in node with fake renderers.
-import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import { rendererKind, type LayerSpec, type LayerStyle } from "../domain/catalog";
 import type { AppState, PickedFeature } from "../domain/state";
 import type { LayerEvents, LayerRenderer, RendererRegistry, SceneHooks, VectorLoader } from "./contract";
 
@@ -87,8 +87,9 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
     this.loading.add(spec.id);
     this.events.loading(spec.id);
     try {
-      const factory = this.registry[spec.kind];
-      if (!factory) throw new Error(`no renderer for layer kind “${spec.kind}”`);
+      const kind = rendererKind(spec);
+      const factory = this.registry[kind];
+      if (!factory) throw new Error(`no renderer for layer kind “${kind}”`);
       const { renderer, featureCount, skipped } = await factory({
         ctx: this.ctx,
         spec,
@@ -216,7 +217,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
 function describeError(e: unknown, spec: LayerSpec): string {
   const msg = e instanceof Error ? e.message : String(e);
   // A missing tileset usually comes back as the server's HTML page or a 404: say which file.
-  if (spec.kind === "3dtiles")
-    return `cannot load tileset ${spec.url}: ${/<!doctype|<html|not valid JSON|Unexpected token/i.test(msg) ? "file missing or not a tileset (got no JSON)" : msg.slice(0, 160)}`;
+  if (spec.kind === "3dtiles" || spec.tiles)
+    return `cannot load tileset ${spec.tiles ?? spec.url}: ${/<!doctype|<html|not valid JSON|Unexpected token/i.test(msg) ? "file missing or not a tileset (got no JSON)" : msg.slice(0, 160)}`;
   return msg.slice(0, 240);
 }

@@ -1,6 +1,7 @@
 // The one registry of layer renderers, keyed by the catalog's layer kind (as PLATEAU VIEW's
 // layer map is). A new kind plugs in here with a factory (see ./contract for the contract).
 import type { RendererRegistry } from "./contract";
+import { createGroundLayer } from "./groundTiles";
 import { LineRenderer, PointRenderer, PolygonRenderer, createTiles, vectorFactory, type RenderContext } from "./renderers";
 
 export const defaultRenderers: RendererRegistry<RenderContext> = {
@@ -8,6 +9,8 @@ export const defaultRenderers: RendererRegistry<RenderContext> = {
   line: vectorFactory((ctx, spec, data) => new LineRenderer(ctx, spec, data)),
   polygon: vectorFactory((ctx, spec, data) => new PolygonRenderer(ctx, spec, data)),
   "3dtiles": createTiles,
+  /** Polygon/line layers with a `tiles` URL: baked at build time, drawn from a shared tileset. */
+  "ground-tiles": createGroundLayer,
 };
 
 /** The scene hooks of a Cesium scene. */

@@ -71,6 +71,18 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /**
+   * Polygon/line layers only: a 3D Tiles tileset baked from `url` at build time
+   * (scripts/bake/ground.ts) that the scene draws instead of triangulating the GeoJSON at load.
+   * Layers naming the same tileset share it (one draw per tile). `url` stays the data source
+   * (KPIs, analyses, export).
+   */
+  tiles?: string;
+}
+
+/** Which renderer draws a layer: its kind, or "ground-tiles" for a layer baked to tiles. */
+export function rendererKind(spec: LayerSpec): string {
+  return spec.tiles ? "ground-tiles" : spec.kind;
 }
 
 export interface GroupSpec {
@@ -240,7 +252,15 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     nameProperty: str(at, o, "nameProperty", true),
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+    ...(o.tiles === undefined ? {} : { tiles: bakedTiles(at, o, kind) }),
   };
+}
+
+function bakedTiles(at: At, o: Obj, kind: LayerKind): string {
+  const url = str(at, o, "tiles")!;
+  if (kind !== "polygon" && kind !== "line") throw at.child("tiles").err(`only polygon and line layers can be baked to ground tiles, not ${kind}`);
+  if (!/tileset\.json$/.test(url)) throw at.child("tiles").err(`expected the URL of a tileset.json, got ${JSON.stringify(url)}`);
+  return url;
 }
 
 /** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
