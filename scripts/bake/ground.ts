@@ -266,6 +266,24 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
     fid.push(id);
     return n++;
   };
+  /**
+   * A triangle, wound counter-clockwise seen from above (so it faces up) in the very plane the
+   * vertices are written in (the tile's ENU frame, float32); slivers under 10 cm² are dropped
+   * (their winding is float noise).
+   */
+  const f32 = new Float32Array(6);
+  const tri = (a: number, b: number, c: number) => {
+    f32[0] = pos[3 * a];
+    f32[1] = -pos[3 * a + 2];
+    f32[2] = pos[3 * b];
+    f32[3] = -pos[3 * b + 2];
+    f32[4] = pos[3 * c];
+    f32[5] = -pos[3 * c + 2];
+    const cr = (f32[2] - f32[0]) * (f32[5] - f32[1]) - (f32[3] - f32[1]) * (f32[4] - f32[0]);
+    if (Math.abs(cr) / 2 < 1e-3) return;
+    if (cr > 0) idx.push(a, b, c);
+    else idx.push(a, c, b);
+  };
   // Top layer first (see the header): later layers in the catalog are drawn above earlier ones.
   const order = features.map((_, i) => i).sort((a, b) => features[b].layerIndex - features[a].layerIndex || a - b);
   for (const i of order) {
@@ -289,18 +307,10 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
     const outer = v2(clean[0]);
     const holes = clean.slice(1).filter((r) => r.length >= 3).map(v2);
     const tris = ShapeUtils.triangulateShape(outer, holes);
-    const all = [outer, ...holes].flat();
     const flat = [clean[0], ...clean.slice(1).filter((r) => r.length >= 3)].flat();
     const base = n;
     for (const p of flat) put(p[0], p[1], h, id);
-    for (const t of tris) {
-      const [a, b, c] = [all[t[0]], all[t[1]], all[t[2]]];
-      const cr = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-      if (Math.abs(cr) / 2 < 1e-4) continue;
-      // Counter-clockwise seen from above, so the face points up.
-      if (cr > 0) idx.push(base + t[0], base + t[1], base + t[2]);
-      else idx.push(base + t[0], base + t[2], base + t[1]);
-    }
+    for (const t of tris) tri(base + t[0], base + t[1], base + t[2]);
   }
 
   function emitRibbon(line: LonLat[], widthM: number, h: number, id: number) {
@@ -340,8 +350,9 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
       const r0 = l0 + 1;
       const l1 = l0 + 2;
       const r1 = l0 + 3;
-      // (r0, r1, l1) and (r0, l1, l0) are counter-clockwise from above for a left normal.
-      idx.push(r0, r1, l1, r0, l1, l0);
+      // (r0, r1, l1) and (r0, l1, l0): counter-clockwise from above for a left normal.
+      tri(r0, r1, l1);
+      tri(r0, l1, l0);
     }
   }
 

@@ -40,3 +40,24 @@ describe("day palette (style.dayColor)", () => {
     for (const id of ["landuse", "roads", "buildings"]) expect(cat.layers.find((l) => l.id === id)?.style.dayColor, id).toBeDefined();
   });
 });
+
+describe("catalog field `tiles` (ground baked to 3D Tiles)", () => {
+  const base = structuredClone(catalogJson) as { layers: Array<Record<string, unknown>> };
+  it("is kept for polygon/line layers and picks the ground-tiles renderer", async () => {
+    const { rendererKind } = await import("../../src/domain/catalog");
+    const cat = validateCatalog(base);
+    const landuse = cat.layers.find((l) => l.id === "landuse")!;
+    expect(landuse.tiles).toBe("generated/tiles/ground/tileset.json");
+    expect(rendererKind(landuse)).toBe("ground-tiles");
+    expect(rendererKind(cat.layers.find((l) => l.id === "pipes-gas")!)).toBe("line");
+  });
+  it("is refused on a point layer or when it is not a tileset.json, naming the field", () => {
+    const bad = structuredClone(base);
+    const i = bad.layers.findIndex((l) => l.kind === "point");
+    bad.layers[i].tiles = "generated/tiles/ground/tileset.json";
+    expect(() => validateCatalog(bad)).toThrow(new RegExp(`layers\\[${i}\\]\\.tiles: only polygon and line`));
+    const bad2 = structuredClone(base);
+    bad2.layers[1].tiles = "ground.glb";
+    expect(() => validateCatalog(bad2)).toThrow(/layers\[1\]\.tiles: expected the URL of a tileset\.json/);
+  });
+});
