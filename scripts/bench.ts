@@ -31,7 +31,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
-import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../src/cesium/bench/protocol";
+import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../bench/page/protocol";
 import { CpuContention, machineBusy, processTreeMemory, type ProcMem } from "./bench/procmem";
 import { startBenchServer, type BenchServer } from "./bench/server";
 
@@ -148,7 +148,7 @@ function build() {
 }
 
 function checkCity(dir: string, what: string) {
-  const need = ["city/buildings.geojson", "tiles/buildings/tileset.json"];
+  const need = ["city/buildings.geojson", "tiles/buildings/tileset.json", "tiles/ground/tileset.json"];
   const missing = need.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`${what} (${relative(ROOT, dir) || dir}) lacks ${missing.join(", ")}: run \`npm run data\` (or pass --city-xN)`);
 }
@@ -161,7 +161,7 @@ function generatorStamp(scale: number): string {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(join(p, n));
     else h.update(relative(ROOT, p)).update(readFileSync(p));
   };
-  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json"]) walk(join(ROOT, p));
+  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json", "data/catalog.json"]) walk(join(ROOT, p));
   return h.digest("hex").slice(0, 16);
 }
 
@@ -205,6 +205,13 @@ async function makeCity(scale: number, outDir: string) {
   log(`  generated ${summary.layers.buildings?.toLocaleString("en-US")} buildings at ${scale}×`);
   const b = await bake.bakeBuildings(join(cityDir, "buildings.geojson"), join(outDir, "tiles", "buildings"));
   log(`  baked ${b.buildings.toLocaleString("en-US")} buildings into ${b.contentTiles} tiles in ${(b.ms / 1000).toFixed(1)} s`);
+  // The ground layers the catalog bakes (catalog URLs are relative to the folder above generated/).
+  const ground = await import(pathToFileURL(join(ROOT, "scripts", "bake", "ground.ts")).href);
+  const catalog = JSON.parse(readFileSync(join(ROOT, "data", "catalog.json"), "utf8"));
+  for (const t of ground.groundTilesets(catalog, dirname(outDir))) {
+    const g = await ground.bakeGround(t.layers, t.outDir);
+    log(`  baked ground ${t.layers.map((l: { id: string }) => l.id).join(", ")} into ${g.contentTiles} tiles in ${(g.ms / 1000).toFixed(1)} s`);
+  }
 }
 
 function countFeatures(file: string): number | undefined {

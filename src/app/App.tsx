@@ -58,8 +58,12 @@ export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
   const [fatal, setFatal] = useState<string>();
   useEffect(() => {
+    performance.mark("warmcity:app-start");
     loadManifests().then(
-      (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
+      (m) => {
+        performance.mark("warmcity:manifests");
+        setBoot({ store: createStore(bootState(m)), manifests: m });
+      },
       (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
     );
   }, []);
@@ -159,6 +163,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     () => ({
       loading: (id: string, p?: number) => store.dispatch((s) => layerLoading(s, id, p)),
       ready: (id: string, n: number, skipped: number) => {
+        performance.mark(`warmcity:layer-ready:${id}`);
         store.dispatch((s) => layerReady(s, id, n, skipped));
         if (skipped) store.dispatch((s: AppState) => addNotice(s, "info", `${id}: ${skipped} invalid feature(s) skipped`));
       },
@@ -168,12 +173,15 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   );
 
   const onFirstFrame = useCallback(() => {
+    // Marks on the page's timeline (performance.getEntriesByType("mark")): where start-up time goes.
+    performance.mark("warmcity:first-frame");
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
       const drawn = await sceneRef.current?.whenDrawn();
       // A scene that never finishes drawing still becomes usable; the reason is shown.
       if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", drawn.reason));
+      performance.mark("warmcity:ready");
       automation.markReady();
       setSceneReady(true);
       document.body.dataset.ready = "true";

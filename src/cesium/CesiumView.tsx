@@ -240,6 +240,12 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     managerRef.current?.sync(props.state, props.styleOf);
   }, [props.state, props.styleOf]);
 
+  // A selection closed in the UI also drops its highlight in the scene.
+  const hasSelection = !!props.state.selection;
+  useEffect(() => {
+    if (!hasSelection) managerRef.current?.pick(undefined);
+  }, [hasSelection]);
+
   // Quality and basemap switches.
   useEffect(() => {
     if (!viewer) return;

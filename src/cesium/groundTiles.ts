@@ -3,7 +3,7 @@
 // count, visibility and style: the shared tileset composes the members' rules into ONE
 // Cesium3DTileStyle keyed on the `layer` property. Restyling is a style swap: nothing is
 // re-fetched or re-triangulated.
-import { Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset, Color } from "cesium";
+import { Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset } from "cesium";
 import type { LayerStyle } from "../domain/catalog";
 import type { PickedFeature } from "../domain/state";
 import { HIGHLIGHT_COLOR, tilesStyleJson } from "../domain/style";
@@ -20,12 +20,17 @@ interface Member {
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
 /** The style of a shared ground tileset from its members' styles (pure; exported for tests). */
-export function composeGroundStyle(members: Array<{ id: string; visible: boolean; style?: LayerStyle; opacity: number }>): {
+export function composeGroundStyle(
+  members: Array<{ id: string; visible: boolean; style?: LayerStyle; opacity: number }>,
+  picked?: { layer: string; id: string },
+): {
   show: string;
   color: { conditions: [string, string][] };
 } {
   const shown = members.filter((m) => m.visible && m.style);
   const conditions: [string, string][] = [];
+  // The picked feature is part of the style, so it stays highlighted through restyles.
+  if (picked) conditions.push([`\${layer} === ${quote(picked.layer)} && \${id} === ${quote(picked.id)}`, `color('${HIGHLIGHT_COLOR}', 1)`]);
   for (const m of shown) {
     const isLayer = `\${layer} === ${quote(m.id)}`;
     const c = tilesStyleJson(m.style!.color, m.opacity).color;
@@ -38,6 +43,7 @@ export function composeGroundStyle(members: Array<{ id: string; visible: boolean
 
 class SharedGround {
   readonly members = new Map<string, Member>();
+  picked?: { layer: string; id: string };
   private failures = 0;
   private pending = false;
   constructor(
@@ -66,7 +72,7 @@ class SharedGround {
       if (this.tileset.isDestroyed()) return;
       const list = [...this.members].map(([id, m]) => ({ id, ...m }));
       this.tileset.show = list.some((m) => m.visible);
-      this.tileset.style = new Cesium3DTileStyle(composeGroundStyle(list));
+      this.tileset.style = new Cesium3DTileStyle(composeGroundStyle(list, this.picked));
       this.ctx.requestRender();
     });
   }
@@ -102,9 +108,7 @@ function sharedGround(ctx: RenderContext, url: string, sse: number): Promise<Sha
 }
 
 export class GroundLayerRenderer implements LayerRenderer {
-  private picked?: { feature: Cesium3DTileFeature; restore: Color };
   constructor(
-    private readonly ctx: RenderContext,
     readonly layerId: string,
     private readonly ground: SharedGround,
     private readonly member: Member,
@@ -135,20 +139,15 @@ export class GroundLayerRenderer implements LayerRenderer {
       const v = picked.getProperty(name);
       if (name !== "layer" && v !== undefined) properties[name] = v;
     }
-    this.picked = { feature: picked, restore: Color.clone(picked.color) };
-    picked.color = Color.fromCssColorString(HIGHLIGHT_COLOR);
-    this.ctx.requestRender();
-    return { layerId: this.layerId, featureId: String(properties.id ?? picked.featureId), properties };
+    const featureId = String(properties.id ?? picked.featureId);
+    this.ground.picked = { layer: this.layerId, id: featureId };
+    this.ground.changed();
+    return { layerId: this.layerId, featureId, properties };
   }
   clearPick() {
-    if (!this.picked) return;
-    try {
-      this.picked.feature.color = this.picked.restore;
-    } catch {
-      /* tile unloaded since */
-    }
-    this.picked = undefined;
-    this.ctx.requestRender();
+    if (this.ground.picked?.layer !== this.layerId) return;
+    this.ground.picked = undefined;
+    this.ground.changed();
   }
   destroy() {
     this.ground.leave(this.layerId);
@@ -164,5 +163,5 @@ export async function createGroundLayer(a: CreateArgs<RenderContext>): Promise<C
   const member: Member = { visible: false, opacity: 1, reportError: a.reportError };
   if (ground.members.has(a.spec.id)) throw new Error(`layer ${a.spec.id} is already drawn from ${a.spec.tiles}`);
   ground.members.set(a.spec.id, member);
-  return { renderer: new GroundLayerRenderer(a.ctx, a.spec.id, ground, member), featureCount: counts.features, skipped: counts.skipped };
+  return { renderer: new GroundLayerRenderer(a.spec.id, ground, member), featureCount: counts.features, skipped: counts.skipped };
 }

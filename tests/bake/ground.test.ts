@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Cesium3DTileStyle, MetadataSchema, MetadataTable } from "cesium";
+import * as Cesium from "cesium";
+import { Cesium3DTileStyle } from "cesium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeGround, groundTilesets, type GroundLayerInput } from "../../scripts/bake/ground";
 import { readAccessor, readGlb, writeGlb, type GltfJson } from "../../scripts/bake/glb";
@@ -14,6 +15,12 @@ import { composeGroundStyle } from "../../src/cesium/groundTiles";
 import { at, cleanupTempDirs, rectRing, tempDir, writeJson } from "./fixtures";
 
 afterAll(cleanupTempDirs);
+
+// Not in Cesium's public typings, but what Cesium3DTileFeature reads metadata through.
+const { MetadataSchema, MetadataTable } = Cesium as unknown as {
+  MetadataSchema: { fromJson(json: object): { classes: Record<string, unknown> } };
+  MetadataTable: new (o: object) => { getProperty(i: number, name: string): unknown };
+};
 
 const fc = (features: object[]) => ({ type: "FeatureCollection", features });
 const poly = (rings: number[][][], properties: object) => ({ type: "Feature", geometry: { type: "Polygon", coordinates: rings }, properties });
@@ -207,6 +214,11 @@ describe("bakeGround on hand-made fixtures", () => {
     expect(byId["lu-holed"]).toEqual({ show: true, color: "#00ff00" });
     expect(byId["road-L"]).toEqual({ show: true, color: "#0000ff80" });
     expect(byId["park-tiny"].show).toBe(false);
+    // a picked feature is highlighted by the style itself (it survives restyles)
+    const picked = new Cesium3DTileStyle(composeGroundStyle([{ id: "landuse", visible: true, opacity: 1, style: { color: { type: "constant", color: "#123456" } } }], { layer: "landuse", id: "lu-holed" }));
+    const colorOf = (i: number) => (picked.color as unknown as { evaluateColor(f: unknown): { toCssHexString(): string } }).evaluateColor(feature(i)).toCssHexString();
+    for (let i = 0; i < count; i++)
+      if (mt.getProperty(i, "layer") === "landuse") expect(colorOf(i)).toBe(mt.getProperty(i, "id") === "lu-holed" ? "#ffd54a" : "#123456");
     // nothing visible → nothing shown
     expect(composeGroundStyle([{ id: "x", visible: false, opacity: 1 }]).show).toBe("false");
   });
