@@ -403,6 +403,11 @@ async function appPage(page: Page, server: BenchServer, scale: number, args: Arg
       layers: api?.layers().filter((l) => l.visible) ?? [],
       errors: api?.errors() ?? [],
       quality: api?.quality(),
+      // The app's own start-up marks (App.tsx): where the time from navigation start goes.
+      marks: performance
+        .getEntriesByType("mark")
+        .filter((m) => m.name.startsWith("warmcity:"))
+        .map((m) => `${m.name.slice(9)} ${(m.startTime / 1000).toFixed(2)} s`),
     };
   });
   if (info.readyAt !== undefined) rec.readyS = round2(info.readyAt / 1000);
@@ -410,6 +415,7 @@ async function appPage(page: Page, server: BenchServer, scale: number, args: Arg
   rec.layers = info.layers.map((l) => ({ id: l.id, kind: l.kind, status: l.status === "ready" ? "ready" : l.status === "error" ? "error" : "pending", features: l.featureCount, error: l.error }));
   rec.buildings = info.layers.find((l) => l.id === "buildings")?.featureCount;
   if (info.quality) rec.notes.push(`quality ${info.quality.level} (${info.quality.reason})`);
+  if (info.marks.length) rec.notes.push(`timeline: ${info.marks.join(", ")}`);
   for (const e of info.errors.slice(0, 5)) rec.notes.push(`app: ${e}`);
 }
 

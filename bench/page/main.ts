@@ -1,7 +1,7 @@
 // Entry of bench.html: a bare viewer with the app's offline options and `quality=low`, and
 // window.warmcityBench.run(options) which loads one case, waits for it to be drawn, orbits
 // the camera and reports times and memory. Driven by scripts/bench.ts; one case per page.
-import "../baseUrl";
+import "../../src/cesium/baseUrl";
 import "cesium/Build/Cesium/Widgets/widgets.css";
 import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
 import { loadManifests } from "../../src/app/manifests";
