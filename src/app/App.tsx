@@ -30,6 +30,8 @@ import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
 
 const runtimeErrors: string[] = [];
+/** How long the first load may take before the app says what it is still waiting for. */
+const STARTUP_DRAW_TIMEOUT_MS = 600_000;
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => runtimeErrors.push(String((e.reason as Error)?.message ?? e.reason)));
 
@@ -178,9 +180,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
-      const drawn = await sceneRef.current?.whenDrawn();
+      // Generous: a software renderer on a busy 2-core kiosk can take minutes for the first load.
+      const drawn = await sceneRef.current?.whenDrawn(STARTUP_DRAW_TIMEOUT_MS);
       // A scene that never finishes drawing still becomes usable; the reason is shown.
-      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", drawn.reason));
+      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", `场景未能绘制完成 · ${drawn.reason}`));
       performance.mark("warmcity:ready");
       automation.markReady();
       setSceneReady(true);

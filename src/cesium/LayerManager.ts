@@ -154,7 +154,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
    * scene.render); while data is still loading, it waits for the load to finish instead.
    * After `timeoutMs` it gives up with the reason.
    */
-  whenDrawn(timeoutMs = 120_000): Promise<DrawnResult> {
+  whenDrawn(timeoutMs = 300_000): Promise<DrawnResult> {
     return new Promise((resolve) => {
       let settled = false;
       let armed = false; // everything was drawn at the last frame: resolve at the next one
