@@ -9,7 +9,8 @@
 //   app-page   the real app, index.html?quality=low: time to window.warmcity.ready from
 //              navigation start, and memory (no frame timing: the app hides its scene)
 //   entity     baseline A: GeoJsonDataSource + extruded polygon entities
-//   primitive  baseline B: buildings as one batched Primitive (other layers as in `app`)
+//   primitive  baseline B: every default layer as batched Primitives built at load from the
+//              GeoJSON (buildings as one batch of extruded polygons; no baked ground)
 //   app/bldg, primitive/bldg, entity/bldg   the same with only the buildings layer shown
 //              (opt-in: --buildings-only, or name them in --cases)
 //
