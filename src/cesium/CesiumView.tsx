@@ -19,6 +19,7 @@ import { HOME_VIEW, type CameraView } from "../domain/camera";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
+import { installCameraControl, type CameraControl } from "./cameraControl";
 import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { webglRenderer } from "./webgl";
 
@@ -36,6 +37,8 @@ export interface SceneApi {
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Tour shots, orbit, projection and render counters (cameraControl.ts). */
+  cameraControl: CameraControl;
 }
 
 export interface CesiumViewProps {
@@ -223,6 +226,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
         check();
       });
 
+    const cameraControl = installCameraControl(viewer);
     propsRef.current.onApi({
       camera: () => cameraOf(viewer),
       flyTo: (view, durationS = 2) =>
@@ -235,9 +239,11 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      cameraControl,
     });
 
     return () => {
+      cameraControl.destroy();
       removeCam();
       removePost();
       manager.destroy();
