@@ -345,3 +345,75 @@ export function advance(p: TourPlayback, count: number): TourPlayback {
   if (n === undefined) return { ...p, playing: false };
   return { ...p, step: n, seq: p.seq + 1, cycle: n === 0 ? p.cycle + 1 : p.cycle };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Applying a step to the app state (everything but the camera, which the player flies).
+// ---------------------------------------------------------------------------------------------
+
+export interface StepContext {
+  /** The step's view, resolved (undefined: the step does not switch views). */
+  view?: import("./views").ViewSpec;
+  /** For a KPI highlight: the layers its calculator reads and its title. */
+  kpi?: { layerIds: string[]; label: string };
+  /** For a feature highlight: its properties when known (then the inspector shows it). */
+  featureProps?: Record<string, unknown>;
+}
+
+export function applyTourStep(s: import("./state").AppState, step: TourStep, ctx: StepContext, applyView: (s: import("./state").AppState, v: import("./views").ViewSpec) => import("./state").AppState): import("./state").AppState {
+  let out = ctx.view ? applyView(s, ctx.view) : s;
+  const layers = { ...out.layers };
+  const show = (id: string, visible: boolean) => {
+    if (layers[id]) layers[id] = { ...layers[id], visible };
+  };
+  step.layersOn.forEach((id) => show(id, true));
+  step.layersOff.forEach((id) => show(id, false));
+  const h = step.highlight;
+  let highlight: import("./state").Highlight | undefined;
+  let selection = out.selection;
+  if (h && "kpi" in h && ctx.kpi && ctx.kpi.layerIds.length) {
+    highlight = { layerIds: ctx.kpi.layerIds, label: ctx.kpi.label };
+    ctx.kpi.layerIds.forEach((id) => show(id, true));
+  } else if (h && "layer" in h) {
+    highlight = { layerIds: [h.layer], property: "id", value: h.featureId, label: h.featureId };
+    show(h.layer, true);
+    if (ctx.featureProps) selection = { layerId: h.layer, featureId: h.featureId, properties: ctx.featureProps };
+  }
+  out = { ...out, layers, highlight, selection };
+  return out;
+}
+
+/** A validated tour back in the manifest's JSON form (what export writes and import reads). */
+export function tourToJson(t: Tour): Record<string, unknown> {
+  return {
+    id: t.id,
+    title: t.title,
+    ...(t.description ? { description: t.description } : {}),
+    steps: t.steps.map((s) => ({
+      title: s.title,
+      shot: {
+        target: { lonDeg: +s.shot.target.lonDeg.toFixed(6), latDeg: +s.shot.target.latDeg.toFixed(6), ...(s.shot.target.heightM ? { heightM: s.shot.target.heightM } : {}) },
+        rangeM: Math.round(s.shot.rangeM),
+        headingDeg: +s.shot.headingDeg.toFixed(1),
+        pitchDeg: +s.shot.pitchDeg.toFixed(1),
+      },
+      flightS: s.flightS,
+      dwellS: s.dwellS,
+      ...(s.view ? { view: s.view } : {}),
+      ...(s.layersOn.length || s.layersOff.length
+        ? { layers: { ...(s.layersOn.length ? { on: s.layersOn } : {}), ...(s.layersOff.length ? { off: s.layersOff } : {}) } }
+        : {}),
+      ...(s.highlight ? { highlight: s.highlight } : {}),
+      ...(s.orbit ? { orbit: true } : {}),
+      caption: s.caption,
+    })),
+  };
+}
+
+/** Moves step `from` to `to` (authoring: reorder). */
+export function moveStep(t: Tour, from: number, to: number): Tour {
+  if (from === to || from < 0 || to < 0 || from >= t.steps.length || to >= t.steps.length) return t;
+  const steps = [...t.steps];
+  const [s] = steps.splice(from, 1);
+  steps.splice(to, 0, s);
+  return { ...t, steps };
+}

@@ -186,3 +186,38 @@ describe("shipped data/tours.json", () => {
     expect(kpisOf("lifelines")).toEqual(expect.arrayContaining(["{kpi:pipes-built-renewed-km}", "{kpi:old-gas-pipes-unrenewed}"]));
   });
 });
+
+describe("applyTourStep", () => {
+  const read = (f: string) => JSON.parse(readFileSync(f, "utf8"));
+  const catalog = validateCatalog(read("data/catalog.json"), "data/catalog.json");
+  it("switches the view, toggles layers, highlights a KPI's layers or one feature", async () => {
+    const { initialState } = await import("../../src/domain/state");
+    const { applyView } = await import("../../src/domain/views");
+    const { applyTourStep } = await import("../../src/domain/tours");
+    const s0 = initialState(catalog);
+    const view = { id: "v", app: "a", title: { zh: "", en: "" }, description: { zh: "", en: "" }, layers: ["roads", "parks"], camera: { lonDeg: 0, latDeg: 0, heightM: 100, headingDeg: 0, pitchDeg: -30 }, styles: {}, kpis: [], charts: [], analyses: [] };
+    const st = validateTours(manifest([step({ view: "v", layers: { on: ["water"], off: ["parks"] }, highlight: { kpi: "greenways-km" } })]), "f").tours[0].steps[0];
+    const s1 = applyTourStep(s0, st, { view, kpi: { layerIds: ["greenways"], label: "绿道" } }, applyView);
+    const on = Object.entries(s1.layers).filter(([, l]) => l.visible).map(([id]) => id).sort();
+    expect(on).toEqual(["greenways", "roads", "water"]);
+    expect(s1.view).toBe("v");
+    expect(s1.highlight).toEqual({ layerIds: ["greenways"], label: "绿道" });
+    // the camera is the player's business: applyView was told nothing about it here
+    const f = validateTours(manifest([step({ highlight: { layer: "buildings", featureId: "b1" } })]), "f").tours[0].steps[0];
+    const s2 = applyTourStep(s1, f, { featureProps: { id: "b1", name: "博物馆" } }, applyView);
+    expect(s2.highlight).toMatchObject({ layerIds: ["buildings"], property: "id", value: "b1" });
+    expect(s2.selection).toEqual({ layerId: "buildings", featureId: "b1", properties: { id: "b1", name: "博物馆" } });
+    expect(s2.layers.buildings.visible).toBe(true);
+  });
+});
+
+describe("authoring helpers", () => {
+  it("tourToJson is accepted by the validator and round-trips; moveStep reorders", async () => {
+    const { tourToJson, moveStep } = await import("../../src/domain/tours");
+    const t = validateTours(manifest([step({ view: "overview", layers: { off: ["trees"] }, orbit: true }), step({ title: { zh: "二", en: "Two" } })]), "f").tours[0];
+    const again = validateTours({ version: 1, tours: [tourToJson(t)] }, "export.json").tours[0];
+    expect(again).toEqual(t);
+    expect(moveStep(t, 1, 0).steps.map((s) => s.title.en)).toEqual(["Two", "One"]);
+    expect(moveStep(t, 1, 5)).toBe(t);
+  });
+});
