@@ -4,7 +4,7 @@
 import type { SceneApi } from "../cesium/CesiumView";
 import { layersForCalculator } from "../domain/kpiLayers";
 import { DEFAULT_IDLE_S, shareQuery, shareStateOf, type ShareParams } from "../domain/shareUrl";
-import { addNotice, type AppState } from "../domain/state";
+import { addNotice, select, type AppState } from "../domain/state";
 import {
   advance,
   applyTourStep,
@@ -29,10 +29,14 @@ export interface PresenterApi {
   resumeTour(): void;
   nextStep(): void;
   prevStep(): void;
-  tour(): { id: string; step: number; steps: number; playing: boolean; loop: boolean; cycle: number; title: string; stepTitle: string } | undefined;
+  tour(): { id: string; step: number; steps: number; playing: boolean; loop: boolean; cycle: number; title: string; stepTitle: string; phase?: "flying" | "dwell" } | undefined;
   tours(): string[];
   /** The shot of the current step (for tests: where its target is). */
   tourShot(): CameraShot | undefined;
+  /** Where the current step's target point is on the screen (CSS px), for caption checks. */
+  tourTargetOnScreen(): { x: number; y: number } | undefined;
+  /** Selects a feature as a click in the inspector would (false when it does not exist). */
+  selectFeature(layerId: string, featureId: string): Promise<boolean>;
   /** Start / stop the sandbox orbit; returns whether it runs. */
   orbit(on?: boolean): boolean;
   /** The share link of what is on screen now. */
@@ -383,12 +387,24 @@ export function createPresenter(o: PresenterOptions) {
         cycle: p.cycle,
         title: tour.title[lang()],
         stepTitle: tour.steps[p.step]?.title[lang()] ?? "",
+        ...(phase && phase.seq === p.seq ? { phase: phase.name } : {}),
       };
     },
     tours: () => allTours().map((x) => x.id),
     tourShot: () => {
       const p = store.get().tour;
       return findTour(p?.id)?.steps[p?.step ?? -1]?.shot;
+    },
+    tourTargetOnScreen() {
+      const p = store.get().tour;
+      const shot = findTour(p?.id)?.steps[p?.step ?? -1]?.shot;
+      return shot ? o.scene()?.cameraControl.project(shot.target) : undefined;
+    },
+    async selectFeature(layerId, featureId) {
+      const props = await o.feature(layerId, featureId);
+      if (!props) return false;
+      store.dispatch((s) => select(s, { layerId, featureId, properties: props }));
+      return true;
     },
     orbit,
     shareUrl,
