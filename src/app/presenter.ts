@@ -69,7 +69,7 @@ export function createPresenter(o: PresenterOptions) {
   let phase: { seq: number; name: "flying" | "dwell"; startedAt: number; durationS: number } | undefined;
   const phaseFns = new Set<() => void>();
   const kiosk = { on: o.url.kiosk, idleS: o.url.idleS ?? DEFAULT_IDLE_S, wakeLock: "off", interactive: false };
-  let orbiting = false;
+  const isOrbiting = () => o.scene()?.cameraControl.orbiting() ?? false;
   /** A previewed step pauses after its dwell instead of going on. */
   let previewSeq: number | undefined;
 
@@ -202,7 +202,7 @@ export function createPresenter(o: PresenterOptions) {
   // Orbit
   // ------------------------------------------------------------------------------------------
 
-  function orbit(on = !orbiting): boolean {
+  function orbit(on = !isOrbiting()): boolean {
     const cc = o.scene()?.cameraControl;
     if (!cc) return false;
     if (on) {
@@ -291,10 +291,7 @@ export function createPresenter(o: PresenterOptions) {
     const onVis = () => kiosk.on && document.visibilityState === "visible" && void wakeLock();
     document.addEventListener("visibilitychange", onVis);
     const cc = o.scene()?.cameraControl;
-    const offOrbit = cc?.onOrbitChange((on) => {
-      orbiting = on;
-      scheduleUrl();
-    });
+    const offOrbit = cc?.onOrbitChange(() => scheduleUrl());
     const offMove = cc?.onMoveEnd(() => scheduleUrl());
     if (kiosk.on) {
       void wakeLock();
@@ -333,7 +330,10 @@ export function createPresenter(o: PresenterOptions) {
     const s = store.get();
     const view = manifests.views.views.find((v) => v.id === s.view);
     const cam = o.scene()?.camera();
-    const q = shareQuery(shareStateOf(s, view, cam, { kiosk: kiosk.on, idleS: kiosk.idleS, orbit: orbiting }));
+    const share = shareStateOf(s, view, cam, { kiosk: kiosk.on, idleS: kiosk.idleS, orbit: isOrbiting() });
+    // The authoring draft lives in this browser only: a link to it would open nothing elsewhere.
+    if (share.tour?.id === DRAFT_TOUR_ID) share.tour = undefined;
+    const q = shareQuery(share);
     return `${location.origin}${location.pathname}${q ? `?${q}` : ""}`;
   }
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -425,7 +425,7 @@ export function createPresenter(o: PresenterOptions) {
     setLoop,
     stopTour,
     orbit,
-    orbiting: () => orbiting,
+    orbiting: isOrbiting,
     findTour,
     allTours,
     setDraft(t: Tour | undefined) {

@@ -10,6 +10,7 @@ import {
   Math as CMath,
   Matrix4,
   PerspectiveFrustum,
+  PrimitiveCollection,
   SceneTransforms,
   type Viewer as CesiumViewer,
 } from "cesium";
@@ -37,11 +38,11 @@ export interface CameraControl {
 const REF_ASPECT = 16 / 9;
 const DEFAULT_FOV = CMath.toRadians(60);
 
+/** Primitives in the scene, looking into nested PrimitiveCollections (a point collection is one). */
 function countPrimitives(p: unknown): number {
-  const c = p as { length?: number; get?: (i: number) => unknown; show?: boolean };
-  if (typeof c.length === "number" && typeof c.get === "function") {
+  if (p instanceof PrimitiveCollection) {
     let n = 0;
-    for (let i = 0; i < c.length; i++) n += countPrimitives(c.get(i));
+    for (let i = 0; i < p.length; i++) n += countPrimitives(p.get(i));
     return n;
   }
   return 1;
@@ -135,7 +136,9 @@ export function installCameraControl(viewer: CesiumViewer): CameraControl {
     const o = { raf: 0 };
     const tick = (now: number) => {
       if (orbit !== o || scene.isDestroyed()) return;
-      const dt = Math.min(0.25, (now - last) / 1000);
+      // Real time, so the speed on screen stays the same when frames are slow (software GL);
+      // capped so a stalled tab does not jump half a turn.
+      const dt = Math.min(1, (now - last) / 1000);
       last = now;
       heading += rate * dt;
       camera.lookAt(target, new HeadingPitchRange(heading, pitch, shot.rangeM));
