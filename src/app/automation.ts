@@ -5,6 +5,7 @@ import { isValidCamera } from "../domain/camera";
 import type { LayerStatus } from "../domain/state";
 import { requestCamera, setLayerVisible } from "../domain/state";
 import type { SceneApi } from "../cesium/CesiumView";
+import type { PresenterApi } from "./presenter";
 import type { Store } from "./store";
 
 export interface LayerInfo {
@@ -20,7 +21,7 @@ export interface LayerInfo {
   error?: string;
 }
 
-export interface WarmCityApi {
+export interface WarmCityApi extends PresenterApi {
   readonly ready: boolean;
   readonly version: string;
   layers(): LayerInfo[];
@@ -54,9 +55,10 @@ export interface ViewControl {
   views(): string[];
 }
 
-export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl) {
+export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl, presenter: PresenterApi) {
   let ready = false;
   const api: WarmCityApi = {
+    ...presenter,
     get ready() {
       return ready;
     },

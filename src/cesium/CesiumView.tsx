@@ -22,6 +22,7 @@ import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { defaultRenderers, renderContext } from "./registry";
 import { batchStats, type RenderContext } from "./renderers";
+import { installCameraControl, type CameraControl } from "./cameraControl";
 import { webglRenderer } from "./webgl";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
@@ -43,6 +44,8 @@ export interface SceneApi {
   retryLayer(id: string): void;
   /** Vector batches triangulated vs recoloured in place since start (tests, bench). */
   renderStats(): { batchesBuilt: number; restyledInPlace: number };
+  /** Tour shots, orbit, projection and render counters (cameraControl.ts). */
+  cameraControl: CameraControl;
 }
 
 export interface CesiumViewProps {
@@ -211,6 +214,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       }
     });
 
+    const cameraControl = installCameraControl(viewer);
     propsRef.current.onApi({
       camera: () => cameraOf(viewer),
       flyTo: (view, durationS = 2) =>
@@ -224,9 +228,11 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
       renderStats: () => ({ batchesBuilt: batchStats.built, restyledInPlace: batchStats.restyledInPlace }),
+      cameraControl,
     });
 
     return () => {
+      cameraControl.destroy();
       removeCam();
       removePost();
       manager.destroy();

@@ -77,6 +77,8 @@ export interface AppState {
   view?: string;
   highlight?: Highlight;
   cockpit: CockpitState;
+  /** The tour being presented, if any (src/domain/tours.ts has its updaters). */
+  tour?: import("./tours").TourPlayback;
 }
 
 export function initialState(catalog: Catalog, url: UrlState = { notices: [] }): AppState {

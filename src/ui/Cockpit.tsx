@@ -84,7 +84,7 @@ export function ViewSwitcher({
   );
 }
 
-function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
+export function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
   const unitLabel = def?.unitLabel?.[lang] || (unit === "count" ? "" : unit === "m²/person" ? (lang === "zh" ? "平方米/人" : "m²/person") : unit);
   if (unit === "m²" && value >= 1e5)
     return lang === "zh" ? { num: formatNumber(value / 1e4, lang, 1), unit: "万平方米" } : { num: formatNumber(value / 1e6, lang, 2), unit: "million m²" };
