@@ -2,6 +2,8 @@
 // It is data (data/catalog.json), validated at load with errors that name the file and the
 // field, so a typo in a manifest gives a readable message instead of a white page.
 
+import { ROLES } from "./kpiLayers";
+
 export type Lang = "zh" | "en";
 export interface I18n {
   zh: string;
@@ -69,6 +71,8 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /** The city layer this layer is for the KPI calculators (one of ROLES in kpiLayers.ts). */
+  role?: string;
 }
 
 export interface GroupSpec {
@@ -237,7 +241,14 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     nameProperty: str(at, o, "nameProperty", true),
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+    role: role(at, o),
   };
+}
+
+function role(at: At, o: Obj): string | undefined {
+  const r = str(at, o, "role", true);
+  if (r !== undefined && !(ROLES as readonly string[]).includes(r)) throw at.child("role").err(`expected one of ${ROLES.join(", ")}, got "${r}"`);
+  return r;
 }
 
 /** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
@@ -259,9 +270,12 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
   if (!Array.isArray(o.layers)) throw root.child("layers").err(`expected an array, got ${describe(o.layers)}`);
   const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds));
   const seen = new Set<string>();
+  const roles = new Set<string>();
   layers.forEach((l, i) => {
     if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
     seen.add(l.id);
+    if (l.role && roles.has(l.role)) throw root.child("layers").child(i).child("role").err(`two layers declare role "${l.role}"`);
+    if (l.role) roles.add(l.role);
   });
   return { version: 1, groups, layers };
 }
