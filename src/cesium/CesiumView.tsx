@@ -36,6 +36,8 @@ export interface SceneApi {
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Load a layer's data again (its source changed). */
+  reloadLayer(id: string): void;
 }
 
 export interface CesiumViewProps {
@@ -235,6 +237,10 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      reloadLayer: (id) => {
+        manager.reload(id);
+        scene.requestRender();
+      },
     });
 
     return () => {

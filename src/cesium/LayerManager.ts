@@ -69,6 +69,13 @@ export class LayerManager {
       if (restyle && ls.visible) r.setStyle(style, ls.opacity);
       this.applied.set(spec.id, restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style });
     }
+    // Layers that left the catalog (a removed import): free their GPU batches.
+    for (const [id, r] of this.renderers)
+      if (!state.layers[id]) {
+        r.destroy();
+        this.renderers.delete(id);
+        this.applied.delete(id);
+      }
     this.pendingState = state;
     this.pendingStyleOf = styleOf;
   }
@@ -78,6 +85,17 @@ export class LayerManager {
   /** Forget a failed layer so that showing it again retries the load. */
   retry(id: string) {
     this.failed.delete(id);
+  }
+
+  /** Drop a layer's renderer and load its data again (its source changed, e.g. a recomputed analysis). */
+  reload(id: string) {
+    this.failed.delete(id);
+    const r = this.renderers.get(id);
+    if (!r) return;
+    r.destroy();
+    this.renderers.delete(id);
+    this.applied.delete(id);
+    if (this.pendingState) this.sync(this.pendingState, this.pendingStyleOf);
   }
 
   private async create(spec: LayerSpec) {

@@ -277,7 +277,9 @@ export function guessCrs(b: Bbox): { guess?: Crs; text: I18n } {
 export function checkBbox(c: Crs, b: Bbox): I18n | undefined {
   if (![b.minX, b.minY, b.maxX, b.maxY].every(Number.isFinite)) return { zh: "没有有效坐标", en: "no usable coordinates" };
   const label = crsLabel(c);
-  const range = `[${fmt(b.minX)}, ${fmt(b.minY)}] – [${fmt(b.maxX)}, ${fmt(b.maxY)}]`;
+  const lo = `[${fmt(b.minX)}, ${fmt(b.minY)}]`;
+  const hi = `[${fmt(b.maxX)}, ${fmt(b.maxY)}]`;
+  const range = lo === hi ? lo : `${lo} – ${hi}`;
   const fail = (): I18n => {
     const g = guessCrs(b).text;
     return {

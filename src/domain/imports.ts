@@ -21,6 +21,10 @@ export interface ImportedMeta {
   featureCount: number;
   /** Attribute names with a few distinct values (offered for the categorical style). */
   fields: string[];
+  /** Their values, most frequent first. */
+  fieldValues?: Record<string, string[]>;
+  /** The automatic style's palette slot. */
+  colorIndex?: number;
   /** The field the categorical style uses, when the user picked one. */
   styleField?: string;
   hasHeight: boolean;
@@ -81,15 +85,23 @@ export function categoricalFields(features: Feature[]): string[] {
   return [...values].filter(([, s]) => s.size >= 2 && s.size <= 12).map(([k]) => k);
 }
 
-export function categoricalRule(features: Feature[], field: string): ColorRule {
-  const counts = new Map<string, number>();
-  for (const f of features) {
-    const v = (f.properties as Record<string, unknown> | null)?.[field];
-    if (v === undefined || v === null) continue;
-    counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+/** Top values of each categorical field, most frequent first (what the style offers). */
+export function fieldValues(features: Feature[], fields: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const field of fields) {
+    const counts = new Map<string, number>();
+    for (const f of features) {
+      const v = (f.properties as Record<string, unknown> | null)?.[field];
+      if (v === undefined || v === null) continue;
+      counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+    }
+    out[field] = [...counts].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length).map(([k]) => k);
   }
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length);
-  return { type: "categorical", property: field, categories: Object.fromEntries(top.map(([k], i) => [k, PALETTE[i]])), default: "#8c8c8c" };
+  return out;
+}
+
+export function categoricalRule(field: string, values: string[]): ColorRule {
+  return { type: "categorical", property: field, categories: Object.fromEntries(values.slice(0, PALETTE.length).map((k, i) => [k, PALETTE[i]])), default: "#8c8c8c" };
 }
 
 const HEIGHT_RAMP: ColorRule = {
@@ -106,9 +118,9 @@ const HEIGHT_RAMP: ColorRule = {
 
 /** The style an import gets: a height ramp + extrusion for footprints with heights, a
  * categorical rule on the chosen field, else one colour per import. */
-export function autoStyle(kind: Exclude<LayerKind, "3dtiles">, index: number, opts: { hasHeight?: boolean; field?: string; features?: Feature[] } = {}): LayerStyle {
+export function autoStyle(kind: Exclude<LayerKind, "3dtiles">, index: number, opts: { hasHeight?: boolean; field?: string; values?: string[] } = {}): LayerStyle {
   const color: ColorRule =
-    opts.field && opts.features ? categoricalRule(opts.features, opts.field) : opts.hasHeight && kind === "polygon" ? HEIGHT_RAMP : { type: "constant", color: PALETTE[index % PALETTE.length] };
+    opts.field && opts.values ? categoricalRule(opts.field, opts.values) : opts.hasHeight && kind === "polygon" ? HEIGHT_RAMP : { type: "constant", color: PALETTE[index % PALETTE.length] };
   const style: LayerStyle = { color, opacity: kind === "polygon" && !opts.hasHeight ? 0.7 : 1 };
   if (kind === "point") {
     style.pointSizePx = 10;
@@ -224,13 +236,16 @@ export function applyRoleSwaps(s: S): S {
   const swaps = Object.entries(s.roleSwaps ?? {});
   if (!swaps.length) return s;
   const layers = { ...s.layers };
+  const roleSwaps = { ...s.roleSwaps };
   for (const [role, sw] of swaps) {
     const demos = demoLayersFor(s, role);
     const on = demos.some((d) => layers[d.id]?.visible);
     for (const d of demos) layers[d.id] = { ...layers[d.id], visible: false };
     if (layers[sw.layerId]) layers[sw.layerId] = { ...layers[sw.layerId], visible: on || layers[sw.layerId].visible };
+    // Switching back to the demo later shows it as this view wants it.
+    roleSwaps[role] = { ...sw, demoVisible: on };
   }
-  return { ...s, layers };
+  return { ...s, layers, roleSwaps };
 }
 
 /** Data URL per swapped role, for the cockpit worker. */

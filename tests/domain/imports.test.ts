@@ -10,6 +10,7 @@ import {
   applyRoleSwaps,
   autoStyle,
   categoricalFields,
+  fieldValues,
   heightOfProps,
   importedRolesOf,
   removeImportedLayer,
@@ -87,6 +88,8 @@ describe("imported layers", () => {
     s = applyRoleSwaps(s);
     expect(s.layers.parks.visible).toBe(false);
     expect(s.layers["my-1"].visible).toBe(true);
+    // Switching back now shows the demo as the view wanted it.
+    expect(useDemo(s, "parks").layers.parks.visible).toBe(true);
   });
   it("a layer of the wrong kind cannot play the role: notice, nothing swapped", () => {
     let s = addImportedLayer(s0, spec("my-2", "polygon"), meta("areas.zip"));
@@ -128,7 +131,8 @@ describe("automatic style", () => {
     expect(h.color.type).toBe("ramp");
     const feats = [f({ type: "快充" }), f({ type: "慢充" }), f({ type: "快充" })];
     expect(categoricalFields(feats)).toEqual(["type"]);
-    const c = autoStyle("point", 0, { field: "type", features: feats });
+    expect(fieldValues(feats, ["type"])).toEqual({ type: ["快充", "慢充"] });
+    const c = autoStyle("point", 0, { field: "type", values: fieldValues(feats, ["type"]).type });
     expect(c.color).toMatchObject({ type: "categorical", property: "type" });
     expect(Object.keys((c.color as { categories: object }).categories)).toEqual(["快充", "慢充"]);
     expect(autoStyle("line", 2).color).toEqual({ type: "constant", color: "#f759ab" });
