@@ -73,6 +73,8 @@ export interface LayerSpec {
   source?: I18n;
   /** The city layer this layer is for the KPI calculators (one of ROLES in kpiLayers.ts). */
   role?: string;
+  /** GeoJSON of the same features, for the cockpit, when the layer is drawn from 3D Tiles. */
+  features?: string;
 }
 
 export interface GroupSpec {
@@ -242,6 +244,7 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
     role: role(at, o),
+    features: str(at, o, "features", true),
   };
 }
 

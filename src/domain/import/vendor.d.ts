@@ -2,6 +2,7 @@
 declare module "shpjs" {
   export function parseShp(shp: DataView | ArrayBuffer | Uint8Array, prj?: string | false): import("geojson").Geometry[];
   export function parseDbf(dbf: DataView | ArrayBuffer | Uint8Array, cpg?: string): Record<string, unknown>[];
+  export function parseZip(zip: ArrayBuffer | Uint8Array): Promise<import("geojson").FeatureCollection | import("geojson").FeatureCollection[]>;
 }
 declare module "osmtogeojson" {
   const osmtogeojson: (
