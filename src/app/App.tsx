@@ -26,6 +26,7 @@ import LayerPanel from "../ui/LayerPanel";
 import ImportPanel from "../ui/ImportPanel";
 import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
 import { createImporter } from "./imports";
+import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
 import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
@@ -62,8 +63,14 @@ export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
   const [fatal, setFatal] = useState<string>();
   useEffect(() => {
-    loadManifests().then(
-      (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
+    const src = catalogSource(window.location.search, window.location.href);
+    loadManifests(src.base).then(
+      (loaded) => {
+        const m = src.custom ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base) } : loaded;
+        let s = bootState(m);
+        if (src.problem) s = addNotice(s, "warn", `URL parameter “catalog”: ${src.problem}. Using the built-in catalog.`);
+        setBoot({ store: createStore(s), manifests: m });
+      },
       (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
     );
   }, []);
@@ -84,7 +91,8 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   Object.assign(urls, swappedRoleUrls(store.get()));
   // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
   // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
-  const cityDir = m.catalog.layers.find((l) => l.id === "landuse")?.url.replace(/[^/]+$/, "") ?? "generated/city/";
+  // (Another city's catalog (catalog=) without a landuse layer: next to its first role layer.)
+  const cityDir = (m.catalog.layers.find((l) => l.id === "landuse") ?? m.catalog.layers.find((l) => l.role && l.kind !== "3dtiles"))?.url.replace(/[^/]+$/, "") ?? "generated/city/";
   for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {

@@ -21,7 +21,8 @@ export interface UrlNotice {
   reason: string;
 }
 
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view"]);
+// "catalog" is read before the manifests load (catalogUrl.ts).
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "catalog"]);
 
 /**
  * Parses a query string. `knownLayerIds` lets us drop unknown layer ids with a notice while

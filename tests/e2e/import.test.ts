@@ -236,4 +236,25 @@ describeBrowser("bring your own data", () => {
     const box = await page.locator('[data-testid="import-panel"]').boundingBox();
     expect(box!.y + box!.height).toBeLessThanOrEqual(1080);
   });
+
+  it("?catalog= loads another city's manifests, validated; a missing one says which file", async () => {
+    const o = await h.open("?quality=low&catalog=samples/mini-city/");
+    try {
+      await waitForReady(o.page, 300_000);
+      expect((await w(o.page).layers()).map((l) => l.id)).toEqual(["piles", "parks"]);
+      expect((await w(o.page).kpi("charging-piles")).value).toBe(5);
+      expect((await w(o.page).kpi("pocket-parks")).value).toBe(2);
+      expect(await o.page.evaluate(() => (window as unknown as Api).warmcity.errors())).toEqual([]);
+      await screenshot(o.page, "import-1280-catalog-param");
+    } finally {
+      await o.close();
+    }
+    const bad = await h.open("?catalog=samples/nowhere/");
+    try {
+      await bad.page.waitForSelector('[data-testid="error-screen"]', { timeout: 60_000 });
+      expect(await bad.page.locator('[data-testid="error-screen"]').textContent()).toContain("samples/nowhere/catalog.json");
+    } finally {
+      await bad.close();
+    }
+  });
 });
