@@ -284,10 +284,8 @@ export function createImporter(store: Store, persist = new ImportStore()) {
       n++;
     }
     for (const [role, sw] of Object.entries(data.swaps))
-      if (store.get().imports?.[sw.layerId] && !useAsProblem(store.get(), sw.layerId, role)) {
-        store.dispatch((s) => useAsUpdater(s, sw.layerId, role));
-        store.dispatch((s) => ({ ...s, roleSwaps: { ...s.roleSwaps, [role]: { ...s.roleSwaps![role], demoVisible: sw.demoVisible } } }));
-      }
+      // The demo's visibility to restore later is the current view's, not the one saved.
+      if (store.get().imports?.[sw.layerId] && !useAsProblem(store.get(), sw.layerId, role)) store.dispatch((s) => useAsUpdater(s, sw.layerId, role));
     return n;
   }
 

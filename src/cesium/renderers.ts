@@ -27,7 +27,7 @@ import {
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { clusterCellForHeight, clusterPoints } from "../domain/cluster";
 import type { ParsedLayer } from "../domain/geojson";
-import { colorFor, tilesStyleJson, type Rgba } from "../domain/style";
+import { colorFor, extrusionFor, tilesStyleJson, type Rgba } from "../domain/style";
 
 export interface RenderContext {
   scene: Scene;
@@ -148,6 +148,8 @@ export class PolygonRenderer extends VectorRenderer {
     const fills: GeometryInstance[] = [];
     const lines: GeometryInstance[] = [];
     const outline = style.outlineColor ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6)) : undefined;
+    // Footprints with style.extrude (imported buildings with heights) become lit prisms.
+    const extruded = !!style.extrude;
     let ringCursor = 0;
     for (let k = 0; k < parts.length; k += 3) {
       const fi = parts[k];
@@ -169,8 +171,9 @@ export class PolygonRenderer extends VectorRenderer {
                 ringPositions.slice(1).map((p) => new PolygonHierarchy(p)),
               ),
               height: h,
+              extrudedHeight: extruded ? h + (extrusionFor(style, props[fi]) ?? 0) : undefined,
               perPositionHeight: false,
-              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+              vertexFormat: extruded ? PerInstanceColorAppearance.VERTEX_FORMAT : PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
             }),
             id: pickId(this.spec.id, fi),
             attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(c)) },
@@ -190,7 +193,7 @@ export class PolygonRenderer extends VectorRenderer {
         );
     }
     const translucent = opacity < 1 || fills.length > 0 && colorFor(style.color, props[0], 1)[3] < 1;
-    this.fill.build(fills, new PerInstanceColorAppearance({ flat: true, translucent, closed: false }));
+    this.fill.build(fills, new PerInstanceColorAppearance({ flat: !extruded, translucent, closed: false }));
     this.outline.build(lines, new PolylineColorAppearance({ translucent: true }));
   }
   drawn() {
