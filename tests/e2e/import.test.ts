@@ -176,9 +176,12 @@ describeBrowser("bring your own data", () => {
     expect((await w(page).kpi("charging-piles")).value).toBe(7);
     expect(await page.evaluate(() => (window as unknown as Api).warmcity.removeData("my-1"))).toBe(true);
     expect((await w(page).kpi("charging-piles")).value).toBe(3228);
+    // The charging view shows the demo piles again.
+    await page.evaluate(() => (window as unknown as Api).warmcity.setView("charging-parking"));
     const layers = await w(page).layers();
     expect(layers.some((l) => l.id === "my-1")).toBe(false);
     expect(layers.find((l) => l.id === "charging")!.visible).toBe(true);
+    expect(await w(page).imports()).toEqual({});
   });
 
   it("footprints with building:levels from the file picker come in extruded", async () => {
