@@ -14,6 +14,7 @@ import {
   type ImportedMeta,
 } from "../domain/imports";
 import { addNotice, cockpitProgress } from "../domain/state";
+import { IMPORT_BUDGET_BYTES, overBudget } from "../domain/import/budget";
 import type { ImportRequest, ImportResponse } from "./import.worker";
 import { ImportStore, type PersistProblem, type StoredLayer } from "./persist";
 import type { Store } from "./store";
@@ -184,6 +185,16 @@ export function createImporter(store: Store, persist = new ImportStore()) {
     return { jobId, promise };
   }
 
+  /** A file over the memory budget is refused before it is read (the message says what to do). */
+  function refuseIfTooBig(name: string, size: number): boolean {
+    if (size <= IMPORT_BUDGET_BYTES) return false;
+    const m = overBudget(size, IMPORT_BUDGET_BYTES);
+    const msg = { zh: `${name}：${m.zh}`, en: `${name}: ${m.en}` };
+    setJobs([...jobs, { id: ++jobSeq, name, progress: 0, step: "", status: "error", error: msg }]);
+    say(msg);
+    return true;
+  }
+
   /** Cancels a running import (its worker is terminated), or dismisses a failed one. */
   function cancel(jobId: number) {
     const r = workers.get(jobId);
@@ -291,6 +302,7 @@ export function createImporter(store: Store, persist = new ImportStore()) {
 
   return {
     add,
+    refuseIfTooBig,
     cancel,
     remove,
     useAs,

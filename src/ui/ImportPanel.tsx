@@ -30,7 +30,8 @@ export default function ImportPanel({ state, importer }: Props) {
 
   const addFiles = (files: FileList | File[]) => {
     for (const f of Array.from(files))
-      void f.arrayBuffer().then((bytes) => importer.add({ name: f.name, bytes, crs: opts.current.crs, encoding: opts.current.encoding }));
+      if (!importer.refuseIfTooBig(f.name, f.size))
+        void f.arrayBuffer().then((bytes) => importer.add({ name: f.name, bytes, crs: opts.current.crs, encoding: opts.current.encoding }));
   };
 
   // Dropping anywhere on the window imports; the panel opens so the progress is visible.

@@ -12,6 +12,7 @@ import osmtogeojson from "osmtogeojson";
 import Papa from "papaparse";
 import { parseDbf, parseShp } from "shpjs";
 import type { I18n } from "../catalog";
+import { IMPORT_BUDGET_BYTES, overBudget } from "./budget";
 import { checkBbox, crsFromGeoJsonMember, crsFromWkt, crsKey, crsLabel, parseCrs, toWgs84, type Bbox, type Crs } from "../crs";
 
 export type ImportFormat = "geojson" | "csv" | "kml" | "kmz" | "gpx" | "shapefile" | "czml" | "osm";
@@ -47,6 +48,8 @@ export interface ImportResult {
   warnings: I18n[];
 }
 
+export { IMPORT_BUDGET_BYTES, overBudget };
+
 export class ImportError extends Error {
   constructor(readonly msg: I18n) {
     super(msg.en);
@@ -54,23 +57,12 @@ export class ImportError extends Error {
   }
 }
 
-/** The memory budget for one file parsed in the browser; larger files go through `npm run import`. */
-export const IMPORT_BUDGET_BYTES = 200 * 1024 * 1024;
 
 type Progress = (fraction: number, step: string) => void;
 
 const fail = (name: string, zh: string, en: string): never => {
   throw new ImportError({ zh: `${name}：${zh}`, en: `${name}: ${en}` });
 };
-
-const mb = (n: number) => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
-/** The message for a file over the browser's memory budget: the limit, and what to do. */
-export function overBudget(size: number, budget: number): I18n {
-  return {
-    zh: `文件 ${mb(size)} MB，超过浏览器导入上限 ${mb(budget)} MB：请用 npm run import 在构建时导入（会切片），或先拆分文件`,
-    en: `is ${mb(size)} MB, over the browser import limit of ${mb(budget)} MB: import it at build time with npm run import (it tiles the data), or split the file`,
-  };
-}
 
 // --------------------------------------------------------------------------- text and encodings
 
