@@ -85,6 +85,8 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   const needed = new Set<string>(["builtup"]);
   for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
   for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
+  // The calculators read layers by role (another city's catalog names its layers freely).
+  for (const l of m.catalog.layers) if (l.role && l.kind !== "3dtiles") urls[l.role] = abs(l.url);
   // A 3D Tiles layer's features as GeoJSON (e.g. buildings brought in by npm run import).
   for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
   // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
