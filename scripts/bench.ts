@@ -655,6 +655,7 @@ async function main() {
 
   let analysis: unknown;
   if (args.analysis) analysis = await runAnalysis(args);
+  if (args.analysis) await import("./bench/import").then((m) => m.runImportBench({ log })).catch((e) => log(`(import bench not run: ${e})`)); // writes bench-results/import.json
 
   const json = {
     generatedAt: new Date().toISOString(),

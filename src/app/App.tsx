@@ -26,6 +26,11 @@ import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
 import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
+import ImportPanel from "../ui/ImportPanel";
+import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
+import { createImporter } from "./imports";
+import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
+import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { createAnalysisRegistry, createLoader } from "./loader";
@@ -78,10 +83,14 @@ export default function App() {
   const [fatal, setFatal] = useState<string>();
   useEffect(() => {
     performance.mark("warmcity:app-start");
-    loadManifests().then(
-      (m) => {
+    const src = catalogSource(window.location.search, window.location.href);
+    loadManifests(src.base).then(
+      (loaded) => {
         performance.mark("warmcity:manifests");
-        setBoot({ store: createStore(bootState(m)), manifests: m });
+        const m = src.custom ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base) } : loaded;
+        let s = bootState(m);
+        if (src.problem) s = addNotice(s, "warn", `URL parameter “catalog”: ${src.problem}. Using the built-in catalog.`);
+        setBoot({ store: createStore(s), manifests: m });
       },
       (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
     );
@@ -97,9 +106,16 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   const needed = new Set<string>(["builtup"]);
   for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
   for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
+  // The calculators read layers by role (another city's catalog names its layers freely).
+  for (const l of m.catalog.layers) if (l.role && l.kind !== "3dtiles") urls[l.role] = abs(l.url);
+  // A 3D Tiles layer's features as GeoJSON (e.g. buildings brought in by npm run import).
+  for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
+  // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
+  Object.assign(urls, swappedRoleUrls(store.get()));
   // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
   // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
-  const cityDir = m.catalog.layers.find((l) => l.id === "landuse")?.url.replace(/[^/]+$/, "") ?? "generated/city/";
+  // (Another city's catalog (catalog=) without a landuse layer: next to its first role layer.)
+  const cityDir = (m.catalog.layers.find((l) => l.id === "landuse") ?? m.catalog.layers.find((l) => l.role && l.kind !== "3dtiles"))?.url.replace(/[^/]+$/, "") ?? "generated/city/";
   for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
@@ -138,7 +154,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
         store.dispatch((s) => addNotice(s, "warn", `no view with id “${id}”`));
         return false;
       }
-      store.dispatch((s) => applyView(s, v));
+      store.dispatch((s) => applyRoleSwaps(applyView(s, v)));
       return true;
     },
     [manifests, store],
@@ -179,6 +195,14 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       ),
     [store, setView, manifests, presenter],
   );
+  const importer = useMemo(() => createImporter(store), [store]);
+  useEffect(() => {
+    installImportAutomation(store, importer);
+    void importer.restore();
+  }, [store, importer, automation]);
+  // A role swap changes what the cockpit reads: recompute (and reload the analysis layers).
+  const swapKey = JSON.stringify(swappedRoleUrls(state));
+  const cockpitRuns = useRef(0);
 
   // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
   // compete with the scene's own loading, so it starts once the scene is ready (or after 20 s).
@@ -189,9 +213,13 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   }, []);
   useEffect(() => {
     if (!sceneReady) return;
-    const w = startCockpitWorker(store, manifests, analysisLayers.publish);
+    const rerun = cockpitRuns.current++ > 0;
+    const w = startCockpitWorker(store, manifests, (layers) => {
+      analysisLayers.publish(layers);
+      if (rerun) for (const l of store.get().catalog.layers) if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
+    });
     return () => w.terminate();
-  }, [sceneReady, store, manifests, analysisLayers]);
+  }, [sceneReady, store, manifests, analysisLayers, swapKey]);
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
@@ -274,6 +302,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
+          <ImportPanel state={state} importer={importer} />
           {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
         </aside>
       )}

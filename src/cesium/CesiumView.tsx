@@ -46,6 +46,8 @@ export interface SceneApi {
   renderStats(): { batchesBuilt: number; restyledInPlace: number };
   /** Tour shots, orbit, projection and render counters (cameraControl.ts). */
   cameraControl: CameraControl;
+  /** Load a layer's data again (its source changed). */
+  reloadLayer(id: string): void;
 }
 
 export interface CesiumViewProps {
@@ -229,6 +231,10 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       retryLayer: (id) => manager.retry(id),
       renderStats: () => ({ batchesBuilt: batchStats.built, restyledInPlace: batchStats.restyledInPlace }),
       cameraControl,
+      reloadLayer: (id) => {
+        manager.reload(id);
+        scene.requestRender();
+      },
     });
 
     return () => {

@@ -65,6 +65,13 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       if (!prev || prev.visible !== ls.visible) r.setShow(ls.visible);
       this.applied.set(spec.id, restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style });
     }
+    // Layers that left the catalog (a removed import): free their GPU batches.
+    for (const [id, r] of this.renderers)
+      if (!state.layers[id]) {
+        r.destroy();
+        this.renderers.delete(id);
+        this.applied.delete(id);
+      }
     this.ctx.requestRender();
   }
 
@@ -82,6 +89,17 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
     if (this.latest) this.sync(this.latest.state, this.latest.styleOf);
   }
   private failedAfterReady = new Set<string>();
+
+  /** Drop a layer's renderer and load its data again (its source changed, e.g. a recomputed analysis). */
+  reload(id: string) {
+    this.failed.delete(id);
+    const r = this.renderers.get(id);
+    if (!r) return;
+    r.destroy();
+    this.renderers.delete(id);
+    this.applied.delete(id);
+    if (this.latest) this.sync(this.latest.state, this.latest.styleOf);
+  }
 
   private async create(spec: LayerSpec) {
     this.loading.add(spec.id);

@@ -33,7 +33,7 @@ import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { clusterCellForHeight, clusterPoints } from "../domain/cluster";
 import type { ParsedLayer } from "../domain/geojson";
 import type { PickedFeature } from "../domain/state";
-import { colorFor, HIGHLIGHT_COLOR, parseHex, tilesStyleJson, type Rgba } from "../domain/style";
+import { colorFor, extrusionFor, HIGHLIGHT_COLOR, parseHex, tilesStyleJson, type Rgba } from "../domain/style";
 import type { CreateArgs, Created, LayerRenderer, SceneHooks } from "./contract";
 
 export interface RenderContext extends SceneHooks {
@@ -69,11 +69,11 @@ function positions(coords: Float64Array, start: number, count: number, h: number
   return out;
 }
 
-type AppearanceKind = "polygon" | "polyline";
+type AppearanceKind = "polygon" | "extruded" | "polyline";
 const appearanceFor = (kind: AppearanceKind, translucent: boolean) =>
-  kind === "polygon"
-    ? new PerInstanceColorAppearance({ flat: true, translucent, closed: false })
-    : new PolylineColorAppearance({ translucent });
+  kind === "polyline"
+    ? new PolylineColorAppearance({ translucent })
+    : new PerInstanceColorAppearance({ flat: kind === "polygon", translucent, closed: false });
 
 /**
  * A batch of geometry instances drawn by one Primitive, built once. Colours and show flags are
@@ -97,7 +97,8 @@ class InstanceBatch {
   constructor(
     private readonly ctx: RenderContext,
     private readonly collection: PrimitiveCollection,
-    private readonly kind: AppearanceKind,
+    /** Set before `build`: extruded footprints need a lit appearance and normals. */
+    public kind: AppearanceKind,
   ) {}
 
   /** Builds new geometry. `colors[i]` is the colour of `instances[i]`. */
@@ -195,7 +196,7 @@ class InstanceBatch {
 
 /** What changes the geometry of a vector batch (anything else is a recolour). */
 function geometryKey(style: LayerStyle): string {
-  return `${style.heightOffsetM ?? 0}|${style.lineWidthPx ?? 2}|${style.outlineColor ? 1 : 0}`;
+  return `${style.heightOffsetM ?? 0}|${style.lineWidthPx ?? 2}|${style.outlineColor ? 1 : 0}|${JSON.stringify(style.extrude ?? null)}`;
 }
 
 abstract class VectorRenderer implements LayerRenderer {
@@ -258,14 +259,17 @@ export class PolygonRenderer extends VectorRenderer {
       return;
     }
     this.geometry = key;
-    this.buildGeometry(style.heightOffsetM ?? 0, features, fillColors, outlineColors);
+    this.buildGeometry(style, features, fillColors, outlineColors);
   }
 
-  private buildGeometry(h: number, features: number[], fillColors: Rgba[], outlineColors: Rgba[]) {
-    const { coords, parts, rings } = this.data;
+  private buildGeometry(style: LayerStyle, features: number[], fillColors: Rgba[], outlineColors: Rgba[]) {
+    const { coords, parts, rings, props } = this.data;
+    const h = style.heightOffsetM ?? 0;
     const fills: GeometryInstance[] = [];
     const lines: GeometryInstance[] = [];
     const partOf = new Map<number, number>();
+    // Footprints with style.extrude (imported buildings with heights) become lit prisms.
+    const extruded = !!style.extrude;
     let ringCursor = 0;
     for (let k = 0, i = 0; k < parts.length; k += 3, i++) {
       const fi = parts[k];
@@ -288,8 +292,9 @@ export class PolygonRenderer extends VectorRenderer {
               ringPositions.slice(1).map((p) => new PolygonHierarchy(p)),
             ),
             height: h,
+            extrudedHeight: extruded ? h + (extrusionFor(style, props[fi]) ?? 0) : undefined,
             perPositionHeight: false,
-            vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+            vertexFormat: extruded ? PerInstanceColorAppearance.VERTEX_FORMAT : PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
           }),
           id,
           attributes: {
@@ -307,6 +312,7 @@ export class PolygonRenderer extends VectorRenderer {
           }),
         );
     }
+    this.fill.kind = extruded ? "extruded" : "polygon";
     this.fill.build(fills, features, fillColors);
     this.outline.build(lines, features, outlineColors);
   }

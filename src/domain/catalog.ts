@@ -2,6 +2,8 @@
 // It is data (data/catalog.json), validated at load with errors that name the file and the
 // field, so a typo in a manifest gives a readable message instead of a white page.
 
+import { ROLES } from "./kpiLayers";
+
 export type Lang = "zh" | "en";
 export interface I18n {
   zh: string;
@@ -71,6 +73,10 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /** The city layer this layer is for the KPI calculators (one of ROLES in kpiLayers.ts). */
+  role?: string;
+  /** GeoJSON of the same features, for the cockpit, when the layer is drawn from 3D Tiles. */
+  features?: string;
   /**
    * Polygon/line layers only: a 3D Tiles tileset baked from `url` at build time
    * (scripts/bake/ground.ts) that the scene draws instead of triangulating the GeoJSON at load.
@@ -252,6 +258,8 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     nameProperty: str(at, o, "nameProperty", true),
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+    role: role(at, o),
+    features: str(at, o, "features", true),
     ...(o.tiles === undefined ? {} : { tiles: bakedTiles(at, o, kind) }),
   };
 }
@@ -261,6 +269,12 @@ function bakedTiles(at: At, o: Obj, kind: LayerKind): string {
   if (kind !== "polygon" && kind !== "line") throw at.child("tiles").err(`only polygon and line layers can be baked to ground tiles, not ${kind}`);
   if (!/tileset\.json$/.test(url)) throw at.child("tiles").err(`expected the URL of a tileset.json, got ${JSON.stringify(url)}`);
   return url;
+}
+
+function role(at: At, o: Obj): string | undefined {
+  const r = str(at, o, "role", true);
+  if (r !== undefined && !(ROLES as readonly string[]).includes(r)) throw at.child("role").err(`expected one of ${ROLES.join(", ")}, got "${r}"`);
+  return r;
 }
 
 /** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
@@ -282,9 +296,12 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
   if (!Array.isArray(o.layers)) throw root.child("layers").err(`expected an array, got ${describe(o.layers)}`);
   const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds));
   const seen = new Set<string>();
+  const roles = new Set<string>();
   layers.forEach((l, i) => {
     if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
     seen.add(l.id);
+    if (l.role && roles.has(l.role)) throw root.child("layers").child(i).child("role").err(`two layers declare role "${l.role}"`);
+    if (l.role) roles.add(l.role);
   });
   return { version: 1, groups, layers };
 }

@@ -22,8 +22,8 @@ export interface UrlNotice {
   reason: string;
 }
 
-// The share-link and presenter parameters are parsed in shareUrl.ts.
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view"]);
+// The share-link and presenter parameters are parsed in shareUrl.ts; "catalog" is read before the manifests load (catalogUrl.ts).
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "catalog"]);
 const isKnown = (k: string) => KNOWN.has(k) || (SHARE_PARAMS as readonly string[]).includes(k);
 
 /**

@@ -75,6 +75,26 @@ const STRINGS = {
   shot: { zh: "镜头", en: "Shot" },
   newTour: { zh: "我的导览", en: "My tour" },
   kpiHint: { zh: "用 {kpi:编号} 插入计算得到的指标值", en: "Use {kpi:id} for a computed KPI value" },
+  // Import (我的数据 / My data)
+  importTitle: { zh: "导入数据", en: "Import data" },
+  importDrop: { zh: "把文件拖到这里，或", en: "Drop files here, or" },
+  importChoose: { zh: "选择文件", en: "choose files" },
+  importFormats: { zh: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile(zip) · CZML · OSM", en: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile (zip) · CZML · OSM" },
+  importUrl: { zh: "数据网址或 3D Tiles tileset.json", en: "Data URL or a 3D Tiles tileset.json" },
+  importAdd: { zh: "添加", en: "Add" },
+  importCrs: { zh: "坐标系", en: "Coordinates" },
+  importEncoding: { zh: "编码", en: "Encoding" },
+  importEncAuto: { zh: "自动识别", en: "Detect" },
+  importCancel: { zh: "取消", en: "Cancel" },
+  importRemove: { zh: "移除", en: "Remove" },
+  importStyle: { zh: "着色", en: "Colour" },
+  importStyleSingle: { zh: "单一颜色", en: "Single colour" },
+  importStyleHeight: { zh: "按高度", en: "By height" },
+  importUseAs: { zh: "用作", en: "Use as" },
+  importUseDemo: { zh: "不替换（保留演示数据）", en: "Nothing (keep demo data)" },
+  importBadge: { zh: "导入数据", en: "Imported" },
+  importBadgeTip: { zh: "此指标由导入的数据计算", en: "Computed from imported data" },
+  importDropHere: { zh: "松开鼠标即导入", en: "Release to import" },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;
