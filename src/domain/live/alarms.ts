@@ -261,7 +261,9 @@ export class AlarmBook {
   list(): BookEntry[] {
     const lv = (e: BookEntry) => ALARM_LEVELS.indexOf(e.level);
     return [...this.entries.values()].sort(
-      (a, b) => Number(a.until !== undefined) - Number(b.until !== undefined) || lv(b) - lv(a) || b.since - a.since,
+      (a, b) =>
+        Number(a.until !== undefined) - Number(b.until !== undefined) ||
+        (a.until === undefined ? lv(b) - lv(a) || b.since - a.since : b.until! - a.until!),
     );
   }
   active(): BookEntry[] {
