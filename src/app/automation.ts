@@ -39,6 +39,8 @@ export interface WarmCityApi {
   kpis(): Record<string, { value: number; unit: string; missing?: string }>;
   /** Resolves when the cockpit worker has finished. */
   whenKpis(): Promise<void>;
+  /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
+  live?(): import("./liveApp").LiveInfo;
 }
 
 declare global {

@@ -5,6 +5,7 @@ import { Cesium3DTileFeature } from "cesium";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import type { ParsedLayer } from "../domain/geojson";
 import type { AppState, PickedFeature } from "../domain/state";
+import { LiveRenderer } from "./LiveRenderer";
 import {
   LineRenderer,
   PointRenderer,
@@ -93,6 +94,13 @@ export class LayerManager {
         // The baker records how many features the tileset holds in asset.extras.
         const extras = (tiles.tileset.asset as { extras?: { featureCount?: number; buildings?: number } } | undefined)?.extras;
         count = extras?.featureCount ?? extras?.buildings ?? 0;
+      } else if (spec.kind === "live") {
+        // Sensors are points; the feed colours them (src/cesium/LiveRenderer.ts).
+        const data = await this.loadVector({ ...spec, kind: "point" }, (p) => this.events.loading(spec.id, p));
+        if (this.destroyed) return;
+        const live = new LiveRenderer(this.ctx, spec, data);
+        renderer = live;
+        count = live.sensorCount;
       } else {
         const data = await this.loadVector(spec, (p) => this.events.loading(spec.id, p));
         if (this.destroyed) return;

@@ -8,7 +8,7 @@ export interface I18n {
   en: string;
 }
 
-export type LayerKind = "point" | "line" | "polygon" | "3dtiles";
+export type LayerKind = "point" | "line" | "polygon" | "3dtiles" | "live";
 
 /** A colour rule. Colours are CSS hex strings (#rgb, #rrggbb or #rrggbbaa). */
 export type ColorRule =
@@ -69,6 +69,8 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /** kind "live": sensors (points at `url`) bound to an MQTT topic filter and to the layer whose features they sit on. */
+  live?: { topic: string; on: string };
 }
 
 export interface GroupSpec {
@@ -93,7 +95,7 @@ export class ManifestError extends Error {
   }
 }
 
-const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles"];
+const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles", "live"];
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const ID = /^[a-z][a-z0-9_-]*$/;
 
@@ -237,7 +239,18 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     nameProperty: str(at, o, "nameProperty", true),
     description: o.description === undefined ? undefined : i18n(at.child("description"), o.description),
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
+    ...(kind === "live" ? { live: liveBinding(at.child("live"), o.live) } : {}),
   };
+}
+
+/** kind "live": `{topic, on}` — an MQTT topic filter (`warmcity/+/gas/+`) and the id of the layer the sensors sit on. */
+function liveBinding(at: At, v: unknown): { topic: string; on: string } {
+  const o = expectObj(at, v);
+  const topic = str(at, o, "topic")!;
+  const segs = topic.split("/");
+  if (!segs.every((s, i) => s === "+" || (s === "#" && i === segs.length - 1) || (s.length > 0 && !/[+#]/.test(s))))
+    throw at.child("topic").err(`not an MQTT topic filter: "${topic}"`);
+  return { topic, on: str(at, o, "on")! };
 }
 
 /** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
@@ -262,6 +275,9 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
   layers.forEach((l, i) => {
     if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
     seen.add(l.id);
+  });
+  layers.forEach((l, i) => {
+    if (l.live && !seen.has(l.live.on)) throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
   });
   return { version: 1, groups, layers };
 }

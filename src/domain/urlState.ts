@@ -21,7 +21,7 @@ export interface UrlNotice {
   reason: string;
 }
 
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view"]);
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "live", "liveUser", "liveToken"]);
 
 /**
  * Parses a query string. `knownLayerIds` lets us drop unknown layer ids with a notice while

@@ -223,3 +223,34 @@ describe("live feed", () => {
     expect(f.worstByKind()).toEqual([{ kind: "waterlogging", sensorId: "wl-1", name: "康平路", value: 17, unit: "cm", level: 2 }]);
   });
 });
+
+describe("live layers in the catalog", () => {
+  const base = { version: 1, groups: [{ id: "g", title: { zh: "组", en: "G" } }] };
+  const spot = { id: "spots", title: { zh: "点", en: "Spots" }, group: "g", kind: "point", url: "a.geojson", visible: false, pickable: true, style: { color: { type: "constant", color: "#fff" } } };
+  const liveLayer = (live: unknown) => ({ ...spot, id: "live-spots", kind: "live", url: "sensors.geojson", live });
+  it("binds a topic filter and the layer the sensors sit on", async () => {
+    const { validateCatalog } = await import("../../../src/domain/catalog");
+    const c = validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/+/waterlogging/+", on: "spots" })] });
+    expect(c.layers[1].live).toEqual({ topic: "warmcity/+/waterlogging/+", on: "spots" });
+    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#/x", on: "spots" })] })).toThrow(/layers\[1\]\.live\.topic: not an MQTT topic filter/);
+    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#", on: "nowhere" })] })).toThrow(/layers\[1\]\.live\.on: no layer with id "nowhere"/);
+    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer(undefined)] })).toThrow(/layers\[1\]\.live: expected an object/);
+  });
+  it("the shipped live layers cover every sensor kind and sit on existing layers", async () => {
+    const { validateCatalog } = await import("../../../src/domain/catalog");
+    const c = validateCatalog(JSON.parse(readFileSync("data/catalog.json", "utf8")), "data/catalog.json");
+    const kinds = c.layers.filter((l) => l.kind === "live").map((l) => l.live!.topic.split("/")[2]);
+    expect(kinds.sort()).toEqual(["charging", "construction", "elevator", "gas", "heating", "parking", "waterlogging"]);
+  });
+});
+
+describe("live config from the URL", () => {
+  it("defaults to the app's own origin, accepts ws(s) brokers, refuses other schemes", async () => {
+    const { liveConfig } = await import("../../../src/domain/live/config");
+    expect(liveConfig("", "https://city.example/twin/")).toMatchObject({ url: "wss://city.example/twin/mqtt", explicit: false });
+    expect(liveConfig("?live=ws://127.0.0.1:9001&liveUser=viewer&liveToken=t", "http://127.0.0.1:4173/")).toEqual({ url: "ws://127.0.0.1:9001/", username: "viewer", password: "t", explicit: true });
+    const bad = liveConfig("?live=http://evil.example/", "http://127.0.0.1:4173/");
+    expect(bad).toMatchObject({ url: "ws://127.0.0.1:4173/mqtt", explicit: false });
+    expect(bad.problem).toMatch(/expected a ws:\/\/ or wss:\/\/ URL/);
+  });
+});
