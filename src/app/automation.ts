@@ -40,7 +40,7 @@ export interface WarmCityApi {
   /** Resolves when the cockpit worker has finished. */
   whenKpis(): Promise<void>;
   /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
-  live?(): import("./liveApp").LiveInfo;
+  live?(sensorId?: string): import("./liveApp").LiveInfo;
 }
 
 declare global {

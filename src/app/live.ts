@@ -22,6 +22,7 @@ export interface LiveClient {
 }
 
 export const LIVE_TOPICS = ["warmcity/#"];
+export const NOTIFY_MIN_INTERVAL_MS = 100;
 
 async function fetchJson(url: string): Promise<unknown> {
   const r = await fetch(url);
@@ -53,14 +54,23 @@ export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
     state = s;
     for (const f of stateSubs) f();
   };
+  // Render requests are coalesced: at most one per animation frame, and at most 10 per second,
+  // so a busy feed does not keep a software-rendered (SwiftShader) kiosk drawing flat out.
   let frameScheduled = false;
+  let lastNotify = 0;
   const notify = () => {
     if (frameScheduled) return;
     frameScheduled = true;
-    requestAnimationFrame(() => {
-      frameScheduled = false;
-      for (const f of msgSubs) f();
-    });
+    const wait = Math.max(0, NOTIFY_MIN_INTERVAL_MS - (performance.now() - lastNotify));
+    setTimeout(
+      () =>
+        requestAnimationFrame(() => {
+          frameScheduled = false;
+          lastNotify = performance.now();
+          for (const f of msgSubs) f();
+        }),
+      wait,
+    );
   };
   const client: MqttClient = mqtt.connect(cfg.url, {
     username: cfg.username,

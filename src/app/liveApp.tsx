@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "react";
 import { setLiveSource } from "../cesium/LiveRenderer";
 import type { AlarmLevel, AlarmRule } from "../domain/live/alarms";
 import { liveConfig } from "../domain/live/config";
-import type { LiveFeed } from "../domain/live/feed";
+import { sensorStateName, type LiveFeed } from "../domain/live/feed";
 import { addNotice, requestCamera, type AppState } from "../domain/state";
 import type { ViewSpec } from "../domain/views";
 import { SensorCard, LiveStrip, usePolled, type LiveSnapshot } from "../ui/LivePanels";
@@ -24,6 +24,8 @@ export interface LiveInfo {
   activeAlarms: Record<AlarmLevel, number>;
   alarms: Array<{ key: string; sensorId: string; ruleId: string; level: AlarmLevel; since: number; until?: number; value: number; acked: boolean }>;
   reconnects: number;
+  /** With a sensor id: its last reading (sensor time), state and how many readings the sparkline holds. */
+  sensor?: { ts: number; values: Record<string, number>; state: string; history: number };
 }
 
 interface Live {
@@ -49,7 +51,7 @@ function snapshot(l: Live | undefined): LiveSnapshot | undefined {
   };
 }
 
-export function liveInfo(): LiveInfo {
+export function liveInfo(sensorId?: string): LiveInfo {
   const s = snapshot(live);
   if (!live || !s)
     return {
@@ -77,7 +79,14 @@ export function liveInfo(): LiveInfo {
     activeAlarms: s.stats.activeAlarms,
     alarms: s.alarms.map((a) => ({ key: a.key, sensorId: a.sensorId, ruleId: a.ruleId, level: a.level, since: a.since, until: a.until, value: a.value, acked: a.acked })),
     reconnects: live.client.reconnects(),
+    ...(sensorId ? { sensor: sensorInfo(live.feed, sensorId) } : {}),
   };
+}
+
+function sensorInfo(feed: LiveFeed, id: string): LiveInfo["sensor"] {
+  const s = feed.sensors.get(id);
+  if (!s?.last) return undefined;
+  return { ts: s.last.ts, values: { ...s.last.values }, state: sensorStateName(s), history: s.history.length };
 }
 
 function start(sensorsUrl: string, store: Store): Promise<Live | undefined> {
@@ -101,7 +110,7 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
   const anyVisible = liveLayers.some((l) => state.layers[l.id]?.visible);
   const [ready, setReady] = useState<Live | undefined>(live);
   useEffect(() => {
-    const w = window.warmcity as (typeof window.warmcity & { live?: () => LiveInfo }) | undefined;
+    const w = window.warmcity;
     if (w) w.live = liveInfo;
     if (cfg.problem) store.dispatch((s) => addNotice(s, "warn", `实时数据地址无效，已改用本站 · ${cfg.problem}`));
   }, [store]);

@@ -5,7 +5,7 @@
 // sensor per frame. Sensors in 预警/报警 pulse (a ring that breathes) while the alarm lasts.
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive } from "cesium";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
-import type { LiveFeed, SensorState } from "../domain/live/feed";
+import { sensorStateName, type LiveFeed } from "../domain/live/feed";
 import { KIND_INFO } from "../domain/live/kinds";
 import { readingTopic, topicMatches, type SensorKind } from "../domain/live/topics";
 import type { ParsedLayer } from "../domain/geojson";
@@ -25,11 +25,7 @@ export function setLiveSource(s: LiveSource | undefined) {
   for (const r of LiveRenderer.all) r.attach();
 }
 
-const STATE_OF = ["notice", "warning", "alarm"] as const;
-export function sensorState(s: SensorState | undefined): string {
-  if (!s?.last) return "offline";
-  return s.level >= 0 ? STATE_OF[s.level as 0 | 1 | 2] : "normal";
-}
+const sensorState = sensorStateName;
 
 export class LiveRenderer implements LayerRenderer {
   static readonly all = new Set<LiveRenderer>();

@@ -196,3 +196,10 @@ export class LiveFeed {
     return [...out.values()];
   }
 }
+
+const STATE_NAMES = ["notice", "warning", "alarm"] as const;
+/** A sensor's state as the map colours it: normal / notice / warning / alarm, or offline before its first reading. */
+export function sensorStateName(s: SensorState | undefined): "offline" | "normal" | "notice" | "warning" | "alarm" {
+  if (!s?.last) return "offline";
+  return s.level >= 0 ? STATE_NAMES[s.level as 0 | 1 | 2] : "normal";
+}
