@@ -82,8 +82,9 @@ export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
     reconnectPeriod: backoffMs,
     resubscribe: false,
     // Brokers with native WebSockets answer the "mqtt" subprotocol; websockify in front of
-    // Debian's Mosquitto answers "binary". Offer both so either works.
-    createWebsocket: (url: string) => new WebSocket(url, ["mqtt", "binary"]),
+    // Debian's Mosquitto answers only "binary", and only when it comes first (websockify 0.10
+    // does not trim the space after the comma). Offer both, "binary" first.
+    createWebsocket: (url: string) => new WebSocket(url, ["binary", "mqtt"]),
   } as mqtt.IClientOptions);
   client.on("connect", () => {
     error = undefined;

@@ -49,9 +49,11 @@ export interface LiveBroker {
   wsUrl: string;
   /** ms from spawning both processes to both accepting connections (last start). */
   startMs: number;
-  /** Stops Mosquitto (SIGTERM: it saves retained messages) — websockify stays, as a proxy would. */
-  stopBroker(): Promise<void>;
+  /** Stops Mosquitto (SIGTERM: it saves retained messages); with `bridge`, websockify too. */
+  stopBroker(opts?: { bridge?: boolean }): Promise<void>;
   startBroker(): Promise<void>;
+  /** Starts websockify again after stopBroker({bridge: true}). */
+  startBridge(): Promise<void>;
   log(): string;
   close(): Promise<void>;
 }
@@ -94,11 +96,14 @@ export async function startLiveBroker(): Promise<LiveBroker> {
     collect(mosq, "mosquitto");
     await waitForPort(mqttPort, 20_000, mosq, "mosquitto", () => out);
   };
+  let wsify: ChildProcess | undefined;
+  const startBridge = async () => {
+    wsify = spawn(WEBSOCKIFY, [`127.0.0.1:${wsPort}`, `127.0.0.1:${mqttPort}`], { stdio: ["ignore", "pipe", "pipe"] });
+    collect(wsify, "websockify");
+    await waitForPort(wsPort, 20_000, wsify, "websockify", () => out);
+  };
   const t0 = performance.now();
-  const wsify = spawn(WEBSOCKIFY, [`127.0.0.1:${wsPort}`, `127.0.0.1:${mqttPort}`], { stdio: ["ignore", "pipe", "pipe"] });
-  collect(wsify, "websockify");
-  await startBroker();
-  await waitForPort(wsPort, 20_000, wsify, "websockify", () => out);
+  await Promise.all([startBroker(), startBridge()]);
   const startMs = performance.now() - t0;
   const stopProc = (p: ChildProcess | undefined) =>
     new Promise<void>((resolve) => {
@@ -111,8 +116,12 @@ export async function startLiveBroker(): Promise<LiveBroker> {
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     startMs,
-    stopBroker: () => stopProc(mosq),
+    stopBroker: async (o) => {
+      await stopProc(mosq);
+      if (o?.bridge) await stopProc(wsify);
+    },
     startBroker,
+    startBridge,
     log: () => out,
     async close() {
       await stopProc(mosq);
