@@ -17,6 +17,7 @@ export interface LiveInfo {
   broker: string;
   messagesPerS: number;
   received: number;
+  accepted: number;
   dropped: number;
   droppedByReason: Record<string, number>;
   sensorsSeen: number;
@@ -59,6 +60,7 @@ export function liveInfo(sensorId?: string): LiveInfo {
       broker: cfg.url,
       messagesPerS: 0,
       received: 0,
+      accepted: 0,
       dropped: 0,
       droppedByReason: {},
       sensorsSeen: 0,
@@ -72,6 +74,7 @@ export function liveInfo(sensorId?: string): LiveInfo {
     broker: cfg.url,
     messagesPerS: s.stats.messagesPerS,
     received: s.stats.received,
+    accepted: s.stats.accepted,
     dropped: s.stats.droppedTotal,
     droppedByReason: Object.fromEntries(Object.entries(s.stats.dropped).filter(([, n]) => n > 0)),
     sensorsSeen: s.stats.sensorsSeen,

@@ -124,7 +124,10 @@ export class LiveFeed {
 
   private ingestAlarmRecord(s: SensorState, payload: Uint8Array | string, topic: string): "ok" | DropReason {
     // An empty retained message deletes the record on the broker: nothing to merge.
-    if ((typeof payload === "string" ? payload.length : payload.byteLength) === 0) return "ok";
+    if ((typeof payload === "string" ? payload.length : payload.byteLength) === 0) {
+      this.accepted++;
+      return "ok";
+    }
     const j = decodeJson(payload);
     if (!j.ok) return this.drop(j.reason, j.detail, topic);
     const rec = validateAlarmRecord(j.value, this.rulesById);
