@@ -1,6 +1,7 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { viteStaticCopy } from "vite-plugin-static-copy";
+import { liveFeedPlugin } from "./scripts/live/vitePlugin";
 
 // Cesium ships its workers, assets and widgets as static files that must be served next to
 // the app; CESIUM_BASE_URL tells Cesium where. Everything is served from our own origin, so
@@ -22,6 +23,8 @@ export default defineConfig({
     // The manifests are fetched at run time (validated on load), so an integrator can edit
     // them in a built app without rebuilding.
     viteStaticCopy({ targets: [{ src: "data/*.json", dest: "data" }] }),
+    // The live city: an embedded MQTT broker on /mqtt fed by the simulator (dev and preview).
+    liveFeedPlugin(),
   ],
   build: {
     chunkSizeWarningLimit: 6000,

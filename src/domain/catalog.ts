@@ -10,7 +10,7 @@ export interface I18n {
   en: string;
 }
 
-export type LayerKind = "point" | "line" | "polygon" | "3dtiles";
+export type LayerKind = "point" | "line" | "polygon" | "3dtiles" | "live";
 
 /** A colour rule. Colours are CSS hex strings (#rgb, #rrggbb or #rrggbbaa). */
 export type ColorRule =
@@ -73,6 +73,8 @@ export interface LayerSpec {
   description?: I18n;
   /** Credit / data source shown in the panel. */
   source?: I18n;
+  /** kind "live": sensors (points at `url`) bound to an MQTT topic filter and to the layer whose features they sit on. */
+  live?: { topic: string; on: string };
   /** The city layer this layer is for the KPI calculators (one of ROLES in kpiLayers.ts). */
   role?: string;
   /** GeoJSON of the same features, for the cockpit, when the layer is drawn from 3D Tiles. */
@@ -113,7 +115,7 @@ export class ManifestError extends Error {
   }
 }
 
-const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles"];
+const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles", "live"];
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const ID = /^[a-z][a-z0-9_-]*$/;
 
@@ -261,7 +263,18 @@ function layerSpec(at: At, v: unknown, groups: Set<string>): LayerSpec {
     role: role(at, o),
     features: str(at, o, "features", true),
     ...(o.tiles === undefined ? {} : { tiles: bakedTiles(at, o, kind) }),
+    ...(kind === "live" ? { live: liveBinding(at.child("live"), o.live) } : {}),
   };
+}
+
+/** kind "live": `{topic, on}` — an MQTT topic filter (`warmcity/+/gas/+`) and the id of the layer the sensors sit on. */
+function liveBinding(at: At, v: unknown): { topic: string; on: string } {
+  const o = expectObj(at, v);
+  const topic = str(at, o, "topic")!;
+  const segs = topic.split("/");
+  if (!segs.every((s, i) => s === "+" || (s === "#" && i === segs.length - 1) || (s.length > 0 && !/[+#]/.test(s))))
+    throw at.child("topic").err(`not an MQTT topic filter: "${topic}"`);
+  return { topic, on: str(at, o, "on")! };
 }
 
 function bakedTiles(at: At, o: Obj, kind: LayerKind): string {
@@ -302,6 +315,9 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
     seen.add(l.id);
     if (l.role && roles.has(l.role)) throw root.child("layers").child(i).child("role").err(`two layers declare role "${l.role}"`);
     if (l.role) roles.add(l.role);
+  });
+  layers.forEach((l, i) => {
+    if (l.live && !seen.has(l.live.on)) throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
   });
   return { version: 1, groups, layers };
 }

@@ -193,7 +193,7 @@ export function useAsProblem(s: S, layerId: string, role: string): I18n | undefi
   const demo = demoLayersFor(s, role)[0];
   const want = demo ? (demo.kind === "3dtiles" ? "polygon" : demo.kind) : undefined;
   if (want && spec.kind !== want) {
-    const kz = { point: "点", line: "线", polygon: "面", "3dtiles": "三维瓦片" } as const;
+    const kz = { point: "点", line: "线", polygon: "面", "3dtiles": "三维瓦片", live: "实时监测" } as const;
     const t = roleTitle(s, role);
     return { zh: `“${t.zh}”需要${kz[want]}要素，而“${spec.title.zh}”是${kz[spec.kind]}图层`, en: `"${t.en}" needs ${want} features; "${spec.title.en}" is a ${spec.kind} layer` };
   }

@@ -23,7 +23,7 @@ export interface UrlNotice {
 }
 
 // The share-link and presenter parameters are parsed in shareUrl.ts; "catalog" is read before the manifests load (catalogUrl.ts).
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "catalog"]);
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "catalog", "live", "liveUser", "liveToken"]);
 const isKnown = (k: string) => KNOWN.has(k) || (SHARE_PARAMS as readonly string[]).includes(k);
 
 /**
