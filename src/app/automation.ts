@@ -5,6 +5,7 @@ import { isValidCamera } from "../domain/camera";
 import type { LayerStatus } from "../domain/state";
 import { requestCamera, setLayerVisible } from "../domain/state";
 import type { SceneApi } from "../cesium/CesiumView";
+import type { PresenterApi } from "./presenter";
 import type { Store } from "./store";
 
 export interface LayerInfo {
@@ -20,7 +21,7 @@ export interface LayerInfo {
   error?: string;
 }
 
-export interface WarmCityApi {
+export interface WarmCityApi extends PresenterApi {
   readonly ready: boolean;
   readonly version: string;
   layers(): LayerInfo[];
@@ -44,7 +45,11 @@ export interface WarmCityApi {
   /** Every notice in the notice bar (shown or waiting), in the UI language or the one asked for. */
   notices?(lang?: "zh" | "en"): string[];
   /** Primitives (nested collections counted), tilesets and ground primitives in the scene now. */
-  sceneStats?(): { primitives: number; tilesets: number; groundPrimitives: number } | undefined;
+  sceneCounts?(): { primitives: number; tilesets: number; groundPrimitives: number } | undefined;
+  /** Vector batches built (triangulated) and recoloured in place since start. */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number } | undefined;
+  /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
+  live?(sensorId?: string): import("./liveApp").LiveInfo;
 }
 
 declare global {
@@ -63,9 +68,10 @@ export interface ViewControl {
   views(): string[];
 }
 
-export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl) {
+export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl, presenter: PresenterApi) {
   let ready = false;
   const api: WarmCityApi = {
+    ...presenter,
     get ready() {
       return ready;
     },
@@ -109,11 +115,13 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       // Record the request in state (for URL/state consumers), then fly and wait.
       store.dispatch((s) => requestCamera(s, camera, true));
       await scene.flyTo(camera, durationS);
-      await scene.whenDrawn();
+      const drawn = await scene.whenDrawn();
+      if (!drawn.ok) throw new Error(drawn.reason);
     },
     async whenIdle() {
       await waitSettled(store);
-      await getScene()?.whenDrawn();
+      const drawn = await getScene()?.whenDrawn();
+      if (drawn && !drawn.ok) throw new Error(drawn.reason);
     },
     quality() {
       const sc = getScene();
@@ -121,6 +129,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const q = sc.quality();
       return { level: q.level, reason: q.reason, renderer: sc.renderer() };
     },
+    renderStats: () => getScene()?.renderStats(),
     view: () => store.get().view,
     views: () => views.views(),
     setView: (id) => views.setView(id),

@@ -12,12 +12,20 @@ type Pending = { resolve(l: ParsedLayer): void; reject(e: Error): void; onProgre
  */
 export function createAnalysisRegistry() {
   let publishFn: (urls: Record<string, string>) => void = () => {};
-  const published = new Promise<Record<string, string>>((resolve) => (publishFn = resolve));
+  let published = new Promise<Record<string, string>>((resolve) => (publishFn = resolve));
+  let current: Record<string, string> | undefined;
   return {
+    /** Publishes the results; a later call (the cockpit recomputed) replaces them. */
     publish(layers: Record<string, string>) {
       const urls: Record<string, string> = {};
       for (const [id, text] of Object.entries(layers)) urls[id] = URL.createObjectURL(new Blob([text], { type: "application/geo+json" }));
-      publishFn(urls);
+      if (current) {
+        const old = current;
+        // Renderers fetch the new URLs when reloaded; the old ones go once nobody reads them.
+        setTimeout(() => Object.values(old).forEach((u) => URL.revokeObjectURL(u)), 60_000);
+        published = Promise.resolve(urls);
+      } else publishFn(urls);
+      current = urls;
     },
     async resolve(url: string): Promise<string> {
       const m = /^analysis:(.+)$/.exec(url);

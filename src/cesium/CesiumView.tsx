@@ -19,7 +19,10 @@ import { HOME_VIEW, type CameraView } from "../domain/camera";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
-import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { defaultRenderers, renderContext } from "./registry";
+import { batchStats, type RenderContext } from "./renderers";
+import { installCameraControl, type CameraControl } from "./cameraControl";
 import { webglRenderer } from "./webgl";
 import { sceneStats, type SceneStats } from "./sceneStats";
 
@@ -30,8 +33,11 @@ Ion.defaultAccessToken = "";
 export interface SceneApi {
   camera(): CameraView;
   flyTo(view: CameraView, durationS?: number): Promise<void>;
-  /** Resolves after every visible layer is drawn and one more frame has rendered. */
-  whenDrawn(): Promise<void>;
+  /**
+   * Resolves after every visible layer is drawn and one more frame has rendered, or with the
+   * reason when that has not happened within `timeoutMs`.
+   */
+  whenDrawn(timeoutMs?: number): Promise<DrawnResult>;
   renderer(): string | undefined;
   quality(): QualitySettings;
   requestRender(): void;
@@ -39,6 +45,12 @@ export interface SceneApi {
   retryLayer(id: string): void;
   /** Primitive and tileset counts (leak tests, soak). */
   sceneStats(): SceneStats;
+  /** Vector batches triangulated vs recoloured in place since start (tests, bench). */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number };
+  /** Tour shots, orbit, projection and render counters (cameraControl.ts). */
+  cameraControl: CameraControl;
+  /** Load a layer's data again (its source changed). */
+  reloadLayer(id: string): void;
 }
 
 export interface CesiumViewProps {
@@ -160,7 +172,7 @@ export default function CesiumView(props: CesiumViewProps) {
 function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; initialQuality: QualitySettings }) {
   const { viewer } = useCesium();
   const { renderer, initialQuality } = props;
-  const managerRef = useRef<LayerManager | undefined>(undefined);
+  const managerRef = useRef<LayerManager<RenderContext> | undefined>(undefined);
   const propsRef = useRef(props);
   propsRef.current = props;
   const qualityRef = useRef<QualitySettings | undefined>(undefined);
@@ -169,9 +181,9 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   useEffect(() => {
     if (!viewer) return;
     const scene = viewer.scene;
-    const ctx = { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() };
     const manager = new LayerManager(
-      ctx,
+      renderContext(scene),
+      defaultRenderers,
       (spec, onProgress) => propsRef.current.loadVector(spec, onProgress),
       {
         loading: (id, p) => propsRef.current.events.loading(id, p),
@@ -229,25 +241,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       }
     });
 
-    const whenDrawn = () =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (scene.isDestroyed()) return resolve();
-          if (manager.allDrawn()) {
-            // One more real frame after everything is on the GPU.
-            const off = scene.postRender.addEventListener(() => {
-              off();
-              resolve();
-            });
-            scene.requestRender();
-            return;
-          }
-          scene.requestRender();
-          setTimeout(check, 100);
-        };
-        check();
-      });
-
+    const cameraControl = installCameraControl(viewer);
     propsRef.current.onApi({
       camera: () => cameraOf(viewer),
       flyTo: (view, durationS = 2) =>
@@ -255,16 +249,23 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
           viewer.camera.flyTo({ ...destinationOf(view), duration: durationS, complete: () => resolve(), cancel: () => resolve() });
           scene.requestRender();
         }),
-      whenDrawn,
+      whenDrawn: (timeoutMs) => manager.whenDrawn(timeoutMs),
       renderer: () => renderer,
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
       sceneStats: () => sceneStats(scene),
+      renderStats: () => ({ batchesBuilt: batchStats.built, restyledInPlace: batchStats.restyledInPlace }),
+      cameraControl,
+      reloadLayer: (id) => {
+        manager.reload(id);
+        scene.requestRender();
+      },
     });
 
     return () => {
       scene.canvas.removeEventListener("webglcontextlost", onLost);
+      cameraControl.destroy();
       removeCam();
       removePost();
       manager.destroy();
@@ -277,6 +278,12 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   useEffect(() => {
     managerRef.current?.sync(props.state, props.styleOf);
   }, [props.state, props.styleOf]);
+
+  // A selection closed in the UI also drops its highlight in the scene.
+  const hasSelection = !!props.state.selection;
+  useEffect(() => {
+    if (!hasSelection) managerRef.current?.pick(undefined);
+  }, [hasSelection]);
 
   // Quality and basemap switches.
   useEffect(() => {

@@ -49,3 +49,25 @@ export const CALCULATOR_LAYERS: Readonly<Record<string, readonly CityLayer[]>> =
 export function layersForCalculator(name: string): readonly CityLayer[] {
   return CALCULATOR_LAYERS[name] ?? [];
 }
+
+/** City layers the planning analyses (analysisLayers.ts) read, besides the KPI calculators'. */
+export const ANALYSIS_INPUT_LAYERS: readonly CityLayer[] = [
+  "buildings",
+  "parks",
+  "green",
+  "facilities",
+  "waterlogging",
+  "roads",
+  "pipes-gas",
+  "pipes-water",
+  "pipes-drainage",
+  "pipes-heating",
+  "pipes-reclaimed",
+];
+
+/**
+ * Roles a layer can play for the cockpit: exactly the city layers the calculators and analyses
+ * read (derived, never listed twice). A catalog layer declares its role; an imported layer is
+ * swapped in for one.
+ */
+export const ROLES: readonly CityLayer[] = [...new Set([...Object.values(CALCULATOR_LAYERS).flat(), ...ANALYSIS_INPUT_LAYERS])];

@@ -80,6 +80,12 @@ export interface AppState {
   view?: string;
   highlight?: Highlight;
   cockpit: CockpitState;
+  /** The tour being presented, if any (src/domain/tours.ts has its updaters). */
+  tour?: import("./tours").TourPlayback;
+  /** Imported layers ("我的数据"), keyed by layer id; updaters in imports.ts. */
+  imports?: Record<string, import("./imports").ImportedMeta>;
+  /** Roles whose demo layer is replaced by an imported layer. */
+  roleSwaps?: Record<string, import("./imports").RoleSwap>;
 }
 
 export function initialState(catalog: Catalog, url: UrlState = { notices: [] }): AppState {

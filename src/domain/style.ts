@@ -162,3 +162,13 @@ export function highlightStyle(style: LayerStyle, h: Highlight): LayerStyle {
     color: { type: "highlight", base: style.color, property: h.property, value: h.value, binSize: h.binSize, color: HIGHLIGHT_COLOR, dim: 0.25 },
   };
 }
+
+/** The style for a basemap: on the day basemap a layer's `dayColor` replaces its night colours. */
+export function basemapStyle(style: LayerStyle, basemap: "night" | "day"): LayerStyle {
+  const day = style.dayColor;
+  if (basemap !== "day" || !day) return style;
+  // A categorical day rule without labels borrows the night rule's (same categories).
+  const color =
+    day.type === "categorical" && !day.labels && style.color.type === "categorical" && style.color.labels ? { ...day, labels: style.color.labels } : day;
+  return { ...style, color };
+}

@@ -63,9 +63,9 @@ export async function snapshot(page: Page): Promise<Snapshot> {
     const s = await page.evaluate(() => {
       const w = window as unknown as {
         __churn: { workers: number; urls: Set<string> };
-        warmcity: { sceneStats(): { primitives: number; tilesets: number; groundPrimitives: number } };
+        warmcity: { sceneCounts(): { primitives: number; tilesets: number; groundPrimitives: number } };
       };
-      return { ...w.warmcity.sceneStats(), workers: w.__churn.workers, objectUrls: w.__churn.urls.size };
+      return { ...w.warmcity.sceneCounts(), workers: w.__churn.workers, objectUrls: w.__churn.urls.size };
     });
     return { heapMB: usedSize / 1048576, ...s };
   } finally {
