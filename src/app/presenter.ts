@@ -248,7 +248,10 @@ export function createPresenter(o: PresenterOptions) {
     if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
     const k = e.key;
     if (k === " " || k === "Spacebar") togglePlay();
-    else if (k === "ArrowRight" || k === "PageDown") store.get().tour ? nextStep() : togglePlay();
+    else if (k === "ArrowRight" || k === "PageDown") {
+      if (store.get().tour) nextStep();
+      else togglePlay();
+    }
     else if (k === "ArrowLeft" || k === "PageUp") prevStep();
     else {
       userInput();

@@ -59,9 +59,10 @@ const tour = (page: Page) => page.evaluate(() => (window as unknown as W).warmci
 
 async function waitTour(page: Page, body: string, timeoutMs = 90_000): Promise<TourInfo> {
   try {
-    await page.waitForFunction((b) => new Function("t", `return ${b}`)((window as unknown as W).warmcity.tour()), body, { timeout: timeoutMs, polling: 100 });
+    // A string expression is evaluated through DevTools, which the page's CSP (no eval) does not block.
+    await page.waitForFunction(`(() => { const t = window.warmcity.tour(); return ${body}; })()`, undefined, { timeout: timeoutMs, polling: 100 });
   } catch (e) {
-    throw new Error(`tour() never satisfied ${body}: ${(e as Error).message.split("\n")[0]}\nnow: ${JSON.stringify(await tour(page))}\n${await diagnose(page)}`);
+    throw new Error(`tour() never satisfied ${body}: ${(e as Error).message.split("\n")[0]}\nnow: ${JSON.stringify(await tour(page))}\n${await diagnose(page)}`, { cause: e });
   }
   return (await tour(page))!;
 }
