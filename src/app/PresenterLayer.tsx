@@ -25,7 +25,7 @@ function loadDraft(store: Store): Tour {
     return validateTour(JSON.parse(raw), DRAFT_KEY);
   } catch (e) {
     localStorage.setItem(`${DRAFT_KEY}.broken-${Date.now()}`, raw);
-    store.dispatch((s) => addNotice(s, "warn", `${t(s.lang, "draftBroken")}: ${(e as Error).message}`));
+    store.dispatch((s) => addNotice(s, "warn", { zh: `${t("zh", "draftBroken")}：${(e as Error).message}`, en: `${t("en", "draftBroken")}: ${(e as Error).message}` }));
     return emptyDraft();
   }
 }

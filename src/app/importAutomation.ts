@@ -18,6 +18,7 @@ export interface ImportApi {
 
 declare module "./automation" {
   // Optional in the type: installed right after the core API.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- module augmentation: merges ImportApi into WarmCityApi
   interface WarmCityApi extends Partial<ImportApi> {}
 }
 

@@ -101,7 +101,7 @@ function start(sensorsUrl: string, store: Store): Promise<Live | undefined> {
       setLiveSource({ feed, onMessages: client.onMessages });
       return live;
     } catch (e) {
-      store.dispatch((s) => addNotice(s, "error", `实时数据无法启动 · Live feed could not start: ${(e as Error).message}`));
+      store.dispatch((s) => addNotice(s, "error", { zh: `实时数据无法启动：${(e as Error).message}`, en: `Live feed could not start: ${(e as Error).message}` }));
       return undefined;
     }
   })();
@@ -115,7 +115,7 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
   useEffect(() => {
     const w = window.warmcity;
     if (w) w.live = liveInfo;
-    if (cfg.problem) store.dispatch((s) => addNotice(s, "warn", `实时数据地址无效，已改用本站 · ${cfg.problem}`));
+    if (cfg.problem) store.dispatch((s) => addNotice(s, "warn", { zh: `实时数据地址无效，已改用本站：${cfg.problem}`, en: `Live feed address invalid, using this site: ${cfg.problem}` }));
   }, [store]);
   useEffect(() => {
     if ((anyVisible || cfg.explicit) && liveLayers[0]) void start(liveLayers[0].url, store).then(setReady);

@@ -95,8 +95,8 @@ describe("imported layers", () => {
     let s = addImportedLayer(s0, spec("my-2", "polygon"), meta("areas.zip"));
     s = useAs(s, "my-2", "charging");
     expect(s.roleSwaps ?? {}).toEqual({});
-    expect(s.notices.at(-1)!.text).toMatch(/公共充电桩.*点要素/);
-    expect(useAs(s, "my-2", "nonsense").notices.at(-1)!.text).toMatch(/没有用途/);
+    expect(s.notices.at(-1)!.text.zh).toMatch(/公共充电桩.*点要素/);
+    expect(useAs(s, "my-2", "nonsense").notices.at(-1)!.text.zh).toMatch(/没有用途/);
   });
   it("removing a swapped-in layer restores the demo", () => {
     let s = addImportedLayer(s0, spec("my-1", "point"), meta("piles.csv"));
