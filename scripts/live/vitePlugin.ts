@@ -12,7 +12,7 @@ import { runSimulation, type Running } from "./runner";
 
 type HttpLike = { on(ev: "upgrade", fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown; once(ev: "close", fn: () => void): unknown };
 
-export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: number; rate?: number } = {}) {
+export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: number; rate?: number; simulate?: boolean } = {}) {
   const broker = await Aedes.createBroker({
     // Read-only for every network client: the feed comes from the simulator in this process.
     authorizePublish: (_client, _packet, cb) => cb(new Error("read-only broker")),
@@ -29,7 +29,7 @@ export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: numbe
   });
   let run: Running | undefined;
   try {
-    run = runSimulation({
+    if (opts.simulate !== false) run = runSimulation({
       clock: opts.clock ?? Number(process.env.WARMCITY_SIM_CLOCK ?? 1),
       rate: opts.rate ?? (process.env.WARMCITY_SIM_RATE ? Number(process.env.WARMCITY_SIM_RATE) : undefined),
       sink: (msgs) => {

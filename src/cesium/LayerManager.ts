@@ -49,6 +49,9 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
   sync(state: AppState, styleOf: (spec: LayerSpec) => LayerStyle = (s) => s.style) {
     if (this.destroyed) return;
     this.latest = { state, styleOf };
+    // Only a change asks for a frame: the viewer runs in requestRenderMode, and a still scene
+    // (a tour's dwell, a kiosk at rest) must cost no frames whatever else the store does.
+    let changed = false;
     for (const spec of state.catalog.layers) {
       const ls = state.layers[spec.id];
       if (!ls) continue;
@@ -62,8 +65,14 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       // A hidden layer is restyled when it is shown again, not now: switching through views
       // would otherwise restyle layers nobody sees.
       const restyle = !prev || prev.opacity !== ls.opacity || prev.style !== style;
-      if (restyle && ls.visible) r.setStyle(style, ls.opacity);
-      if (!prev || prev.visible !== ls.visible) r.setShow(ls.visible);
+      if (restyle && ls.visible) {
+        r.setStyle(style, ls.opacity);
+        changed = true;
+      }
+      if (!prev || prev.visible !== ls.visible) {
+        r.setShow(ls.visible);
+        changed = true;
+      }
       this.applied.set(spec.id, restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style });
     }
     // Layers that left the catalog (a removed import): free their GPU batches.
@@ -72,8 +81,9 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
         r.destroy();
         this.renderers.delete(id);
         this.applied.delete(id);
+        changed = true;
       }
-    this.ctx.requestRender();
+    if (changed) this.ctx.requestRender();
   }
 
   /** Forget a failed layer so that showing it again retries the load. */

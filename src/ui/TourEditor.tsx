@@ -69,7 +69,7 @@ export function TourEditor(p: EditorProps) {
           <button className="text-btn" onClick={() => fileRef.current?.click()} data-testid="import-json">
             {t(lang, "importJson")}
           </button>
-          <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+          <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="tour-import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
         </div>
         {importMsg && (
           <div className={`editor-msg ${importMsg.ok ? "ok" : "error"}`} role="alert" data-testid="import-msg">

@@ -9,11 +9,13 @@
 
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { attachEmbeddedBroker } from "../../scripts/live/vitePlugin";
 import { describe } from "vitest";
 import { securityHeaders } from "../../scripts/csp";
 
@@ -142,6 +144,12 @@ export interface StaticServer {
   host: string;
   /** Every request the server answered, in order. */
   log: ServedRequest[];
+  /**
+   * Serve a WebSocket endpoint on this origin that relays to 127.0.0.1:`port` (as a site's
+   * reverse proxy relays /mqtt to its broker), so the page reaches a real broker without
+   * leaving its own origin (the production CSP allows no other). Returns the ws:// URL.
+   */
+  proxyWebSocket(path: string, port: number): string;
   close(): Promise<void>;
 }
 
@@ -230,6 +238,27 @@ export async function startStaticServer(
   };
 
   const server: Server = createServer(handle);
+  // Like `npm start`'s preview server, the app's origin answers on /mqtt (an embedded broker),
+  // so views with live layers connect instead of logging failed WebSockets. No simulator here:
+  // nothing flows unless a test publishes (the live tests use the real Debian broker instead).
+  await attachEmbeddedBroker(server, { simulate: false });
+  const proxies = new Map<string, number>();
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const target = proxies.get((req.url ?? "").split("?")[0]);
+    if (target === undefined) return;
+    const up = connect(target, "127.0.0.1", () => {
+      const lines = [`GET / HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on("error", () => socket.destroy());
+    socket.on("error", () => up.destroy());
+    up.on("close", () => socket.destroy());
+    socket.on("close", () => up.destroy());
+  });
   await new Promise<void>((ok, fail) => {
     server.once("error", fail);
     server.listen(0, "127.0.0.1", () => ok());
@@ -239,6 +268,10 @@ export async function startStaticServer(
     origin: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     log,
+    proxyWebSocket: (path, target) => {
+      proxies.set(path, target);
+      return `ws://127.0.0.1:${port}${path}`;
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

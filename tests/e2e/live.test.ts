@@ -87,7 +87,8 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
       quality: "low",
       layers: "districts,live-waterlogging,live-gas",
       camera: `${c[0].toFixed(4)},${c[1].toFixed(4)},9000,0,-90`,
-      live: broker.wsUrl,
+      // Through the page's own origin, as a site's reverse proxy does (the CSP allows no other).
+      live: h.server.proxyWebSocket("/broker", Number(new URL(broker.wsUrl).port)),
       liveUser: CREDENTIALS.viewer.username,
       liveToken: CREDENTIALS.viewer.password,
     });

@@ -58,13 +58,17 @@ type W = {
 const tour = (page: Page) => page.evaluate(() => (window as unknown as W).warmcity.tour());
 
 async function waitTour(page: Page, body: string, timeoutMs = 90_000): Promise<TourInfo> {
-  try {
-    // A string expression is evaluated through DevTools, which the page's CSP (no eval) does not block.
-    await page.waitForFunction(`(() => { const t = window.warmcity.tour(); return ${body}; })()`, undefined, { timeout: timeoutMs, polling: 100 });
-  } catch (e) {
-    throw new Error(`tour() never satisfied ${body}: ${(e as Error).message.split("\n")[0]}\nnow: ${JSON.stringify(await tour(page))}\n${await diagnose(page)}`, { cause: e });
+  // Polled from node: the page runs under the production CSP (no eval), so the predicate is
+  // compiled here, in the test process, and applied to what warmcity.tour() returns.
+  const pred = new Function("t", `return (${body});`) as (t: TourInfo | undefined) => boolean;
+  const t0 = Date.now();
+  for (;;) {
+    const t = await tour(page);
+    if (pred(t)) return t!;
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`tour() never satisfied ${body} within ${timeoutMs} ms\nnow: ${JSON.stringify(t)}\n${await diagnose(page)}`);
+    await page.waitForTimeout(100);
   }
-  return (await tour(page))!;
 }
 
 function expectClean(record: PageRecord, what: string) {
@@ -276,7 +280,7 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
 
       const bad = structuredClone(exported);
       bad.tours[0].steps[1].flightS = -3;
-      await page.locator('[data-testid="import-file"]').setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
       const msg = await page.locator('[data-testid="import-msg"]').innerText();
       expect(msg).toContain("导入被拒绝");
       expect(msg).toContain("steps[1].flightS");
@@ -286,14 +290,14 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const ghost = structuredClone(exported);
       ghost.tours[0].steps[0].view = "ghost-view";
       ghost.tours[0].steps[1].dwellS = 30;
-      await page.locator('[data-testid="import-file"]').setInputFiles({ name: "ghost.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(ghost)) });
+      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "ghost.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(ghost)) });
       expect(await page.locator('[data-testid="import-msg"]').innerText()).toContain("ghost.json");
       await page.locator('[data-testid="play-draft"]').click();
       await waitTour(page, "t && t.id === 'draft' && t.step === 1 && t.phase === 'dwell'");
       expect((await page.locator('[data-testid="notice"]').allInnerTexts()).join("\n")).toContain('view "ghost-view" does not exist');
       await page.evaluate(() => (window as unknown as W).warmcity.pauseTour());
       // Put the good draft back (it survives the reload below).
-      await page.locator('[data-testid="import-file"]').setInputFiles({ name: "tour.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "tour.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
 
       // Share link: set a state, read the URL, open it in a fresh page, compare.
       await page.evaluate(() => (window as unknown as W).warmcity.setView("park-city"));
