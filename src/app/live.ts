@@ -81,6 +81,9 @@ export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
     connectTimeout: 10_000,
     reconnectPeriod: backoffMs,
     resubscribe: false,
+    // Plain setTimeout for keep-alive: mqtt.js's default in browsers builds a Worker from a
+    // blob: URL, which the strict CSP (worker-src 'self') refuses.
+    timerVariant: "native",
     // Brokers with native WebSockets answer the "mqtt" subprotocol; websockify in front of
     // Debian's Mosquitto answers only "binary", and only when it comes first (websockify 0.10
     // does not trim the space after the comma). Offer both, "binary" first.
