@@ -27,7 +27,10 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
   "default-src": ["'self'"],
   "script-src": ["'self'", "'wasm-unsafe-eval'"],
   "worker-src": ["'self'"],
-  "connect-src": ["'self'", "blob:"],
+  // A live broker on another origin (`live=wss://…`) must be listed at build time:
+  // WARMCITY_CONNECT_SRC="wss://mqtt.city.example" npm run build. The recommended set-up needs
+  // nothing: the site's reverse proxy serves the broker on its own /mqtt (deploy/README.md).
+  "connect-src": ["'self'", "blob:", ...(process.env.WARMCITY_CONNECT_SRC ?? "").split(/\s+/).filter(Boolean)],
   "img-src": ["'self'", "data:", "blob:"],
   "style-src": ["'self'", "'unsafe-inline'"],
   "font-src": ["'self'", "data:"],
