@@ -50,6 +50,8 @@ export interface WarmCityApi extends PresenterApi {
   renderStats(): { batchesBuilt: number; restyledInPlace: number } | undefined;
   /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
   live?(sensorId?: string): import("./liveApp").LiveInfo;
+  /** Message→drawn latency samples for the live bench (scripts/bench/live.ts). */
+  liveLatencyProbe?: typeof import("../cesium/LiveRenderer").liveLatencyProbe;
 }
 
 declare global {

@@ -2,7 +2,7 @@
 // URL names a broker), hands the feed to the scene, renders the live strip and the sensor
 // card, and adds `warmcity.live()` to the automation API.
 import { useEffect, useMemo, useState } from "react";
-import { setLiveSource } from "../cesium/LiveRenderer";
+import { liveLatencyProbe, setLiveSource } from "../cesium/LiveRenderer";
 import type { AlarmLevel, AlarmRule } from "../domain/live/alarms";
 import { liveConfig } from "../domain/live/config";
 import { sensorStateName, type LiveFeed } from "../domain/live/feed";
@@ -114,7 +114,10 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
   const [ready, setReady] = useState<Live | undefined>(live);
   useEffect(() => {
     const w = window.warmcity;
-    if (w) w.live = liveInfo;
+    if (w) {
+      w.live = liveInfo;
+      w.liveLatencyProbe = liveLatencyProbe;
+    }
     if (cfg.problem) store.dispatch((s) => addNotice(s, "warn", { zh: `实时数据地址无效，已改用本站：${cfg.problem}`, en: `Live feed address invalid, using this site: ${cfg.problem}` }));
   }, [store]);
   useEffect(() => {

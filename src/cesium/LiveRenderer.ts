@@ -29,6 +29,25 @@ export function setLiveSource(s: LiveSource | undefined) {
 
 const sensorState = sensorStateName;
 
+// Bench probe (scripts/bench/live.ts): while started, every frame that recolours sensors
+// records, at that frame's postRender (the new colours are in the drawn frame), Date.now()
+// minus the payload `ts` of each recoloured sensor's newest reading. Off by default: no cost.
+let latencyProbe: number[] | undefined;
+export const liveLatencyProbe = {
+  start() {
+    latencyProbe = [];
+  },
+  /** The samples (ms) since the last take. */
+  take(): number[] {
+    const out = latencyProbe ?? [];
+    if (latencyProbe) latencyProbe = [];
+    return out;
+  },
+  stop() {
+    latencyProbe = undefined;
+  },
+};
+
 export class LiveRenderer implements LayerRenderer {
   static readonly all = new Set<LiveRenderer>();
   private readonly points = new PointPrimitiveCollection();
@@ -98,6 +117,24 @@ export class LiveRenderer implements LayerRenderer {
     const dirty = source.feed.takeDirty();
     if (!dirty.length) return;
     for (const r of LiveRenderer.all) r.update(dirty);
+    if (latencyProbe) LiveRenderer.probeFrame(dirty);
+  }
+
+  private static probeFrame(dirty: string[]) {
+    const feed = source?.feed;
+    const first = LiveRenderer.all.values().next().value;
+    if (!feed || !first || first.ctx.scene.isDestroyed()) return;
+    const ts: number[] = [];
+    for (const id of dirty) {
+      const t = feed.sensors.get(id)?.last?.ts;
+      if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) ts.push(t);
+    }
+    if (!ts.length) return;
+    const off = first.ctx.scene.postRender.addEventListener(() => {
+      off();
+      const now = Date.now();
+      for (const t of ts) latencyProbe?.push(now - t);
+    });
   }
 
   private update(ids: string[]) {
