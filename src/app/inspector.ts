@@ -32,7 +32,7 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     if (!p) {
       const spec = specs.get(layerId);
       if (!spec) return Promise.resolve(undefined);
-      const src: LayerSpec | undefined = spec.kind === "3dtiles" ? (spec.dataUrl ? { ...spec, kind: "polygon", url: spec.dataUrl } : undefined) : spec;
+      const src: LayerSpec | undefined = spec.kind === "3dtiles" ? (spec.features ? { ...spec, kind: "polygon", url: spec.features } : undefined) : spec;
       p = src
         ? load(src, () => {}).then((d) => {
             getScene()?.inspector?.remember(layerId, d);

@@ -1,6 +1,7 @@
 // A small pool of parsing workers; the main thread never parses a big GeoJSON file.
 import type { LayerSpec } from "../domain/catalog";
 import type { ParsedLayer } from "../domain/geojson";
+import { M, MessageError } from "../domain/messages";
 import type { ParseRequest, ParseResponse } from "./parse.worker";
 
 type Pending = { resolve(l: ParsedLayer): void; reject(e: Error): void; onProgress(p: number): void };
@@ -11,19 +12,27 @@ type Pending = { resolve(l: ParsedLayer): void; reject(e: Error): void; onProgre
  */
 export function createAnalysisRegistry() {
   let publishFn: (urls: Record<string, string>) => void = () => {};
-  const published = new Promise<Record<string, string>>((resolve) => (publishFn = resolve));
+  let published = new Promise<Record<string, string>>((resolve) => (publishFn = resolve));
+  let current: Record<string, string> | undefined;
   return {
+    /** Publishes the results; a later call (the cockpit recomputed) replaces them. */
     publish(layers: Record<string, string>) {
       const urls: Record<string, string> = {};
       for (const [id, text] of Object.entries(layers)) urls[id] = URL.createObjectURL(new Blob([text], { type: "application/geo+json" }));
-      publishFn(urls);
+      if (current) {
+        const old = current;
+        // Renderers fetch the new URLs when reloaded; the old ones go once nobody reads them.
+        setTimeout(() => Object.values(old).forEach((u) => URL.revokeObjectURL(u)), 60_000);
+        published = Promise.resolve(urls);
+      } else publishFn(urls);
+      current = urls;
     },
     async resolve(url: string): Promise<string> {
       const m = /^analysis:(.+)$/.exec(url);
       if (!m) return new URL(url, document.baseURI).href;
       const urls = await published;
       const u = urls[m[1]];
-      if (!u) throw new Error(`analysis result "${m[1]}" was not computed (a layer it needs failed?)`);
+      if (!u) throw new MessageError(M.analysisMissing(m[1]));
       return u;
     },
   };
@@ -47,11 +56,11 @@ export function createLoader(
         if (m.type === "progress") return p.onProgress(m.progress);
         pending.delete(m.reqId);
         if (m.type === "done") p.resolve(m.layer);
-        else p.reject(new Error(m.error));
+        else p.reject(new MessageError(m.error));
       };
       w.onerror = (e) => {
         for (const [id, p] of pending) {
-          p.reject(new Error(`parser worker failed: ${e.message}`));
+          p.reject(new MessageError({ zh: `解析线程出错：${e.message}`, en: `parser worker failed: ${e.message}` }));
           pending.delete(id);
         }
       };

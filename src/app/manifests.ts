@@ -4,6 +4,7 @@
 import { ManifestError, validateCatalog, type Catalog } from "../domain/catalog";
 import { validateCharts, type ChartSpec } from "../domain/charts";
 import { validateKpiManifest, CALCULATORS, type KpiManifest } from "../domain/kpi";
+import { validateTours, type ToursManifest } from "../domain/tours";
 import { validateViews, type ViewsManifest } from "../domain/views";
 
 export interface Manifests {
@@ -11,6 +12,7 @@ export interface Manifests {
   kpis: KpiManifest;
   charts: ChartSpec[];
   views: ViewsManifest;
+  tours: ToursManifest;
 }
 
 async function fetchJson(url: string): Promise<unknown> {
@@ -30,8 +32,8 @@ async function fetchJson(url: string): Promise<unknown> {
 }
 
 export async function loadManifests(base = "data/"): Promise<Manifests> {
-  const [c, k, ch, v] = await Promise.all(
-    ["catalog.json", "kpis.json", "charts.json", "views.json"].map((f) => fetchJson(base + f)),
+  const [c, k, ch, v, t] = await Promise.all(
+    ["catalog.json", "kpis.json", "charts.json", "views.json", "tours.json"].map((f) => fetchJson(base + f)),
   );
   const catalog = validateCatalog(c, `${base}catalog.json`);
   const kpis = validateKpiManifest(k, `${base}kpis.json`, Object.keys(CALCULATORS));
@@ -40,5 +42,8 @@ export async function loadManifests(base = "data/"): Promise<Manifests> {
     kpis: new Set(kpis.kpis.map((x) => x.id)),
     charts: new Set(charts.map((x) => x.id)),
   });
-  return { catalog, kpis, charts, views };
+  // Tours are checked for structure here; what they name (views, layers, KPIs, features) is
+  // checked when a step plays, and a step that names something missing is skipped, not fatal.
+  const tours = validateTours(t, `${base}tours.json`);
+  return { catalog, kpis, charts, views, tours };
 }

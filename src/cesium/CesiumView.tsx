@@ -19,8 +19,12 @@ import { HOME_VIEW, type CameraView } from "../domain/camera";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import { qualitySettings, type QualitySettings } from "../domain/quality";
 import type { AppState, PickedFeature } from "../domain/state";
-import { LayerManager, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
+import { defaultRenderers, renderContext } from "./registry";
+import { batchStats, type RenderContext } from "./renderers";
+import { installCameraControl, type CameraControl } from "./cameraControl";
 import { webglRenderer } from "./webgl";
+import { sceneStats, type SceneStats } from "./sceneStats";
 import { attachInspector, type InspectorHooks, type InspectorSceneApi } from "./inspector/attach";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
@@ -30,13 +34,24 @@ Ion.defaultAccessToken = "";
 export interface SceneApi {
   camera(): CameraView;
   flyTo(view: CameraView, durationS?: number): Promise<void>;
-  /** Resolves after every visible layer is drawn and one more frame has rendered. */
-  whenDrawn(): Promise<void>;
+  /**
+   * Resolves after every visible layer is drawn and one more frame has rendered, or with the
+   * reason when that has not happened within `timeoutMs`.
+   */
+  whenDrawn(timeoutMs?: number): Promise<DrawnResult>;
   renderer(): string | undefined;
   quality(): QualitySettings;
   requestRender(): void;
   /** Forget a failed layer so that the next sync loads it again. */
   retryLayer(id: string): void;
+  /** Primitive and tileset counts (leak tests, soak). */
+  sceneStats(): SceneStats;
+  /** Vector batches triangulated vs recoloured in place since start (tests, bench). */
+  renderStats(): { batchesBuilt: number; restyledInPlace: number };
+  /** Tour shots, orbit, projection and render counters (cameraControl.ts). */
+  cameraControl: CameraControl;
+  /** Load a layer's data again (its source changed). */
+  reloadLayer(id: string): void;
   /** Inspector tools' scene side (pipes underground, pits, measurements, PNG). */
   inspector?: InspectorSceneApi;
 }
@@ -49,6 +64,11 @@ export interface CesiumViewProps {
   onPick(p: PickedFeature | undefined): void;
   onApi(api: SceneApi): void;
   onFirstFrame(renderer: string | undefined, q: QualitySettings): void;
+  /**
+   * The WebGL context was lost (GPU reset, driver crash, too many contexts). Cesium cannot
+   * recover a lost context, so the app mounts a new viewer; `camera` is where this one looked.
+   */
+  onContextLost?(camera: CameraView): void;
   inspector?: InspectorHooks;
 }
 
@@ -123,8 +143,7 @@ export default function CesiumView(props: CesiumViewProps) {
         cssHeight: window.innerHeight,
         devicePixelRatio: window.devicePixelRatio,
       }),
-    // Only the first value matters: MSAA is chosen when the context is created.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the first value matters: MSAA is chosen when the context is created
     [],
   );
   return (
@@ -157,7 +176,7 @@ export default function CesiumView(props: CesiumViewProps) {
 function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; initialQuality: QualitySettings }) {
   const { viewer } = useCesium();
   const { renderer, initialQuality } = props;
-  const managerRef = useRef<LayerManager | undefined>(undefined);
+  const managerRef = useRef<LayerManager<RenderContext> | undefined>(undefined);
   const propsRef = useRef(props);
   propsRef.current = props;
   const qualityRef = useRef<QualitySettings | undefined>(undefined);
@@ -167,9 +186,9 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
   useEffect(() => {
     if (!viewer) return;
     const scene = viewer.scene;
-    const ctx = { scene, requestRender: () => !scene.isDestroyed() && scene.requestRender() };
     const manager = new LayerManager(
-      ctx,
+      renderContext(scene),
+      defaultRenderers,
       (spec, onProgress) => propsRef.current.loadVector(spec, onProgress),
       {
         loading: (id, p) => propsRef.current.events.loading(id, p),
@@ -194,13 +213,30 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
 
     // Picking → plain data.
     viewer.screenSpaceEventHandler.setInputAction((e: { position: Cartesian2 }) => {
-      const picked = scene.pick(e.position);
-      const ins = inspector.pick(picked);
-      if (ins.handled) {
-        if (ins.feature) propsRef.current.onPick(manager.pick(undefined) ?? ins.feature);
-        return;
+      // A drawing tool takes the click itself (./inspector/tools).
+      if (inspector.toolActive()) return;
+      // `pickable: false` layers (the tree canopy over parks) are looked through, not picked:
+      // drill down to the first feature of a pickable layer.
+      const pickable = (id: string) => propsRef.current.state.catalog.layers.find((l) => l.id === id)?.pickable ?? false;
+      let hit: PickedFeature | undefined;
+      for (const obj of scene.drillPick(e.position, 8)) {
+        // The inspector's own objects first: a measurement label deletes itself, a pipe tube or
+        // node shaft selects its feature.
+        const ins = inspector.pick(obj);
+        if (ins.handled) {
+          if (!ins.feature) return scene.requestRender();
+          manager.pick(undefined);
+          hit = ins.feature;
+          break;
+        }
+        const p = manager.pick(obj);
+        if (p && pickable(p.layerId)) {
+          hit = p;
+          break;
+        }
       }
-      propsRef.current.onPick(manager.pick(picked));
+      if (!hit) manager.pick(undefined);
+      propsRef.current.onPick(hit);
       scene.requestRender();
     }, ScreenSpaceEventType.LEFT_CLICK);
 
@@ -208,6 +244,13 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     const onCam = () => manager.onCamera(viewer.camera.positionCartographic.height);
     const removeCam = viewer.camera.changed.addEventListener(onCam);
     onCam();
+
+    // preventDefault asks the browser to allow a restore; the app replaces the viewer anyway.
+    const onLost = (e: Event) => {
+      e.preventDefault();
+      propsRef.current.onContextLost?.(cameraOf(viewer));
+    };
+    scene.canvas.addEventListener("webglcontextlost", onLost);
 
     let firstFrame = false;
     const removePost = scene.postRender.addEventListener(() => {
@@ -217,25 +260,21 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       }
     });
 
-    const whenDrawn = () =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (scene.isDestroyed()) return resolve();
-          if (manager.allDrawn() && !inspector.api.busy()) {
-            // One more real frame after everything is on the GPU.
-            const off = scene.postRender.addEventListener(() => {
-              off();
-              resolve();
-            });
-            scene.requestRender();
-            return;
-          }
+    // Drawn = the layers (LayerManager) and the inspector's tubes/pit (built on demand).
+    const whenDrawn = async (timeoutMs = 300_000): Promise<DrawnResult> => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await manager.whenDrawn(Math.max(1, until - Date.now()));
+        if (!r.ok || scene.isDestroyed() || !inspector.api.busy()) return r;
+        while (inspector.api.busy() && !scene.isDestroyed()) {
+          if (Date.now() > until) return { ok: false, reason: `scene not drawn after ${Math.round(timeoutMs / 1000)} s; waiting for: underground pipes` };
           scene.requestRender();
-          setTimeout(check, 100);
-        };
-        check();
-      });
+          await new Promise((res) => setTimeout(res, 100));
+        }
+      }
+    };
 
+    const cameraControl = installCameraControl(viewer);
     propsRef.current.onApi({
       camera: () => cameraOf(viewer),
       flyTo: (view, durationS = 2) =>
@@ -248,10 +287,19 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       quality: () => qualityRef.current ?? initialQuality,
       requestRender: () => scene.requestRender(),
       retryLayer: (id) => manager.retry(id),
+      sceneStats: () => sceneStats(scene),
+      renderStats: () => ({ batchesBuilt: batchStats.built, restyledInPlace: batchStats.restyledInPlace }),
+      cameraControl,
+      reloadLayer: (id) => {
+        manager.reload(id);
+        scene.requestRender();
+      },
       inspector: inspector.api,
     });
 
     return () => {
+      scene.canvas.removeEventListener("webglcontextlost", onLost);
+      cameraControl.destroy();
       removeCam();
       removePost();
       inspector.destroy();
@@ -259,7 +307,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       manager.destroy();
       managerRef.current = undefined;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- set up once per Cesium viewer: renderer and initialQuality are fixed for its life, everything else is read through propsRef
   }, [viewer]);
 
   // Reconcile layers on every state change (cheap when nothing changed).
@@ -267,6 +315,12 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     managerRef.current?.sync(props.state, props.styleOf);
     inspectorRef.current?.sync(props.state);
   }, [props.state, props.styleOf]);
+
+  // A selection closed in the UI also drops its highlight in the scene.
+  const hasSelection = !!props.state.selection;
+  useEffect(() => {
+    if (!hasSelection) managerRef.current?.pick(undefined);
+  }, [hasSelection]);
 
   // Quality and basemap switches.
   useEffect(() => {
@@ -289,7 +343,7 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     if (!viewer || !req || req.instant) return;
     viewer.camera.flyTo({ ...destinationOf(req.view), duration: 1.5 });
     viewer.scene.requestRender();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- fly once per camera request (its seq), not on every state change
   }, [seq]);
 
   return null;

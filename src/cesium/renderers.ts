@@ -1,9 +1,13 @@
-// One renderer per layer kind. Each owns its Cesium objects, keyed by layer id in the
-// LayerManager; data is parsed once (in the worker) and kept, so toggling, opacity and style
-// changes rebuild GPU batches at most — never re-fetch.
+// One renderer per layer kind (the registry in ./registry maps kinds to the factories at the
+// bottom of this file). Each owns its Cesium objects; data is parsed once (in the worker) and
+// kept. Styles are applied IN PLACE: vector batches are triangulated once and then recoloured
+// through per-instance attributes (the way Cesium's own StaticGeometryColorBatch does it), tiles
+// through Cesium3DTileStyle. Only a change of the geometry itself (height offset, line width,
+// outline on/off) builds a new batch, swapped in when ready so the layer never blinks.
 import {
   Cartesian2,
   Cartesian3,
+  Cesium3DTileFeature,
   Cesium3DTileStyle,
   Cesium3DTileset,
   Color,
@@ -21,42 +25,42 @@ import {
   PolylineGeometry,
   Primitive,
   PrimitiveCollection,
+  ShowGeometryInstanceAttribute,
   VerticalOrigin,
   type Scene,
 } from "cesium";
-import type { LayerSpec, LayerStyle } from "../domain/catalog";
+import type { I18n, LayerSpec, LayerStyle } from "../domain/catalog";
+import { describeTileFailure, preflightTileset } from "./tilesCheck";
 import { clusterCellForHeight, clusterPoints } from "../domain/cluster";
 import type { ParsedLayer } from "../domain/geojson";
-import { colorFor, tilesStyleJson, type Rgba } from "../domain/style";
+import type { PickedFeature } from "../domain/state";
+import { colorFor, extrusionFor, HIGHLIGHT_COLOR, hiddenByFilter, parseHex, tilesStyleJson, type Rgba } from "../domain/style";
+import type { CreateArgs, Created, LayerRenderer, SceneHooks } from "./contract";
 
-export interface RenderContext {
+export interface RenderContext extends SceneHooks {
   scene: Scene;
-  /** Called when a renderer changed something and the scene must be drawn again. */
-  requestRender: () => void;
 }
 
-export interface LayerRenderer {
-  readonly layerId: string;
-  setShow(show: boolean): void;
-  /** Apply a style/opacity; may rebuild batches from kept data. */
-  setStyle(style: LayerStyle, opacity: number): void;
-  /** True once everything the layer shows is on the GPU (primitives ready, tiles loaded). */
-  drawn(): boolean;
-  /** Properties of feature `index`, for picking. */
-  featureProps(index: number): { id: string; props: Record<string, unknown> } | undefined;
-  /** Called on camera changes (clustering). */
-  onCamera?(heightM: number): void;
-  highlight?(index: number | undefined): void;
-  destroy(): void;
-}
+/** Renders since module load that built a new vector batch (triangulation); for tests/bench. */
+export const batchStats = { built: 0, restyledInPlace: 0 };
 
 const toColor = (c: Rgba) => new Color(c[0], c[1], c[2], c[3]);
-export const pickId = (layerId: string, index: number) => `${layerId}#${index}`;
+function setRgba(out: Color, c: Rgba): Color {
+  out.red = c[0];
+  out.green = c[1];
+  out.blue = c[2];
+  out.alpha = c[3];
+  return out;
+}
+const PICK_HIGHLIGHT = parseHex(HIGHLIGHT_COLOR);
+
+/** Pick ids: `layer#feature` or, for the 2nd+ part of a multi-part feature, `layer#feature/part`. */
+export const pickId = (layerId: string, index: number, part = 0) => (part ? `${layerId}#${index}/${part}` : `${layerId}#${index}`);
 export function parsePickId(id: unknown): { layerId: string; index: number } | undefined {
   if (typeof id !== "string") return undefined;
   const k = id.lastIndexOf("#");
   if (k < 0) return undefined;
-  const index = Number(id.slice(k + 1));
+  const index = Number(id.slice(k + 1).replace(/\/\d+$/, ""));
   return Number.isInteger(index) ? { layerId: id.slice(0, k), index } : undefined;
 }
 
@@ -66,52 +70,139 @@ function positions(coords: Float64Array, start: number, count: number, h: number
   return out;
 }
 
+type AppearanceKind = "polygon" | "extruded" | "polyline";
+const appearanceFor = (kind: AppearanceKind, translucent: boolean) =>
+  kind === "polyline"
+    ? new PolylineColorAppearance({ translucent })
+    : new PerInstanceColorAppearance({ flat: kind === "polygon", translucent, closed: false });
+
 /**
- * A batch of geometry instances drawn by one Primitive. Rebuilding swaps in a new primitive
- * once it is ready, so a style change never blanks the layer.
+ * A batch of geometry instances drawn by one Primitive, built once. Colours and show flags are
+ * per-instance attributes, rewritten in place by `recolor`; the appearance (opaque or
+ * translucent pass) is swapped without touching the geometry. A rebuild (new geometry) swaps in
+ * the new primitive when it is ready, driven by the scene's postRender event.
  */
-class PrimitiveBatch {
+class InstanceBatch {
   private current?: Primitive;
   private pending?: Primitive;
+  private ids: string[] = [];
+  private pendingIds: string[] = [];
+  /** Feature index of every instance (several parts may belong to one feature). */
+  private features: number[] = [];
+  private pendingFeatures: number[] = [];
+  private colors: Rgba[] = [];
+  private translucent = false;
+  private offFrame?: () => void;
+  private highlighted?: number;
+
   constructor(
     private readonly ctx: RenderContext,
     private readonly collection: PrimitiveCollection,
+    /** Set before `build`: extruded footprints need a lit appearance and normals. */
+    public kind: AppearanceKind,
   ) {}
-  build(instances: GeometryInstance[], appearance: PerInstanceColorAppearance | PolylineColorAppearance) {
+
+  /** Builds new geometry. `colors[i]` is the colour of `instances[i]`. */
+  build(instances: GeometryInstance[], features: number[], colors: Rgba[]) {
+    batchStats.built++;
     if (this.pending) this.collection.remove(this.pending);
+    this.pending = undefined;
+    this.colors = colors;
     if (instances.length === 0) {
       if (this.current) this.collection.remove(this.current);
       this.current = undefined;
-      this.pending = undefined;
+      this.ids = [];
+      this.features = [];
       return;
     }
-    const p = new Primitive({ geometryInstances: instances, appearance, asynchronous: true, releaseGeometryInstances: true });
+    this.translucent = colors.some((c) => c[3] < 0.999);
+    const p = new Primitive({
+      geometryInstances: instances,
+      appearance: appearanceFor(this.kind, this.translucent),
+      asynchronous: true,
+      releaseGeometryInstances: true,
+    });
     this.pending = p;
+    this.pendingIds = instances.map((i) => i.id as string);
+    this.pendingFeatures = features;
     this.collection.add(p);
-    const swap = () => {
-      if (p.isDestroyed() || this.pending !== p) return;
-      if (!p.ready) {
-        setTimeout(swap, 50);
-        this.ctx.requestRender();
-        return;
-      }
+    this.watch();
+  }
+
+  /** Advance by frames until the pending primitive is ready, then swap it in. */
+  private watch() {
+    if (this.offFrame) return;
+    this.offFrame = this.ctx.onPostRender(() => {
+      const p = this.pending;
+      if (!p || p.isDestroyed()) return this.unwatch();
+      if (!p.ready) return this.ctx.requestRender();
       if (this.current) this.collection.remove(this.current);
       this.current = p;
+      this.ids = this.pendingIds;
+      this.features = this.pendingFeatures;
       this.pending = undefined;
+      // Colours asked for while the batch was building.
+      this.applyColors();
+      this.unwatch();
       this.ctx.requestRender();
-    };
-    swap();
+    });
+    this.ctx.requestRender();
   }
+  private unwatch() {
+    this.offFrame?.();
+    this.offFrame = undefined;
+  }
+
+  /** New colours for the same geometry: attribute writes only, no triangulation. */
+  recolor(colors: Rgba[]) {
+    batchStats.restyledInPlace++;
+    this.colors = colors;
+    if (this.current && !this.pending) this.applyColors();
+  }
+
+  private applyColors() {
+    const p = this.current;
+    if (!p || !p.ready) return;
+    const translucent = this.colors.some((c, i) => c[3] < 0.999 && (this.highlighted === undefined || this.features[i] !== this.highlighted));
+    if (translucent !== this.translucent) {
+      // Opaque ↔ translucent pass: new render state and shader, same vertex buffers.
+      this.translucent = translucent;
+      p.appearance = appearanceFor(this.kind, translucent);
+    }
+    const color = new Color();
+    for (let i = 0; i < this.ids.length; i++) {
+      const a = p.getGeometryInstanceAttributes(this.ids[i]);
+      if (!a) continue;
+      const c = this.highlighted === this.features[i] ? PICK_HIGHLIGHT : this.colors[i];
+      const show = c[3] > 0.001;
+      a.show = ShowGeometryInstanceAttribute.toValue(show, a.show);
+      if (show) a.color = ColorGeometryInstanceAttribute.toValue(setRgba(color, c), a.color);
+    }
+    this.ctx.requestRender();
+  }
+
+  highlight(feature: number | undefined) {
+    if (feature === this.highlighted) return;
+    this.highlighted = feature;
+    this.applyColors();
+  }
+
   ready(): boolean {
     return !this.pending && (!this.current || this.current.ready);
   }
-  primitive(): Primitive | undefined {
-    return this.current;
+  destroy() {
+    this.unwatch();
   }
+}
+
+/** What changes the geometry of a vector batch (anything else is a recolour). */
+function geometryKey(style: LayerStyle): string {
+  return `${style.heightOffsetM ?? 0}|${style.lineWidthPx ?? 2}|${style.outlineColor ? 1 : 0}|${JSON.stringify(style.extrude ?? null)}`;
 }
 
 abstract class VectorRenderer implements LayerRenderer {
   protected readonly collection = new PrimitiveCollection();
+  private pickedIndex?: number;
   constructor(
     protected readonly ctx: RenderContext,
     protected readonly spec: LayerSpec,
@@ -128,9 +219,18 @@ abstract class VectorRenderer implements LayerRenderer {
   }
   abstract setStyle(style: LayerStyle, opacity: number): void;
   abstract drawn(): boolean;
-  featureProps(index: number) {
-    if (index < 0 || index >= this.data.ids.length) return undefined;
-    return { id: this.data.ids[index], props: this.data.props[index] };
+  protected abstract highlight(index: number | undefined): void;
+  pick(picked: unknown): PickedFeature | undefined {
+    const id = parsePickId((picked as { id?: unknown } | undefined)?.id);
+    if (!id || id.layerId !== this.spec.id || id.index < 0 || id.index >= this.data.ids.length) return undefined;
+    this.pickedIndex = id.index;
+    this.highlight(id.index);
+    return { layerId: this.spec.id, featureId: this.data.ids[id.index], properties: this.data.props[id.index] };
+  }
+  clearPick() {
+    if (this.pickedIndex === undefined) return;
+    this.pickedIndex = undefined;
+    this.highlight(undefined);
   }
   destroy() {
     if (!this.ctx.scene.isDestroyed()) this.ctx.scene.primitives.remove(this.collection);
@@ -139,18 +239,44 @@ abstract class VectorRenderer implements LayerRenderer {
 }
 
 export class PolygonRenderer extends VectorRenderer {
-  private fill = new PrimitiveBatch(this.ctx, this.collection);
-  private outline = new PrimitiveBatch(this.ctx, this.collection);
+  private fill = new InstanceBatch(this.ctx, this.collection, "polygon");
+  private outline = new InstanceBatch(this.ctx, this.collection, "polyline");
+  private geometry?: string;
 
   setStyle(style: LayerStyle, opacity: number) {
+    const { parts, props } = this.data;
+    const fillColors: Rgba[] = [];
+    const features: number[] = [];
+    for (let k = 0; k < parts.length; k += 3) {
+      features.push(parts[k]);
+      fillColors.push(colorFor(style.color, props[parts[k]], opacity));
+    }
+    const outline = style.outlineColor ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6)) : undefined;
+    // A feature the inspector's filter hides loses its outline too.
+    const outlineColors = outline ? features.map((f): Rgba => (hiddenByFilter(style.color, props[f]) ? [outline[0], outline[1], outline[2], 0] : outline)) : [];
+    const key = geometryKey(style);
+    if (key === this.geometry) {
+      this.fill.recolor(fillColors);
+      this.outline.recolor(outlineColors);
+      return;
+    }
+    this.geometry = key;
+    this.buildGeometry(style, features, fillColors, outlineColors);
+  }
+
+  private buildGeometry(style: LayerStyle, features: number[], fillColors: Rgba[], outlineColors: Rgba[]) {
     const { coords, parts, rings, props } = this.data;
     const h = style.heightOffsetM ?? 0;
     const fills: GeometryInstance[] = [];
     const lines: GeometryInstance[] = [];
-    const outline = style.outlineColor ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6)) : undefined;
+    const partOf = new Map<number, number>();
+    // Footprints with style.extrude (imported buildings with heights) become lit prisms.
+    const extruded = !!style.extrude;
     let ringCursor = 0;
-    for (let k = 0; k < parts.length; k += 3) {
+    for (let k = 0, i = 0; k < parts.length; k += 3, i++) {
       const fi = parts[k];
+      const part = partOf.get(fi) ?? 0;
+      partOf.set(fi, part + 1);
       let start = parts[k + 1];
       const ringCount = parts[k + 2];
       const ringPositions: Cartesian3[][] = [];
@@ -159,71 +285,106 @@ export class PolygonRenderer extends VectorRenderer {
         ringPositions.push(positions(coords, start, n, h));
         start += n;
       }
-      const c = colorFor(style.color, props[fi], opacity);
-      if (c[3] > 0.001)
-        fills.push(
-          new GeometryInstance({
-            geometry: new PolygonGeometry({
-              polygonHierarchy: new PolygonHierarchy(
-                ringPositions[0],
-                ringPositions.slice(1).map((p) => new PolygonHierarchy(p)),
-              ),
-              height: h,
-              perPositionHeight: false,
-              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
-            }),
-            id: pickId(this.spec.id, fi),
-            attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(c)) },
+      const id = pickId(this.spec.id, fi, part);
+      fills.push(
+        new GeometryInstance({
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(
+              ringPositions[0],
+              ringPositions.slice(1).map((p) => new PolygonHierarchy(p)),
+            ),
+            height: h,
+            extrudedHeight: extruded ? h + (extrusionFor(style, props[fi]) ?? 0) : undefined,
+            perPositionHeight: false,
+            vertexFormat: extruded ? PerInstanceColorAppearance.VERTEX_FORMAT : PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
           }),
-        );
-      if (outline)
+          id,
+          attributes: {
+            color: ColorGeometryInstanceAttribute.fromColor(toColor(fillColors[i])),
+            show: new ShowGeometryInstanceAttribute(fillColors[i][3] > 0.001),
+          },
+        }),
+      );
+      if (outlineColors.length)
         lines.push(
           new GeometryInstance({
-            geometry: new PolylineGeometry({
-              positions: ringPositions[0],
-              width: 1.5,
-              vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
-            }),
-            id: pickId(this.spec.id, fi),
-            attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(outline)) },
+            geometry: new PolylineGeometry({ positions: ringPositions[0], width: 1.5, vertexFormat: PolylineColorAppearance.VERTEX_FORMAT }),
+            id,
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(outlineColors[i])), show: new ShowGeometryInstanceAttribute(outlineColors[i][3] > 0.001) },
           }),
         );
     }
-    const translucent = opacity < 1 || fills.length > 0 && colorFor(style.color, props[0], 1)[3] < 1;
-    this.fill.build(fills, new PerInstanceColorAppearance({ flat: true, translucent, closed: false }));
-    this.outline.build(lines, new PolylineColorAppearance({ translucent: true }));
+    this.fill.kind = extruded ? "extruded" : "polygon";
+    this.fill.build(fills, features, fillColors);
+    this.outline.build(lines, features, outlineColors);
+  }
+  protected highlight(index: number | undefined) {
+    this.fill.highlight(index);
   }
   drawn() {
     return this.fill.ready() && this.outline.ready();
   }
+  waitingFor() {
+    return "building the polygon batch";
+  }
+  destroy() {
+    this.fill.destroy();
+    this.outline.destroy();
+    super.destroy();
+  }
 }
 
 export class LineRenderer extends VectorRenderer {
-  private batch = new PrimitiveBatch(this.ctx, this.collection);
+  private batch = new InstanceBatch(this.ctx, this.collection, "polyline");
+  private geometry?: string;
   setStyle(style: LayerStyle, opacity: number) {
     const { coords, parts, props } = this.data;
+    const colors: Rgba[] = [];
+    const features: number[] = [];
+    for (let k = 0; k < parts.length; k += 3) {
+      features.push(parts[k]);
+      colors.push(colorFor(style.color, props[parts[k]], opacity));
+    }
+    const key = geometryKey(style);
+    if (key === this.geometry) return this.batch.recolor(colors);
+    this.geometry = key;
     const h = style.heightOffsetM ?? 0;
     const width = style.lineWidthPx ?? 2;
+    const partOf = new Map<number, number>();
     const instances: GeometryInstance[] = [];
-    for (let k = 0; k < parts.length; k += 3) {
+    for (let k = 0, i = 0; k < parts.length; k += 3, i++) {
       const fi = parts[k];
+      const part = partOf.get(fi) ?? 0;
+      partOf.set(fi, part + 1);
       instances.push(
         new GeometryInstance({
           geometry: new PolylineGeometry({
             positions: positions(coords, parts[k + 1], parts[k + 2], h),
             width,
             vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
-            arcType: undefined,
           }),
-          id: pickId(this.spec.id, fi),
-          attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(colorFor(style.color, props[fi], opacity))) },
+          id: pickId(this.spec.id, fi, part),
+          attributes: {
+            color: ColorGeometryInstanceAttribute.fromColor(toColor(colors[i])),
+            show: new ShowGeometryInstanceAttribute(colors[i][3] > 0.001),
+          },
         }),
       );
     }
-    this.batch.build(instances, new PolylineColorAppearance({ translucent: opacity < 1 }));
+    this.batch.build(instances, features, colors);
+  }
+  protected highlight(index: number | undefined) {
+    this.batch.highlight(index);
   }
   drawn() {
     return this.batch.ready();
+  }
+  waitingFor() {
+    return "building the line batch";
+  }
+  destroy() {
+    this.batch.destroy();
+    super.destroy();
   }
 }
 
@@ -236,6 +397,8 @@ export class PointRenderer extends VectorRenderer {
   private opacity = 1;
   private cellM?: number;
   private highlighted?: number;
+  private geometry?: string;
+  private shown: boolean[] = [];
 
   constructor(ctx: RenderContext, spec: LayerSpec, data: ParsedLayer) {
     super(ctx, spec, data);
@@ -249,19 +412,35 @@ export class PointRenderer extends VectorRenderer {
     const { coords, props } = this.data;
     const h = style.heightOffsetM ?? 0;
     const outline = style.outlineColor ? toColor(colorFor({ type: "constant", color: style.outlineColor }, undefined, opacity)) : undefined;
-    this.points.removeAll();
-    for (let i = 0; i < this.data.ids.length; i++) {
-      this.points.add({
-        position: Cartesian3.fromDegrees(coords[2 * i], coords[2 * i + 1], h),
-        color: toColor(colorFor(style.color, props[i], opacity)),
-        pixelSize: style.pointSizePx ?? 8,
-        outlineColor: outline,
-        outlineWidth: outline ? 1.5 : 0,
-        // Markers sit on the flat ground; without this the ground clips them in half.
-        disableDepthTestDistance: Number.POSITIVE_INFINITY,
-        id: pickId(this.spec.id, i),
-      });
+    const key = `${h}|${style.pointSizePx ?? 8}|${outline ? 1 : 0}`;
+    // Points the inspector's filter hides are not drawn and not clustered.
+    this.shown = props.map((pr) => !hiddenByFilter(style.color, pr));
+    if (key === this.geometry) {
+      // Same positions and sizes: recolour the existing points.
+      for (let i = 0; i < this.points.length; i++) {
+        const p = this.points.get(i);
+        p.color = toColor(colorFor(style.color, props[i], opacity));
+        p.show = this.shown[i];
+        if (outline) p.outlineColor = outline;
+      }
+    } else {
+      this.geometry = key;
+      this.points.removeAll();
+      for (let i = 0; i < this.data.ids.length; i++) {
+        this.points.add({
+          position: Cartesian3.fromDegrees(coords[2 * i], coords[2 * i + 1], h),
+          color: toColor(colorFor(style.color, props[i], opacity)),
+          show: this.shown[i],
+          pixelSize: style.pointSizePx ?? 8,
+          outlineColor: outline,
+          outlineWidth: outline ? 1.5 : 0,
+          // Markers sit on the flat ground; without this the ground clips them in half.
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+          id: pickId(this.spec.id, i),
+        });
+      }
     }
+    if (this.highlighted !== undefined) this.highlight(this.highlighted);
     this.renderClusters();
   }
   onCamera(heightM: number) {
@@ -279,7 +458,7 @@ export class PointRenderer extends VectorRenderer {
     this.points.show = !clustered;
     if (clustered && this.style) {
       const h = (this.style.heightOffsetM ?? 0) + 2;
-      for (const c of clusterPoints(this.data.coords, this.cellM!)) {
+      for (const c of clusterPoints(this.data.coords, this.cellM!, this.shown)) {
         const pos = Cartesian3.fromDegrees(c.lonDeg, c.latDeg, h);
         if (c.count === 1) {
           this.clusters.add({
@@ -324,11 +503,12 @@ export class PointRenderer extends VectorRenderer {
     }
     this.ctx.requestRender();
   }
-  highlight(index: number | undefined) {
+  protected highlight(index: number | undefined) {
     if (this.highlighted !== undefined && this.highlighted < this.points.length) {
       const p = this.points.get(this.highlighted);
       p.pixelSize = this.style?.pointSizePx ?? 8;
       p.outlineColor = Color.fromCssColorString(this.style?.outlineColor ?? "#000000");
+      p.outlineWidth = this.style?.outlineColor ? 1.5 : 0;
     }
     this.highlighted = index;
     if (index !== undefined && index < this.points.length) {
@@ -346,13 +526,17 @@ export class PointRenderer extends VectorRenderer {
 
 /** Buildings and other pre-baked content through Cesium3DTileset, styled from the manifest. */
 export class TilesRenderer implements LayerRenderer {
-  private highlightedFeature?: { setColor: (c: Color) => void; restore: Color };
+  private picked?: { feature: Cesium3DTileFeature; restore: Color };
+  private failures = 0;
   private constructor(
     private readonly ctx: RenderContext,
     readonly layerId: string,
     readonly tileset: Cesium3DTileset,
   ) {}
-  static async create(ctx: RenderContext, spec: LayerSpec, url: string, sse: number): Promise<TilesRenderer> {
+  /** Features in the tiles loaded so far (for tilesets that do not state their total). */
+  loadedFeatures = 0;
+  static async create(ctx: RenderContext, spec: LayerSpec, url: string, sse: number, reportError: (reason: string | I18n) => void): Promise<TilesRenderer> {
+    await preflightTileset(url);
     const tileset = await Cesium3DTileset.fromUrl(url, {
       maximumScreenSpaceError: sse,
       // Deep-blue city blocks at night should not flicker from lighting: keep it flat-ish.
@@ -360,9 +544,19 @@ export class TilesRenderer implements LayerRenderer {
     });
     if (ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
     ctx.scene.primitives.add(tileset);
+    const r = new TilesRenderer(ctx, spec.id, tileset);
     tileset.tileLoad.addEventListener(() => ctx.requestRender());
     tileset.allTilesLoaded.addEventListener(() => ctx.requestRender());
-    return new TilesRenderer(ctx, spec.id, tileset);
+    // Cesium only raises an event for a content file it cannot use; fetch it and say which file
+    // and why (missing, not a glb, truncated). Having a listener also stops Cesium logging it.
+    tileset.tileFailed.addEventListener((e: { url?: string; message?: string }) => {
+      r.failures++;
+      void describeTileFailure(e.url ?? "", String(e.message ?? "")).then(reportError);
+      ctx.requestRender();
+    });
+    tileset.tileLoad.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures += tile.content?.featuresLength ?? 0));
+    tileset.tileUnload.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures -= tile.content?.featuresLength ?? 0));
+    return r;
   }
   setShow(show: boolean) {
     this.tileset.show = show;
@@ -378,21 +572,63 @@ export class TilesRenderer implements LayerRenderer {
   drawn() {
     return this.tileset.tilesLoaded;
   }
-  featureProps() {
-    return undefined;
+  waitingFor() {
+    return "tiles loading";
   }
-  highlightFeature(feature: { color: Color } | undefined) {
-    if (this.highlightedFeature) this.highlightedFeature.setColor(this.highlightedFeature.restore);
-    this.highlightedFeature = undefined;
-    if (feature) {
-      const restore = Color.clone(feature.color);
-      this.highlightedFeature = { setColor: (c) => (feature.color = c), restore };
-      feature.color = Color.fromCssColorString("#ffd54a");
+  pick(picked: unknown): PickedFeature | undefined {
+    if (!(picked instanceof Cesium3DTileFeature) || picked.tileset !== this.tileset) return undefined;
+    const properties: Record<string, unknown> = {};
+    for (const name of picked.getPropertyIds()) properties[name] = picked.getProperty(name);
+    this.picked = { feature: picked, restore: Color.clone(picked.color) };
+    picked.color = toColor(PICK_HIGHLIGHT);
+    this.ctx.requestRender();
+    return { layerId: this.layerId, featureId: String(properties.id ?? picked.featureId), properties };
+  }
+  clearPick() {
+    if (!this.picked) return;
+    // The tile may have been unloaded since; its feature is then gone with it.
+    try {
+      this.picked.feature.color = this.picked.restore;
+    } catch {
+      /* tile unloaded */
     }
+    this.picked = undefined;
     this.ctx.requestRender();
   }
   destroy() {
     if (!this.ctx.scene.isDestroyed()) this.ctx.scene.primitives.remove(this.tileset);
     this.ctx.requestRender();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factories (registered by kind in ./registry)
+// ---------------------------------------------------------------------------------------------
+
+export async function createTiles(a: CreateArgs<RenderContext>): Promise<Created> {
+  const renderer = await TilesRenderer.create(a.ctx, a.spec, a.resolveUrl(a.spec.url), a.maximumScreenSpaceError, a.reportError);
+  // The baker records how many features the tileset holds in asset.extras.
+  const extras = (renderer.tileset.asset as { extras?: { featureCount?: number; buildings?: number } } | undefined)?.extras;
+  const stated = extras?.featureCount ?? extras?.buildings;
+  if (stated !== undefined) return { renderer, featureCount: stated, skipped: 0 };
+  // A third-party tileset does not say how many features it holds: count what the first view loads.
+  await new Promise<void>((resolve) => {
+    const off = renderer.tileset.allTilesLoaded.addEventListener(() => (off(), resolve()));
+    setTimeout(() => (off(), resolve()), 30_000);
+    a.ctx.requestRender();
+  });
+  return { renderer, featureCount: renderer.loadedFeatures, skipped: 0 };
+}
+
+/** A factory for GeoJSON-backed vector layers: load + parse (worker), then the renderer. */
+export function vectorFactory(make: (ctx: RenderContext, spec: LayerSpec, data: ParsedLayer) => LayerRenderer) {
+  return async (a: CreateArgs<RenderContext>): Promise<Created> => {
+    const data = await a.loadVector(a.spec, a.onProgress);
+    // An empty layer is a valid answer (e.g. an analysis that finds no gaps); a layer whose
+    // every feature was unusable is an error.
+    if (data.ids.length === 0 && data.skipped)
+      throw new Error(`all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})`);
+    if (a.ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
+    return { renderer: make(a.ctx, a.spec, data), featureCount: data.ids.length, skipped: data.skipped };
+  };
 }

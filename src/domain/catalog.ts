@@ -4,6 +4,7 @@
 
 import { checkFieldSetRef, validateFieldSets, type FieldSets } from "./inspector/fields";
 import type { LayerFilter } from "./inspector/filter";
+import { ROLES } from "./kpiLayers";
 
 export type Lang = "zh" | "en";
 export interface I18n {
@@ -11,7 +12,7 @@ export interface I18n {
   en: string;
 }
 
-export type LayerKind = "point" | "line" | "polygon" | "3dtiles";
+export type LayerKind = "point" | "line" | "polygon" | "3dtiles" | "live";
 
 /** A colour rule. Colours are CSS hex strings (#rgb, #rrggbb or #rrggbbaa). */
 export type ColorRule =
@@ -58,6 +59,8 @@ export interface LayerStyle {
   outlineColor?: string;
   /** Cluster points when zoomed out (points only). */
   cluster?: boolean;
+  /** The colour rule on the day basemap (the night palette of `color` reads as dark blocks on a light globe). */
+  dayColor?: ColorRule;
 }
 
 export interface LayerSpec {
@@ -81,8 +84,27 @@ export interface LayerSpec {
    * mode and in excavations, and listed in excavation hit lists.
    */
   underground?: { depthProperty: string; diameterProperty?: string; topDepthProperty?: string };
-  /** GeoJSON of the same features, for layers drawn from another format (3D Tiles): search, filter counts, export. */
-  dataUrl?: string;
+  /** kind "live": sensors (points at `url`) bound to an MQTT topic filter and to the layer whose features they sit on. */
+  live?: { topic: string; on: string };
+  /** The city layer this layer is for the KPI calculators (one of ROLES in kpiLayers.ts). */
+  role?: string;
+  /**
+   * GeoJSON of the same features, when the layer is drawn from 3D Tiles: what the cockpit reads,
+   * and the inspector's search, filter counts and export.
+   */
+  features?: string;
+  /**
+   * Polygon/line layers only: a 3D Tiles tileset baked from `url` at build time
+   * (scripts/bake/ground.ts) that the scene draws instead of triangulating the GeoJSON at load.
+   * Layers naming the same tileset share it (one draw per tile). `url` stays the data source
+   * (KPIs, analyses, export).
+   */
+  tiles?: string;
+}
+
+/** Which renderer draws a layer: its kind, or "ground-tiles" for a layer baked to tiles. */
+export function rendererKind(spec: LayerSpec): string {
+  return spec.tiles ? "ground-tiles" : spec.kind;
 }
 
 export interface GroupSpec {
@@ -109,7 +131,7 @@ export class ManifestError extends Error {
   }
 }
 
-const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles"];
+const KINDS: readonly LayerKind[] = ["point", "line", "polygon", "3dtiles", "live"];
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const ID = /^[a-z][a-z0-9_-]*$/;
 
@@ -222,6 +244,7 @@ export function layerStyle(at: At, v: unknown, kind: LayerKind): LayerStyle {
   style.pointSizePx = num(at, o, "pointSizePx", 1, 128, true);
   style.heightOffsetM = num(at, o, "heightOffsetM", -1000, 10000, true);
   if (o.outlineColor !== undefined) style.outlineColor = color(at.child("outlineColor"), o.outlineColor);
+  if (o.dayColor !== undefined) style.dayColor = colorRule(at.child("dayColor"), o.dayColor);
   if (o.cluster !== undefined) {
     style.cluster = bool(at, o, "cluster");
     if (style.cluster && kind !== "point") throw at.child("cluster").err("only point layers can be clustered");
@@ -265,8 +288,34 @@ function layerSpec(at: At, v: unknown, groups: Set<string>, fieldSets: FieldSets
     source: o.source === undefined ? undefined : i18n(at.child("source"), o.source),
     ...(o.fields !== undefined ? { fields: checkFieldSetRef(at.child("fields"), o.fields, fieldSets) } : {}),
     ...(o.underground !== undefined ? { underground: undergroundSpec(at.child("underground"), o.underground, kind) } : {}),
-    ...(o.dataUrl !== undefined ? { dataUrl: str(at, o, "dataUrl") } : {}),
+    role: role(at, o),
+    features: str(at, o, "features", true),
+    ...(o.tiles === undefined ? {} : { tiles: bakedTiles(at, o, kind) }),
+    ...(kind === "live" ? { live: liveBinding(at.child("live"), o.live) } : {}),
   };
+}
+
+/** kind "live": `{topic, on}` — an MQTT topic filter (`warmcity/+/gas/+`) and the id of the layer the sensors sit on. */
+function liveBinding(at: At, v: unknown): { topic: string; on: string } {
+  const o = expectObj(at, v);
+  const topic = str(at, o, "topic")!;
+  const segs = topic.split("/");
+  if (!segs.every((s, i) => s === "+" || (s === "#" && i === segs.length - 1) || (s.length > 0 && !/[+#]/.test(s))))
+    throw at.child("topic").err(`not an MQTT topic filter: "${topic}"`);
+  return { topic, on: str(at, o, "on")! };
+}
+
+function bakedTiles(at: At, o: Obj, kind: LayerKind): string {
+  const url = str(at, o, "tiles")!;
+  if (kind !== "polygon" && kind !== "line") throw at.child("tiles").err(`only polygon and line layers can be baked to ground tiles, not ${kind}`);
+  if (!/tileset\.json$/.test(url)) throw at.child("tiles").err(`expected the URL of a tileset.json, got ${JSON.stringify(url)}`);
+  return url;
+}
+
+function role(at: At, o: Obj): string | undefined {
+  const r = str(at, o, "role", true);
+  if (r !== undefined && !(ROLES as readonly string[]).includes(r)) throw at.child("role").err(`expected one of ${ROLES.join(", ")}, got "${r}"`);
+  return r;
 }
 
 /** Validates a parsed catalog manifest; throws ManifestError naming file and field. */
@@ -289,9 +338,15 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
   const fields = validateFieldSets(root.child("fields"), o.fields);
   const layers = o.layers.map((l, i) => layerSpec(root.child("layers").child(i), l, groupIds, fields));
   const seen = new Set<string>();
+  const roles = new Set<string>();
   layers.forEach((l, i) => {
     if (seen.has(l.id)) throw root.child("layers").child(i).child("id").err(`duplicate layer id "${l.id}"`);
     seen.add(l.id);
+    if (l.role && roles.has(l.role)) throw root.child("layers").child(i).child("role").err(`two layers declare role "${l.role}"`);
+    if (l.role) roles.add(l.role);
+  });
+  layers.forEach((l, i) => {
+    if (l.live && !seen.has(l.live.on)) throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
   });
   return { version: 1, groups, layers, ...(o.fields !== undefined ? { fields } : {}) };
 }

@@ -1,7 +1,8 @@
 // App state and the named pure updaters that change it (kepler.gl reducers, TerriaJS
 // actions). Components and the automation API dispatch these; nothing patches state directly.
 import type { CameraView } from "./camera";
-import type { Catalog, Lang } from "./catalog";
+import type { Catalog, I18n, Lang } from "./catalog";
+import { M, isI18n } from "./messages";
 import type { Quality, UrlState } from "./urlState";
 
 /** idle = hidden and never loaded; data is fetched the first time a layer is shown. */
@@ -14,7 +15,8 @@ export interface LayerState {
   featureCount?: number;
   /** Features dropped because their geometry or properties were unusable. */
   skipped?: number;
-  error?: string;
+  /** Why the layer failed, zh and en (the row shows the user's language). */
+  error?: I18n;
   /** 0..1 while loading, when known. */
   progress?: number;
 }
@@ -22,7 +24,8 @@ export interface LayerState {
 export interface Notice {
   id: number;
   level: "info" | "warn" | "error";
-  text: string;
+  /** zh and en; the notice bar shows the user's language. */
+  text: I18n;
 }
 
 export interface PickedFeature {
@@ -79,6 +82,12 @@ export interface AppState {
   cockpit: CockpitState;
   /** Inspector tools: filters, underground mode, excavation, measurements (./inspector/state). */
   inspector?: import("./inspector/state").InspectorState;
+  /** The tour being presented, if any (src/domain/tours.ts has its updaters). */
+  tour?: import("./tours").TourPlayback;
+  /** Imported layers ("我的数据"), keyed by layer id; updaters in imports.ts. */
+  imports?: Record<string, import("./imports").ImportedMeta>;
+  /** Roles whose demo layer is replaced by an imported layer. */
+  roleSwaps?: Record<string, import("./imports").RoleSwap>;
 }
 
 export function initialState(catalog: Catalog, url: UrlState = { notices: [] }): AppState {
@@ -101,7 +110,7 @@ export function initialState(catalog: Catalog, url: UrlState = { notices: [] }):
     cockpit: { status: "idle", kpis: {}, charts: {} },
   };
   for (const n of url.notices)
-    s = addNotice(s, "warn", `URL parameter “${n.param}=${n.value}”: ${n.reason}. Using the default.`);
+    s = addNotice(s, "warn", M.urlParam(n.param, n.value, n.reason));
   if (url.camera) s = requestCamera(s, url.camera, true);
   return s;
 }
@@ -142,8 +151,10 @@ export function layerReady(s: AppState, id: string, featureCount: number, skippe
   return patchLayer(s, id, { status: "ready", featureCount, skipped, progress: undefined, error: undefined });
 }
 
-export function layerError(s: AppState, id: string, error: string): AppState {
-  return patchLayer(s, id, { status: "error", error, progress: undefined });
+/** A plain string (a library's English message) gets a Chinese frame; our own messages are I18n already. */
+export function layerError(s: AppState, id: string, error: string | I18n): AppState {
+  const e = isI18n(error) ? error : { zh: `加载失败：${error}`, en: error };
+  return patchLayer(s, id, { status: "error", error: e, progress: undefined });
 }
 
 export function setLang(s: AppState, lang: Lang): AppState {
@@ -163,8 +174,10 @@ export function togglePanel(s: AppState): AppState {
 }
 
 let noticeSeq = 0;
-export function addNotice(s: AppState, level: Notice["level"], text: string): AppState {
-  if (s.notices.some((n) => n.text === text)) return s;
+export function addNotice(s: AppState, level: Notice["level"], message: string | I18n): AppState {
+  // A bare string is a programming slip (every notice has a zh/en pair): shown as is in both.
+  const text = isI18n(message) ? message : { zh: message, en: message };
+  if (s.notices.some((n) => n.text.en === text.en)) return s;
   return { ...s, notices: [...s.notices, { id: ++noticeSeq, level, text }] };
 }
 

@@ -35,6 +35,11 @@ function lerp(a: Rgba, b: Rgba, t: number): Rgba {
   return [0, 1, 2, 3].map((i) => a[i] + (b[i] - a[i]) * t) as Rgba;
 }
 
+/** The feature is hidden by an inspector filter rule (the outermost rule; see filterStyle). */
+export function hiddenByFilter(rule: ColorRule, props: Record<string, unknown> | undefined): boolean {
+  return rule.type === "filter" && !matchesFilter(rule.filter, props);
+}
+
 /** Colour of one feature under a rule, with the layer opacity multiplied into alpha. */
 export function colorFor(rule: ColorRule, props: Record<string, unknown> | undefined, opacity = 1): Rgba {
   let c: Rgba;
@@ -167,4 +172,14 @@ export function highlightStyle(style: LayerStyle, h: Highlight): LayerStyle {
     ...style,
     color: { type: "highlight", base: style.color, property: h.property, value: h.value, binSize: h.binSize, color: HIGHLIGHT_COLOR, dim: 0.25 },
   };
+}
+
+/** The style for a basemap: on the day basemap a layer's `dayColor` replaces its night colours. */
+export function basemapStyle(style: LayerStyle, basemap: "night" | "day"): LayerStyle {
+  const day = style.dayColor;
+  if (basemap !== "day" || !day) return style;
+  // A categorical day rule without labels borrows the night rule's (same categories).
+  const color =
+    day.type === "categorical" && !day.labels && style.color.type === "categorical" && style.color.labels ? { ...day, labels: style.color.labels } : day;
+  return { ...style, color };
 }

@@ -2,6 +2,7 @@
 // becomes a notice the user can read, and the app falls back to its defaults.
 import { isValidCamera, type CameraView } from "./camera";
 import type { Lang } from "./catalog";
+import { SHARE_PARAMS } from "./shareUrl";
 
 export type Quality = "auto" | "low" | "high";
 export const QUALITIES: readonly Quality[] = ["auto", "low", "high"];
@@ -25,7 +26,9 @@ export interface UrlNotice {
   reason: string;
 }
 
-const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "underground", "select"]);
+// The share-link and presenter parameters are parsed in shareUrl.ts; "catalog" is read before the manifests load (catalogUrl.ts).
+const KNOWN = new Set(["layers", "camera", "lang", "quality", "view", "catalog", "live", "liveUser", "liveToken", "underground", "select"]);
+const isKnown = (k: string) => KNOWN.has(k) || (SHARE_PARAMS as readonly string[]).includes(k);
 
 /**
  * Parses a query string. `knownLayerIds` lets us drop unknown layer ids with a notice while
@@ -41,7 +44,7 @@ export function parseUrlState(search: string, knownLayerIds?: ReadonlySet<string
   const out: UrlState = { notices: [] };
   const note = (param: string, value: string, reason: string) => out.notices.push({ param, value, reason });
 
-  for (const key of new Set(params.keys())) if (!KNOWN.has(key)) note(key, params.get(key) ?? "", "unknown parameter");
+  for (const key of new Set(params.keys())) if (!isKnown(key)) note(key, params.get(key) ?? "", "unknown parameter");
 
   const layers = params.get("layers");
   if (layers !== null) {

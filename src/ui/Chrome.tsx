@@ -1,6 +1,6 @@
 // Title bar, notices, inspector and the manifest error screen.
 import { useEffect, useState } from "react";
-import type { Lang } from "../domain/catalog";
+import type { I18n, Lang } from "../domain/catalog";
 import type { Quality } from "../domain/urlState";
 import { dismissNotice, select, setBasemap, setLang, setQuality, togglePanel, type AppState } from "../domain/state";
 import type { Updater } from "../app/store";
@@ -67,13 +67,24 @@ export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatc
   );
 }
 
+/** At most this many notices cover the scene at once; the rest wait behind a count. */
+const MAX_NOTICES = 4;
+
 export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Updater): void }) {
   if (!state.notices.length) return null;
+  // Warnings before information, then oldest first; the rest wait until one is dismissed.
+  const ordered = [...state.notices].sort((a, b) => Number(a.level === "info") - Number(b.level === "info") || a.id - b.id);
+  const hidden = ordered.length - MAX_NOTICES;
   return (
     <div className="notices" role="status">
-      {state.notices.map((n) => (
+      {hidden > 0 && (
+        <div className="notice-more" data-testid="notice-more">
+          {t(state.lang, "moreNotices").replace("{n}", String(hidden))}
+        </div>
+      )}
+      {ordered.slice(0, MAX_NOTICES).map((n) => (
         <div key={n.id} className={`notice ${n.level}`} data-testid="notice">
-          <span>{n.text}</span>
+          <span>{n.text[state.lang]}</span>
           <button className="icon-btn" onClick={() => dispatch((s) => dismissNotice(s, n.id))} aria-label={t(state.lang, "dismiss")}>
             ✕
           </button>
@@ -125,10 +136,16 @@ export function Inspector({ state, dispatch, fields, onExport }: { state: AppSta
   );
 }
 
-export function ErrorScreen({ title, detail }: { title: string; detail: string }) {
+export function ErrorScreen({ title, explain, detail }: { title: string; explain?: I18n; detail: string }) {
   return (
     <div className="error-screen" data-testid="error-screen" role="alert">
       <h1>{title}</h1>
+      {explain && (
+        <>
+          <p lang="zh-CN" data-testid="error-zh">{explain.zh}</p>
+          <p lang="en" data-testid="error-en">{explain.en}</p>
+        </>
+      )}
       <pre>{detail}</pre>
     </div>
   );

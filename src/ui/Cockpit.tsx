@@ -4,12 +4,13 @@ import { useMemo } from "react";
 import type { Lang } from "../domain/catalog";
 import { groupLabel, type ChartData, type ChartSpec } from "../domain/charts";
 import { meetsTarget, type KpiDef } from "../domain/kpi/manifest";
+import { importedRolesOf } from "../domain/imports";
 import { layersForCalculator } from "../domain/kpiLayers";
 import { setHighlight, type AppState, type Highlight } from "../domain/state";
 import type { AnalysisId, ViewSpec, ViewsManifest } from "../domain/views";
 import type { Updater } from "../app/store";
 import EChart, { type EChartsOption } from "./EChart";
-import { formatNumber } from "./i18n";
+import { formatNumber, t } from "./i18n";
 
 const TXT = {
   kpis: { zh: "核心指标", en: "Key figures" },
@@ -84,7 +85,7 @@ export function ViewSwitcher({
   );
 }
 
-function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
+export function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
   const unitLabel = def?.unitLabel?.[lang] || (unit === "count" ? "" : unit === "m²/person" ? (lang === "zh" ? "平方米/人" : "m²/person") : unit);
   if (unit === "m²" && value >= 1e5)
     return lang === "zh" ? { num: formatNumber(value / 1e4, lang, 1), unit: "万平方米" } : { num: formatNumber(value / 1e6, lang, 2), unit: "million m²" };
@@ -151,9 +152,23 @@ function KpiCard({
   }
   return (
     <button className={`kpi-card kpi-${status}`} data-testid={`kpi-${id}`} data-status={status} onClick={onClick} title={def?.description?.[lang] ?? title}>
-      <div className="kpi-title">{title}</div>
+      <div className="kpi-title">
+        {title}
+        <ImportedBadge state={state} roles={def ? importedRolesOf(state, def.calculator) : []} />
+      </div>
       {body}
     </button>
+  );
+}
+
+/** Marks a figure computed from imported data (a role swapped in "我的数据"). */
+function ImportedBadge({ state, roles }: { state: AppState; roles: string[] }) {
+  if (!roles.length) return null;
+  const names = roles.map((r) => state.catalog.layers.find((l) => l.id === state.roleSwaps?.[r]?.layerId)?.title[state.lang] ?? r).join(", ");
+  return (
+    <span className="kpi-imported" data-testid="kpi-imported" title={`${t(state.lang, "importBadgeTip")}: ${names}`}>
+      {t(state.lang, "importBadge")}
+    </span>
   );
 }
 
@@ -229,6 +244,7 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
       <div className="chart-title">
         {spec?.title[lang]}
         {spec && <span className="chart-unit">（{spec.unit[lang]}）</span>}
+        {spec && <ImportedBadge state={state} roles={spec.layers.filter((l) => state.roleSwaps?.[l])} />}
       </div>
       {!data ? (
         <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error : tx(lang, "computing")}</div>

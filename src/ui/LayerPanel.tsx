@@ -3,7 +3,7 @@
 import { useState } from "react";
 import type { Lang, LayerSpec } from "../domain/catalog";
 import { groupVisibility, setGroupVisible, setLayerOpacity, setLayerVisible, type AppState } from "../domain/state";
-import { legendFor } from "../domain/style";
+import { basemapStyle, legendFor } from "../domain/style";
 import type { Updater } from "../app/store";
 import { formatNumber, t } from "./i18n";
 
@@ -22,7 +22,7 @@ function LayerRow({ spec, state, dispatch, onRetry }: { spec: LayerSpec } & Prop
   const ls = state.layers[spec.id];
   const lang: Lang = state.lang;
   const [open, setOpen] = useState(false);
-  const legend = legendFor(spec.style.color, lang, spec.title);
+  const legend = legendFor(basemapStyle(spec.style, state.basemap).color, lang, spec.title);
   const status =
     ls.status === "loading"
       ? `${t(lang, "loading")}${ls.progress !== undefined ? ` ${Math.round(ls.progress * 100)}%` : "…"}`
@@ -59,7 +59,7 @@ function LayerRow({ spec, state, dispatch, onRetry }: { spec: LayerSpec } & Prop
       )}
       {ls.status === "error" && (
         <div className="layer-error" role="alert">
-          <span>⚠ {ls.error}</span>
+          <span>⚠ {ls.error?.[lang]}</span>
           <button className="text-btn" onClick={() => onRetry(spec.id)}>
             {t(lang, "retry")}
           </button>

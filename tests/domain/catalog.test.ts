@@ -40,7 +40,7 @@ describe("validateCatalog", () => {
     const c = validateCatalog(JSON.parse(readFileSync("data/catalog.json", "utf8")), "data/catalog.json");
     expect(c.layers.length).toBeGreaterThanOrEqual(15);
     const kinds = new Set(c.layers.map((l) => l.kind));
-    expect([...kinds].sort()).toEqual(["3dtiles", "line", "point", "polygon"]);
+    expect([...kinds].sort()).toEqual(["3dtiles", "line", "live", "point", "polygon"]);
   });
 
   it.each([

@@ -9,9 +9,14 @@ const f = (geometry: unknown, properties: Record<string, unknown> = {}) => ({ ty
 describe("GeoJSON flattening", () => {
   it("rejects what is not a FeatureCollection, with a reason", () => {
     expect(() => parseGeoJsonText("{not json")).toThrow(GeoJsonError);
-    expect(() => parseGeoJsonText("{not json")).toThrow(/not valid JSON/);
-    expect(() => parseGeoJsonText('{"type":"Feature"}')).toThrow(/not a GeoJSON FeatureCollection/);
+    expect(() => parseGeoJsonText("{not json")).toThrow(/Not valid JSON/);
+    expect(() => parseGeoJsonText('{"type":"Feature"}')).toThrow(/Not a GeoJSON FeatureCollection \(got “Feature”\)/);
     expect(() => parseGeoJsonText('{"type":"FeatureCollection"}')).toThrow(/no features array/);
+    try {
+      parseGeoJsonText("[1]");
+    } catch (e) {
+      expect((e as GeoJsonError).i18n.zh).toBe("不是 GeoJSON 要素集合（FeatureCollection），而是 an array");
+    }
   });
 
   it("flattens points and skips bad ones, counting why", () => {
@@ -95,6 +100,6 @@ describe("quality", () => {
 
 describe("GeoJSON errors a user can read", () => {
   it("names an HTML page answered for a missing file", () => {
-    expect(() => parseGeoJsonText("<!doctype html><html></html>")).toThrow(/HTML page instead of GeoJSON/);
+    expect(() => parseGeoJsonText("<!doctype html><html></html>")).toThrow(/HTML page instead of the data file/);
   });
 });

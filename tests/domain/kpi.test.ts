@@ -1,5 +1,6 @@
 // Each KPI calculator on a tiny fixture whose answer is worked out by hand in a comment.
 
+import { CALCULATOR_LAYERS } from "../../src/domain/kpiLayers";
 import { describe, expect, it } from "vitest";
 import type { Feature, Geometry } from "geojson";
 import {
@@ -10,6 +11,7 @@ import {
   childcarePlaces,
   communityServicePlaces,
   computeKpis,
+  UndeclaredLayerError,
   deadEndRoadsOpened,
   elderlyCarePlaces,
   elevatorsAdded,
@@ -264,6 +266,7 @@ describe("robustness and the registry", () => {
     const manifest = {
       version: 1 as const,
       params: O,
+      sources: {},
       kpis: [
         { id: "heat-all", title: { zh: "甲", en: "a" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea" },
         { id: "heat-kbs", title: { zh: "乙", en: "b" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea", params: { district: "kangbashi" as const } },
@@ -275,6 +278,24 @@ describe("robustness and the registry", () => {
     expect(r["heat-kbs"].value).toBe(100);
     expect(Object.keys(computeKpis(c, { ...O, only: ["elevatorsAdded"] }))).toEqual(["elevatorsAdded"]);
     expect(Object.keys(CALCULATORS).length).toBeGreaterThan(20);
+  });
+  it("each calculator sees only the layers it declares, so removing `green` from pocketParks fails", () => {
+    const bad = { type: "FeatureCollection", features: [] as Feature<Geometry | null>[] };
+    const c = city({ parks: bad, green: bad, buildings: bad, compounds: bad, builtup: bad });
+    // Every calculator runs within its declaration on a full city.
+    expect(() => computeKpis(c, O)).not.toThrow();
+    // The mutation the review asked about: pocketParks without "green".
+    const layers = CALCULATOR_LAYERS as Record<string, readonly string[]>;
+    const saved = layers.pocketParks;
+    layers.pocketParks = saved.filter((l) => l !== "green");
+    try {
+      expect(() => computeKpis(c, { ...O, only: ["pocketParks"] })).toThrow(UndeclaredLayerError);
+      expect(() => computeKpis(c, { ...O, only: ["pocketParks"] })).toThrow(/reads the "green" layer but does not declare it/);
+    } finally {
+      layers.pocketParks = saved;
+    }
+    // One source: the calculator names and their layer lists are the same registry.
+    expect(Object.keys(CALCULATOR_LAYERS).sort()).toEqual(Object.keys(CALCULATORS).sort());
   });
   it("measures the built-up area", () => {
     // two 1 km × 0.5 km outlines = 1 km²

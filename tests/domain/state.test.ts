@@ -44,7 +44,8 @@ describe("state updaters", () => {
     expect(s.lang).toBe("en");
     expect(s.cameraRequest?.view.heightM).toBe(900);
     expect(s.notices).toHaveLength(1);
-    expect(s.notices[0].text).toContain("quality=bogus");
+    expect(s.notices[0].text.en).toContain("quality=bogus");
+    expect(s.notices[0].text.zh).toContain("网址参数 “quality=bogus”");
   });
 
   it("toggles layers and groups without touching other state", () => {
@@ -76,7 +77,8 @@ describe("state updaters", () => {
     expect(visibleLayersSettled(s)).toBe(false);
     s = layerError(s, "z", "HTTP 404");
     expect(visibleLayersSettled(s)).toBe(true);
-    expect(s.layers.z.error).toBe("HTTP 404");
+    // A bare library message gets a Chinese frame; the English stays as it was.
+    expect(s.layers.z.error).toEqual({ zh: "加载失败：HTTP 404", en: "HTTP 404" });
   });
 
   it("does not repeat an identical notice", () => {

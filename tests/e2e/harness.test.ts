@@ -175,7 +175,8 @@ describeBrowser("harness: server, Chromium and the request recorder", () => {
     writeFileSync(join(dir, "worker.json"), "{}");
     writeFileSync(join(dir, "data.geojson"), `{"type":"FeatureCollection","features":[]}`);
     writeFileSync(join(dir, "m.glb"), Buffer.from("glTF"));
-    h = await startHarness(dir);
+    // A hand-written fixture page with inline scripts: served without the app's CSP.
+    h = await startHarness(dir, {});
   });
   afterAll(async () => {
     await h?.close();

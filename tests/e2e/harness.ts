@@ -9,12 +9,15 @@
 
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { attachEmbeddedBroker } from "../../scripts/live/vitePlugin";
 import { describe } from "vitest";
+import { securityHeaders } from "../../scripts/csp";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The built app; E2E_DIST_DIR points the tests at another build. */
@@ -141,11 +144,42 @@ export interface StaticServer {
   host: string;
   /** Every request the server answered, in order. */
   log: ServedRequest[];
+  /**
+   * Serve a WebSocket endpoint on this origin that relays to 127.0.0.1:`port` (as a site's
+   * reverse proxy relays /mqtt to its broker), so the page reaches a real broker without
+   * leaving its own origin (the production CSP allows no other). Returns the ws:// URL.
+   */
+  proxyWebSocket(path: string, port: number): string;
   close(): Promise<void>;
 }
 
-/** Serves `root` read-only on 127.0.0.1 at a free port. `/` and directories serve index.html. */
-export async function startStaticServer(root: string = DIST_DIR): Promise<StaticServer> {
+/** Where the pages report CSP violations (the server logs the POST; see `cspReports`). */
+export const CSP_REPORT_PATH = "/__csp-report";
+
+/**
+ * The production headers (scripts/csp.ts, the same `vite preview` sends) plus a report-uri, so
+ * a violation inside a worker — which fires no event in the page — still shows in the log.
+ */
+export function productionHeaders(): Record<string, string> {
+  const h = securityHeaders();
+  return { ...h, "Content-Security-Policy": `${h["Content-Security-Policy"]}; report-uri ${CSP_REPORT_PATH}` };
+}
+
+/** CSP reports the browser POSTed to the server (each is one violation, page or worker). */
+export const cspReports = (server: StaticServer): ServedRequest[] => server.log.filter((r) => r.path === CSP_REPORT_PATH);
+
+/**
+ * Serves `root` read-only on 127.0.0.1 at a free port. `/` and directories serve index.html.
+ * Every response carries the production security headers (strict CSP) unless `headers` says otherwise.
+ */
+/** A request handler tried before the static files; returns true when it answered. */
+export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
+
+export async function startStaticServer(
+  root: string = DIST_DIR,
+  headers: Record<string, string> = productionHeaders(),
+  extra?: ExtraRoute,
+): Promise<StaticServer> {
   const rootAbs = resolve(root);
   if (!existsSync(join(rootAbs, "index.html")))
     throw new Error(`[e2e] ${rootAbs}/index.html is missing: run \`vite build\` first (npm test does).`);
@@ -163,6 +197,17 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
       log.push({ method, path: pathname, status });
       res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
       res.end(method === "HEAD" ? undefined : body);
+    }
+    if (method === "POST" && pathname === CSP_REPORT_PATH) {
+      req.resume();
+      log.push({ method, path: pathname, status: 204 });
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (extra?.(req, res, pathname)) {
+      log.push({ method, path: pathname, status: res.statusCode });
+      return;
     }
     if (method !== "GET" && method !== "HEAD") return end(405, "method not allowed");
     let file = normalize(join(rootAbs, pathname));
@@ -183,6 +228,7 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
       "content-length": String(st.size),
       // Every page load in a test must see the files as built, never a cached copy.
       "cache-control": "no-store",
+      ...headers,
     });
     if (method === "HEAD") {
       res.end();
@@ -192,6 +238,27 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
   };
 
   const server: Server = createServer(handle);
+  // Like `npm start`'s preview server, the app's origin answers on /mqtt (an embedded broker),
+  // so views with live layers connect instead of logging failed WebSockets. No simulator here:
+  // nothing flows unless a test publishes (the live tests use the real Debian broker instead).
+  await attachEmbeddedBroker(server, { simulate: false });
+  const proxies = new Map<string, number>();
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const target = proxies.get((req.url ?? "").split("?")[0]);
+    if (target === undefined) return;
+    const up = connect(target, "127.0.0.1", () => {
+      const lines = [`GET / HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on("error", () => socket.destroy());
+    socket.on("error", () => up.destroy());
+    up.on("close", () => socket.destroy());
+    socket.on("close", () => up.destroy());
+  });
   await new Promise<void>((ok, fail) => {
     server.once("error", fail);
     server.listen(0, "127.0.0.1", () => ok());
@@ -201,6 +268,10 @@ export async function startStaticServer(root: string = DIST_DIR): Promise<Static
     origin: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     log,
+    proxyWebSocket: (path, target) => {
+      proxies.set(path, target);
+      return `ws://127.0.0.1:${port}${path}`;
+    },
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();
@@ -231,6 +302,8 @@ export interface PageRecord {
   consoleErrors: ConsoleEntry[];
   consoleWarnings: ConsoleEntry[];
   pageErrors: string[];
+  /** `securitypolicyviolation` events in the page (workers' land in `cspReports(server)`). */
+  cspViolations: string[];
 }
 
 export interface OpenedPage {
@@ -271,8 +344,8 @@ function isForeign(rawUrl: string, ownHost: string): boolean {
 }
 
 /** Starts the server and one shared Chromium. Share it across a file: launches are slow. */
-export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
-  const server = await startStaticServer(root);
+export async function startHarness(root: string = DIST_DIR, headers?: Record<string, string>, extra?: ExtraRoute): Promise<Harness> {
+  const server = await startStaticServer(root, headers, extra);
   let browser: Browser;
   try {
     browser = await chromium.launch({
@@ -283,7 +356,7 @@ export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
     });
   } catch (e) {
     await server.close();
-    throw new Error(`[e2e] could not launch Chromium at ${CHROMIUM_PATH}: ${(e as Error).message}`);
+    throw new Error(`[e2e] could not launch Chromium at ${CHROMIUM_PATH}: ${(e as Error).message}`, { cause: e });
   }
   const url = (p = ""): string => `${server.origin}/${p.replace(/^\//, "")}`;
 
@@ -304,6 +377,7 @@ export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
       consoleErrors: [],
       consoleWarnings: [],
       pageErrors: [],
+      cspViolations: [],
     };
     // Context-level events also see requests from the page's dedicated workers.
     context.on("request", (req) => {
@@ -329,6 +403,14 @@ export async function startHarness(root: string = DIST_DIR): Promise<Harness> {
       else if (msg.type() === "warning") record.consoleWarnings.push(entry);
     });
     page.on("pageerror", (err) => record.pageErrors.push(`${err.name}: ${err.message}\n${err.stack ?? ""}`));
+    await page.exposeFunction("__e2eCspViolation", (v: string) => record.cspViolations.push(v));
+    await page.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) =>
+        (window as unknown as { __e2eCspViolation(v: string): void }).__e2eCspViolation(
+          `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`,
+        ),
+      ),
+    );
     page.setDefaultTimeout(60_000);
     if (opts.beforeGoto) await opts.beforeGoto(page);
     await page.goto(url(pathAndQuery), { waitUntil: "load", timeout: 120_000 });
@@ -438,6 +520,7 @@ export async function waitForReady(page: Page, timeoutMs = 180_000, record?: Pag
       `[e2e] window.warmcity.ready did not become true within ${timeoutMs} ms (${(e as Error).message.split("\n")[0]}).\n` +
         `App state: ${await diagnose(page)}` +
         (record ? `\nPage record: ${summarizeRecord(record)}` : ""),
+      { cause: e },
     );
   }
   return Date.now() - t0;

@@ -40,6 +40,8 @@ interface CatalogLayer {
   title: { zh: string; en: string };
   kind: string;
   url: string;
+  /** Baked ground tileset the scene draws instead of the GeoJSON. */
+  tiles?: string;
   visible: boolean;
 }
 
@@ -157,7 +159,7 @@ async function waitForLayers(page: Page, predicate: string, arg: unknown, timeou
       { timeout: timeoutMs, polling: 200 },
     );
   } catch (e) {
-    throw new Error(`layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`);
+    throw new Error(`layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`, { cause: e });
   }
 }
 
@@ -421,15 +423,19 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
   // -------------------------------------------------------------------------------------------
   describe("broken layer files", () => {
     it("a missing (404) or invalid (not JSON) layer file shows an error row; the rest of the city loads", async () => {
-      const vector = catalog.filter((l) => l.kind !== "3dtiles");
-      const missing = vector.find((l) => l.id === "parks") ?? vector[0];
-      const invalid = vector.find((l) => l.id === "water" && l.id !== missing.id) ?? vector.find((l) => l.id !== missing.id)!;
+      // Layers the scene draws from their GeoJSON (baked ground layers are drawn from tiles:
+      // their broken tileset is the third case below).
+      const vector = catalog.filter((l) => l.kind !== "3dtiles" && !l.tiles);
+      const missing = vector.find((l) => l.id === "districts") ?? vector[0];
+      const invalid = vector.find((l) => l.id === "pipes-gas" && l.id !== missing.id) ?? vector.find((l) => l.id !== missing.id)!;
       const tiles = catalog.find((l) => l.kind === "3dtiles");
-      const healthy = vector
-        .filter((l) => defaultVisible.includes(l.id) && l.id !== missing.id && l.id !== invalid.id)
+      // A ground tileset the default view does not use, so the default ground stays healthy.
+      const ground = catalog.find((l) => l.tiles && !defaultVisible.includes(l.id));
+      const healthy = catalog
+        .filter((l) => defaultVisible.includes(l.id) && l.kind !== "3dtiles" && l.id !== missing.id && l.id !== invalid.id && (!l.tiles || l.tiles !== ground?.tiles))
         .sort(bySize)
         .slice(0, 3);
-      const broken = [missing, invalid, ...(tiles ? [tiles] : [])];
+      const broken = [missing, invalid, ...(tiles ? [tiles] : []), ...(ground ? [ground] : [])];
       const shown = [...broken, ...healthy].map((l) => l.id);
       const glob = (u: string) => `**/${u.replace(/^\.?\//, "")}*`;
 
@@ -438,6 +444,8 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         await page.route(glob(invalid.url), (r) => r.fulfill({ status: 200, contentType: "application/json", body: "{not json" }));
         // A missing 3D Tiles tileset is a different code path (Cesium3DTileset.fromUrl).
         if (tiles) await page.route(glob(tiles.url), (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+        // A missing ground tileset: every layer baked into it shows the error.
+        if (ground?.tiles) await page.route(glob(ground.tiles), (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
       });
       try {
         const page = p.page;

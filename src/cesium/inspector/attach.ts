@@ -89,6 +89,8 @@ export function attachInspector(viewer: Viewer, initial: AppState, hooks: () => 
         redraw();
       }
     },
+    /** A drawing tool is active: it takes clicks itself (./tools). */
+    toolActive: () => tools.active(),
     /** A click in pick mode: tools swallow it; a measurement label deletes itself. */
     pick(picked: unknown): { handled: boolean; feature?: PickedFeature } {
       if (tools.active()) return { handled: true };

@@ -23,8 +23,12 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 export function featuresCsv(fields: FieldSpec[] | undefined, props: Array<Record<string, unknown>>, lang: Lang): string {
   const keys: string[] = [];
   const seen = new Set<string>();
-  for (const f of fields ?? []) if (props.some((p) => f.name in p)) (keys.push(f.name), seen.add(f.name));
-  for (const p of props) for (const k of Object.keys(p)) if (!seen.has(k)) (keys.push(k), seen.add(k));
+  const add = (k: string) => {
+    keys.push(k);
+    seen.add(k);
+  };
+  for (const f of fields ?? []) if (props.some((p) => f.name in p)) add(f.name);
+  for (const p of props) for (const k of Object.keys(p)) if (!seen.has(k)) add(k);
   return toCsv(
     keys.map((k) => fieldLabel(fields, k, lang)),
     props.map((p) => keys.map((k) => p[k])),

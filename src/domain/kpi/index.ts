@@ -1,44 +1,36 @@
 // KPI maths for the cockpit and the generator's calibration. Pure: GeoJSON in, numbers out.
 
-import * as calc from "./calculators";
+import { CALCULATOR_DEFS, CALCULATOR_LAYERS } from "../kpiLayers";
 import type { KpiManifest } from "./manifest";
-import type { Calculator, CityData, KpiOptions, KpiValue } from "./types";
+import { CITY_LAYERS, type Calculator, type CityData, type KpiOptions, type KpiValue } from "./types";
 
 export * from "./types";
 export * from "./manifest";
 export * from "./calculators";
 export { RegionClipper, areaM2, lengthKm } from "./geo";
 
-/** Every calculator by name; manifests refer to these names. */
-export const CALCULATORS: Readonly<Record<string, Calculator>> = {
-  oldCompoundsRenovated: calc.oldCompoundsRenovated,
-  elevatorsAdded: calc.elevatorsAdded,
-  greenCommunities: calc.greenCommunities,
-  smartSecurityCompounds: calc.smartSecurityCompounds,
-  heatMeteredFloorArea: calc.heatMeteredFloorArea,
-  featuredStreets: calc.featuredStreets,
-  featuredStreetStalls: calc.featuredStreetStalls,
-  deadEndRoadsOpened: calc.deadEndRoadsOpened,
-  roadsBuiltOrRebuiltKm: calc.roadsBuiltOrRebuiltKm,
-  smartParkingLots: calc.smartParkingLots,
-  publicChargingPiles: calc.publicChargingPiles,
-  pocketParks: calc.pocketParks,
-  greenAddedOrUpgradedHa: calc.greenAddedOrUpgradedHa,
-  greenwaysKm: calc.greenwaysKm,
-  greenCoverageRatio: calc.greenCoverageRatio,
-  greenSpaceRatio: calc.greenSpaceRatio,
-  parkGreenPerCapita: calc.parkGreenPerCapita,
-  greenWithinReach: calc.greenWithinReach,
-  parkWithinReach: calc.parkWithinReach,
-  reclaimedPipeKm: calc.reclaimedPipeKm,
-  pipesBuiltOrRenewedKm: calc.pipesBuiltOrRenewedKm,
-  oldGasPipesUnrenewed: calc.oldGasPipesUnrenewed,
-  communityServicePlaces: calc.communityServicePlaces,
-  elderlyCarePlaces: calc.elderlyCarePlaces,
-  childcarePlaces: calc.childcarePlaces,
-  spongeCityShare: calc.spongeCityShare,
-  builtUpAreaKm2: calc.builtUpAreaKm2,
-};
+/** Every calculator by name (manifests refer to these names), derived from CALCULATOR_DEFS. */
+export const CALCULATORS: Readonly<Record<string, Calculator>> = Object.fromEntries(
+  Object.entries(CALCULATOR_DEFS).map(([name, d]) => [name, d.fn]),
+);
+
+/** A calculator read a city layer that CALCULATOR_DEFS does not list for it: a programming error. */
+export class UndeclaredLayerError extends Error {
+  name = "UndeclaredLayerError";
+}
+
+/** The city as one calculator may see it: only the layers it declares. */
+export function cityFor(city: CityData, calculator: string): CityData {
+  const allowed = new Set<string>(CALCULATOR_LAYERS[calculator] ?? []);
+  const layers = new Set<string>(CITY_LAYERS);
+  return new Proxy(city, {
+    get(target, prop, receiver) {
+      if (typeof prop === "string" && layers.has(prop) && !allowed.has(prop))
+        throw new UndeclaredLayerError(`KPI calculator "${calculator}" reads the "${prop}" layer but does not declare it in CALCULATOR_DEFS (src/domain/kpiLayers.ts)`);
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
 
 export interface ComputeKpisOptions extends Partial<KpiOptions> {
   /** With a manifest: results are keyed by KPI id, each with its own params merged in. */
@@ -72,8 +64,9 @@ export function computeKpis(city: CityData, opts: ComputeKpisOptions = {}): Reco
       continue;
     }
     try {
-      out[id] = fn(city, { ...base, ...withoutUndefined(params) });
-    } catch {
+      out[id] = fn(cityFor(city, name), { ...base, ...withoutUndefined(params) });
+    } catch (e) {
+      if (e instanceof UndeclaredLayerError) throw e;
       out[id] = { value: NaN, unit: "count" };
     }
   }

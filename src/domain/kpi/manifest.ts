@@ -4,7 +4,7 @@
 
 import { ManifestError } from "../catalog";
 import type { I18n } from "../catalog";
-import type { KpiOptions, KpiUnit } from "./types";
+import { CITY_LAYERS, type KpiOptions, type KpiUnit } from "./types";
 
 // A small validation cursor that knows the path it is looking at (kept local so this module
 // does not depend on the catalog validator's internals).
@@ -71,6 +71,12 @@ export interface KpiManifest {
   /** Defaults for every calculator: the reference year and the reporting window. */
   params: KpiOptions;
   kpis: KpiDef[];
+  /**
+   * Where the KPIs read city layers that the catalog does not draw as GeoJSON (the built-up
+   * area; the buildings, drawn as 3D Tiles), by city layer name. Stated here instead of being
+   * guessed from another layer's URL.
+   */
+  sources: Record<string, string>;
 }
 
 const UNITS: readonly KpiUnit[] = ["count", "km", "km²", "ha", "%", "m²", "m²/person"];
@@ -153,7 +159,16 @@ export function validateKpiManifest(raw: unknown, file = "kpis.json", calculator
       description: ko.description === undefined ? undefined : i18n(at.child("description"), ko.description),
     };
   });
-  return { version: 1, params, kpis };
+  const sources: Record<string, string> = {};
+  if (o.sources !== undefined) {
+    const so = expectObj(root.child("sources"), o.sources);
+    for (const [name, url] of Object.entries(so)) {
+      if (!(CITY_LAYERS as readonly string[]).includes(name)) root.child("sources").child(name).fail(`not a city layer (one of ${CITY_LAYERS.join(", ")})`);
+      if (typeof url !== "string" || !url) root.child("sources").child(name).fail(`expected a URL, got ${show(url)}`);
+      sources[name] = url as string;
+    }
+  }
+  return { version: 1, params, kpis, sources };
 }
 
 /** Whether a computed value meets its target within the tolerance. */

@@ -1,14 +1,14 @@
 // Entry of bench.html: a bare viewer with the app's offline options and `quality=low`, and
 // window.warmcityBench.run(options) which loads one case, waits for it to be drawn, orbits
 // the camera and reports times and memory. Driven by scripts/bench.ts; one case per page.
-import "../baseUrl";
+import "../../src/cesium/baseUrl";
 import "cesium/Build/Cesium/Widgets/widgets.css";
 import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
-import { loadManifests } from "../../app/manifests";
-import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../domain/catalog";
-import { initialState, setLayerVisible, type AppState } from "../../domain/state";
-import { parseUrlState } from "../../domain/urlState";
-import { applyView, styleInView } from "../../domain/views";
+import { loadManifests } from "../../src/app/manifests";
+import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../src/domain/catalog";
+import { initialState, setLayerVisible, type AppState } from "../../src/domain/state";
+import { parseUrlState } from "../../src/domain/urlState";
+import { applyView, styleInView } from "../../src/domain/views";
 import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type CaseScene } from "./cases";
 import { Orbit, allPrimitivesReady, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
 import type { BenchCaseOptions, BenchCaseResult, BreakdownEntry } from "./protocol";
@@ -34,7 +34,7 @@ async function defaultScene(notes: string[]): Promise<{ catalog: Catalog; state:
     notes.push(`manifests did not load (${e instanceof Error ? e.message : String(e)}): catalog defaults used`);
     const url = "data/catalog.json";
     const res = await fetch(url);
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`, { cause: e });
     const catalog = validateCatalog(await res.json(), url);
     const state = initialState(catalog, parseUrlState("?quality=low", new Set(catalog.layers.map((l) => l.id))));
     return { catalog, state, styleOf: (spec) => spec.style };

@@ -4,13 +4,13 @@
 
 /**
  * - empty: globe + NaturalEarthII only.
- * - app: the default view's layers through the app's own LayerManager and renderers
- *   (3D Tiles buildings, batched vector primitives, worker parsing).
+ * - app: the default view's layers through the app's own LayerManager and renderer registry
+ *   (3D Tiles buildings, baked ground tiles, batched vector primitives, worker parsing).
  * - entity: baseline A — GeoJsonDataSource for every default-visible vector layer and the
  *   buildings as extruded polygon entities (what a Cesium user writes first).
  * - primitive: baseline B — the buildings as ONE batched Primitive of extruded
- *   PolygonGeometry instances; every other layer through the app's own renderers, so the
- *   scene matches `app` except for the buildings technique.
+ *   PolygonGeometry instances; every other layer as batched Primitives built at load from its
+ *   GeoJSON (the app's vector renderers, with the catalog's `tiles` ignored): no bake step.
  */
 export type BenchCaseId = "empty" | "app" | "entity" | "primitive";
 export const BENCH_CASES: readonly BenchCaseId[] = ["empty", "app", "entity", "primitive"];

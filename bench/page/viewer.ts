@@ -18,9 +18,9 @@ import {
   Viewer,
   Cartesian3,
 } from "cesium";
-import { qualitySettings, type QualitySettings } from "../../domain/quality";
+import { qualitySettings, type QualitySettings } from "../../src/domain/quality";
 import { pumpUntil } from "./measure";
-import { webglRenderer } from "../webgl";
+import { webglRenderer } from "../../src/cesium/webgl";
 
 Ion.defaultAccessToken = "";
 

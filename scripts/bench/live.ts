@@ -1,0 +1,316 @@
+// npm run bench:live (also run by npm run bench) — the live feed under load (issue 12 §4).
+// Serves the built app (dist/) from a small static server with the embedded aedes broker on
+// /mqtt (no simulator: this script publishes), opens it in headless Chromium on SwiftShader
+// (1280×800, ?quality=low&view=waterlogging) and runs two phases of the same length, same run:
+//   (a) no feed — nothing is published;
+//   (b) feed — the simulator's message generator (runSimulation, rate R msg/s) publishes into the
+//       broker from this process.
+// In both phases the camera orbits (warmcity.orbit), so the scene draws every animation frame
+// in both and the frame times compare like with like (the app is in requestRenderMode: a still
+// camera without a feed draws no frames at all, which would leave nothing to compare against).
+//
+// Latency, message → drawn: every reading's payload `ts` is overwritten with Date.now() at the
+// moment it is handed to the broker (browser and Node share this machine's clock). In the page,
+// the LiveRenderer's bench probe (warmcity.liveLatencyProbe) records, at the postRender of each
+// frame that recoloured sensors, Date.now() − ts of each recoloured sensor's newest reading. A
+// reading superseded by a newer one for the same sensor before the next frame is never drawn and
+// so gives no sample (the viewer coalesces per sensor per frame by design); the figure is the
+// age of what is on screen when it is drawn. Frame time: warmcity.sceneStats().medianFrameMs
+// (preRender → postRender, the last ≤ 240 frames), sampled every 5 s and summarised per phase.
+// Heap: CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage at the start, middle and end of
+// the feed. Received/dropped: warmcity.live(). Writes bench-results/live.json.
+//
+//   npx tsx scripts/bench/live.ts [--seconds 60] [--rate 5000] [--no-build]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { chromium, type CDPSession, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/e2e/harness";
+import { ALARM_KIND } from "../../src/domain/live/topics";
+import { runSimulation, MAX_RATE } from "../live/runner";
+import { attachEmbeddedBroker } from "../live/vitePlugin";
+import { heapAfterGcMb, ROOT } from "../presenter/appPage";
+import { startBenchServer } from "./server";
+
+const args = process.argv.slice(2);
+const arg = (k: string, d: string) => {
+  const i = args.indexOf(`--${k}`);
+  return i >= 0 ? args[i + 1] : d;
+};
+const seconds = Number(arg("seconds", "60"));
+const rate = Number(arg("rate", "5000"));
+if (!(seconds > 0) || !(rate > 0)) throw new Error("--seconds and --rate must be positive numbers");
+if (rate > MAX_RATE) console.warn(`[bench:live] the simulator caps the rate at ${MAX_RATE}/s`);
+const SAMPLE_MS = 5000;
+
+const dist = join(ROOT, "dist");
+if (!existsSync(join(dist, "index.html")) || args.includes("--build")) {
+  console.log("[bench:live] building the app (vite build) …");
+  const r = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
+}
+
+type Probe = { start(): void; take(): number[]; stop(): void };
+type WC = {
+  warmcity: {
+    ready: boolean;
+    orbit?(on?: boolean): boolean;
+    sceneStats(): { frames: number; medianFrameMs?: number };
+    live?(): { state: string; reconnects: number; received: number; accepted: number; dropped: number; droppedByReason: Record<string, number>; sensorsSeen: number };
+    liveLatencyProbe?: Probe;
+  };
+};
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const r1 = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10) / 10);
+
+// scripts/bench/server.ts serves dist/ under /app/ (public/generated is copied into dist by the
+// build). It does not hand out its http.Server, so a small front server on the page's origin
+// relays file requests to it and takes the broker's WebSocket upgrade on /app/mqtt itself:
+// the app talks only to its own origin, as under `npm start`.
+const server = await startBenchServer([{ prefix: "app", appDir: dist, generatedDir: join(dist, "generated") }]);
+let brokerClose: (() => void) | undefined;
+let broker: Awaited<ReturnType<typeof attachEmbeddedBroker>>["broker"];
+const front = createServer((req, res) => {
+  const url = `${server.origin}${req.url ?? "/"}`;
+  fetch(url, { method: req.method })
+    .then(async (r) => {
+      const body = Buffer.from(await r.arrayBuffer());
+      res.writeHead(r.status, Object.fromEntries([...r.headers].filter(([k]) => k !== "content-encoding" && k !== "transfer-encoding")));
+      res.end(body);
+    })
+    .catch(() => res.writeHead(502).end());
+});
+await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+const origin = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+{
+  const b = await attachEmbeddedBroker(front, { simulate: false });
+  broker = b.broker;
+  brokerClose = b.close;
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+let sim: ReturnType<typeof runSimulation> | undefined;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page: Page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await page.goto(`${origin}/app/index.html?quality=low&view=waterlogging`);
+  await page.waitForFunction(() => (window as unknown as WC).warmcity?.ready === true, undefined, { timeout: 600_000, polling: 250 });
+  await page.waitForFunction(() => (window as unknown as WC).warmcity?.live?.().state === "connected", undefined, { timeout: 60_000, polling: 250 });
+  const cdp: CDPSession = await context.newCDPSession(page);
+  const hasProbe = await page.evaluate(() => !!(window as unknown as WC).warmcity.liveLatencyProbe);
+  if (!hasProbe) throw new Error("warmcity.liveLatencyProbe missing: rebuild the app (npx tsx scripts/bench/live.ts --build)");
+  const orbiting = await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(true) ?? false);
+  await page.waitForTimeout(3000);
+
+  const stats = () => page.evaluate(() => (window as unknown as WC).warmcity.sceneStats());
+  const liveInfo = () => page.evaluate(() => (window as unknown as WC).warmcity.live!());
+
+  /** One phase: frame-time samples every 5 s (and latency samples if the feed runs). */
+  async function phase(withFeed: boolean) {
+    const frameMedians: number[] = [];
+    const latencies: number[] = [];
+    const heapMb: number[] = [];
+    const before = await liveInfo();
+    const f0 = await stats();
+    let published = 0;
+    let alarmRecords = 0;
+    let stopped = false;
+    let unpublished = () => 0;
+    if (withFeed) {
+      await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.start());
+      heapMb.push(await heapAfterGcMb(cdp));
+      // The generator's batches go through a queue published 200 at a time per setImmediate:
+      // thousands of synchronous broker.publish calls in one go overflow aedes/mqemitter's stack.
+      // The payload ts is stamped when the message is actually handed to the broker.
+      const queue: Array<{ topic: string; payload: string; retain: boolean }> = [];
+      let pumping = false;
+      // Backpressure: at most MAX_INFLIGHT publishes not yet delivered. Without it a page that
+      // cannot keep up makes mqemitter queue without bound until its release recursion overflows
+      // the stack. What the broker cannot take stays in this queue (generatedNotPublished).
+      const MAX_INFLIGHT = 500;
+      let inflight = 0;
+      const pump = () => {
+        pumping = false;
+        const now = Date.now();
+        for (let n = 0; n < 200 && queue.length && inflight < MAX_INFLIGHT; n++) {
+          const m = queue.shift()!;
+          let payload = m.payload;
+          const isAlarm = m.topic.split("/")[2] === ALARM_KIND;
+          if (!isAlarm) {
+            try {
+              const o = JSON.parse(payload) as { ts: number };
+              o.ts = now;
+              payload = JSON.stringify(o);
+            } catch {
+              /* published as is */
+            }
+          }
+          published++;
+          if (isAlarm) alarmRecords++;
+          inflight++;
+          broker.publish({ cmd: "publish", topic: m.topic, payload: Buffer.from(payload), qos: 0, retain: m.retain, dup: false }, () => {
+            inflight--;
+          });
+        }
+        if (queue.length && !stopped) {
+          pumping = true;
+          if (inflight >= MAX_INFLIGHT) setTimeout(pump, 5);
+          else setImmediate(pump);
+        }
+      };
+      sim = runSimulation({
+        rate,
+        seed: 12,
+        sink: (msgs) => {
+          if (stopped) return;
+          queue.push(...msgs);
+          if (!pumping) {
+            pumping = true;
+            setImmediate(pump);
+          }
+        },
+      });
+      unpublished = () => queue.length;
+    }
+    const t0 = Date.now();
+    // The publisher stops on its own clock, whatever the page calls below cost.
+    let publishS = 0;
+    const stopTimer = withFeed
+      ? setTimeout(() => {
+          stopped = true;
+          void sim?.stop();
+          publishS = (Date.now() - t0) / 1000;
+        }, seconds * 1000)
+      : undefined;
+    let midHeapTaken = false;
+    let drainS = 0;
+    while (Date.now() - t0 < seconds * 1000) {
+      await page.waitForTimeout(Math.min(SAMPLE_MS, seconds * 1000 - (Date.now() - t0)));
+      const s = await stats();
+      if (s.medianFrameMs !== undefined) frameMedians.push(s.medianFrameMs);
+      if (withFeed) latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
+      if (withFeed && !midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
+        midHeapTaken = true;
+        heapMb.push(await heapAfterGcMb(cdp));
+      }
+    }
+    const elapsedS = (Date.now() - t0) / 1000;
+    const fEnd = await stats();
+    if (withFeed) {
+      clearTimeout(stopTimer);
+      stopped = true;
+      await sim?.stop();
+      if (!publishS) publishS = (Date.now() - t0) / 1000;
+      sim = undefined;
+      heapMb.push(await heapAfterGcMb(cdp));
+      // Let the backlog arrive and be drawn (until the received count stops growing for 2 s,
+      // at most 30 s), then read the counters: what never arrives by then is counted as lost.
+      const tDrain = Date.now();
+      let last = -1;
+      for (;;) {
+        const n = (await liveInfo()).received;
+        if (n === last || Date.now() - tDrain > 30_000) break;
+        last = n;
+        await page.waitForTimeout(2000);
+      }
+      drainS = (Date.now() - tDrain) / 1000;
+      latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
+      await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.stop());
+    }
+    const after = await liveInfo();
+    return {
+      seconds: +elapsedS.toFixed(1),
+      frames: fEnd.frames - f0.frames,
+      fps: +((fEnd.frames - f0.frames) / elapsedS).toFixed(2),
+      // Wall time per drawn frame (the camera orbits, so the app draws as fast as it can): what
+      // a viewer sees. medianFrameMs below is only preRender → postRender on the main thread;
+      // SwiftShader's rasterising and the message handling between frames are not in it.
+      wallMsPerFrame: fEnd.frames > f0.frames ? r1((elapsedS * 1000) / (fEnd.frames - f0.frames)) : undefined,
+      medianFrameMs: r1(pct(frameMedians, 50)),
+      drainAfterFeedS: withFeed ? +drainS.toFixed(1) : undefined,
+      frameMedianSamples: frameMedians.map((x) => r1(x)),
+      published,
+      publishedAlarmRecords: alarmRecords,
+      generatedNotPublished: withFeed ? unpublished() : undefined,
+      publishSeconds: withFeed ? +publishS.toFixed(1) : undefined,
+      reconnects: after.reconnects - before.reconnects,
+      connectionAtEnd: after.state,
+      received: after.received - before.received,
+      accepted: after.accepted - before.accepted,
+      dropped: after.dropped - before.dropped,
+      droppedByReason: Object.fromEntries(Object.entries(after.droppedByReason).map(([k, v]) => [k, v - (before.droppedByReason[k] ?? 0)]).filter(([, v]) => v)),
+      latency: withFeed ? { samples: latencies.length, medianMs: r1(pct(latencies, 50)), p95Ms: r1(pct(latencies, 95)), maxMs: r1(pct(latencies, 100)) } : undefined,
+      heapAfterGcMb: withFeed ? { start: r1(heapMb[0]), middle: r1(heapMb[1]), end: r1(heapMb[2]) } : undefined,
+    };
+  }
+
+  console.log(`[bench:live] phase (a): no feed, ${seconds} s …`);
+  const noFeed = await phase(false);
+  console.log(`[bench:live] phase (b): feed at ${rate} msg/s, ${seconds} s …`);
+  const feed = await phase(true);
+
+  // The target is judged on wall time per drawn frame; the render-only ratio is reported beside it.
+  const ratio = noFeed.wallMsPerFrame && feed.wallMsPerFrame ? +(feed.wallMsPerFrame / noFeed.wallMsPerFrame).toFixed(3) : undefined;
+  const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
+  const h = feed.heapAfterGcMb!;
+  const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
+  const heapMaxDev = h.start ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1) : undefined;
+  const p95 = feed.latency!.p95Ms;
+  const result = {
+    date: new Date().toISOString(),
+    viewport: "1280x800, ?quality=low&view=waterlogging, SwiftShader, camera orbiting in both phases",
+    orbiting,
+    seconds,
+    rate,
+    noFeed,
+    feed,
+    frameRatio: ratio,
+    renderOnlyRatio: renderRatio,
+    heapDriftPct: heapDrift,
+    heapMaxDeviationPct: heapMaxDev,
+    targets: {
+      latencyP95: { target: "≤ 250 ms", value: p95, pass: p95 !== undefined && p95 <= 250 },
+      frameRatio: { target: "≤ 1.2", value: ratio, pass: ratio !== undefined && ratio <= 1.2 },
+      heapFlat: { target: "±10 %", value: heapMaxDev, pass: heapMaxDev !== undefined && heapMaxDev <= 10 },
+    },
+    pageErrors,
+  };
+  const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
+  console.log(`\nlive feed bench (same run, ${seconds} s per phase, ${rate} msg/s target)`);
+  console.log("phase          frames   fps     wall ms/frame   median render ms   published   received   dropped");
+  for (const [k, v] of [["(a) no feed", noFeed], ["(b) feed", feed]] as const)
+    console.log(
+      `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
+    );
+  row("achieved publish rate (msg/s)", `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`);
+  row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
+  row("latency samples", feed.latency!.samples);
+  row("message→drawn median / p95 ms", `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${result.targets.latencyP95.pass ? "PASS" : "MISS"}`);
+  row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${result.targets.frameRatio.pass ? "PASS" : "MISS"}`);
+  row("render-only ratio (main thread)", renderRatio);
+  row("received ÷ published", `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`);
+  row("heap after GC start/mid/end MB", `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${result.targets.heapFlat.pass ? "PASS" : "MISS"}`);
+  row("dropped by reason", JSON.stringify(feed.droppedByReason));
+  if (pageErrors.length) row("page errors", pageErrors.slice(0, 3).join(" | "));
+  mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+  writeFileSync(join(ROOT, "bench-results", "live.json"), JSON.stringify(result, null, 2));
+  console.log("wrote bench-results/live.json");
+} finally {
+  await sim?.stop();
+  await browser.close().catch(() => undefined);
+  brokerClose?.();
+  await new Promise<void>((r) => {
+    front.closeAllConnections();
+    front.close(() => r());
+  });
+  await server.close();
+}

@@ -1,0 +1,112 @@
+// npm run import -- <file> --as <role|layer id> [--crs <crs>] [--encoding gbk|utf-8] [--dry-run]
+//
+// Build-time import: the same parsers and CRS conversion as the browser (src/domain/import),
+// written into the project's data so the built app (and every user of it) shows real data in
+// place of the demo layer, with no browser storage and no size limit:
+//   - the converted WGS84 GeoJSON goes to public/imported/<layer>.geojson;
+//   - data/catalog.json's layer (found by id or by role) points at it and credits the file;
+//   - for the buildings (a 3D Tiles layer) the footprints are baked into 3D Tiles 1.1 under
+//     public/imported/tiles/<layer>/ (heights from height / building:levels × 3 m), and the
+//     GeoJSON is the layer's `features` (what the cockpit's KPIs read).
+// A file whose geometry does not fit the layer, or that cannot be read, stops with the same
+// message the browser shows (Chinese and English).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Feature } from "geojson";
+import { validateCatalog } from "../src/domain/catalog";
+import { ImportError, importData } from "../src/domain/import/parse";
+import { heightOfProps } from "../src/domain/imports";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface ImportCliOptions {
+  file: string;
+  as: string;
+  crs?: string;
+  encoding?: string;
+  root?: string;
+  dryRun?: boolean;
+  log?: (s: string) => void;
+}
+
+export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId: string; features: number; url: string }> {
+  const root = o.root ?? ROOT;
+  const log = o.log ?? console.log;
+  const catalogPath = join(root, "data", "catalog.json");
+  const raw = readFileSync(catalogPath, "utf8");
+  const json = JSON.parse(raw) as { layers: Array<Record<string, unknown>> };
+  const catalog = validateCatalog(json, "data/catalog.json");
+  const spec = catalog.layers.find((l) => l.id === o.as) ?? catalog.layers.find((l) => l.role === o.as);
+  if (!spec) throw new Error(`--as ${o.as}: no layer with that id or role in data/catalog.json (ids: ${catalog.layers.map((l) => l.id).join(", ")})`);
+  const name = basename(o.file);
+  const r = importData({ name, bytes: new Uint8Array(readFileSync(o.file)), crs: o.crs, encoding: o.encoding, budgetBytes: Number.MAX_SAFE_INTEGER });
+  const want = spec.kind === "3dtiles" ? "polygon" : spec.kind;
+  const layer = r.layers.find((l) => l.kind === want);
+  if (!layer)
+    throw new ImportError({
+      zh: `${name}：图层“${spec.title.zh}”需要${want === "point" ? "点" : want === "line" ? "线" : "面"}要素，文件中只有 ${r.layers.map((l) => l.kind).join("、")}`,
+      en: `${name}: layer "${spec.title.en}" needs ${want} features; the file has ${r.layers.map((l) => l.kind).join(", ")}`,
+    });
+  const others = r.layers.filter((l) => l !== layer).reduce((s, l) => s + l.fc.features.length, 0);
+  log(`${name}: ${r.format}, ${r.crsLabel.en} (${r.crsSource}), ${layer.fc.features.length} ${want} feature(s)${others ? `, ${others} of other kinds left out` : ""}${r.skipped ? `, ${r.skipped} skipped` : ""}`);
+  for (const w of r.warnings) log(`  warning: ${w.en}`);
+  const outDir = join(root, "public", "imported");
+  const geojsonRel = `imported/${spec.id}.geojson`;
+  const entry = json.layers.find((l) => l.id === spec.id)!;
+  entry.source = { zh: `导入：${name}（${r.crsLabel.zh}）`, en: `Imported: ${name} (${r.crsLabel.en})` };
+  if (o.dryRun) return { layerId: spec.id, features: layer.fc.features.length, url: geojsonRel };
+  mkdirSync(outDir, { recursive: true });
+  if (spec.kind === "3dtiles") {
+    // The baker wants heightM and an id on every footprint.
+    let noHeight = 0;
+    layer.fc.features = layer.fc.features.map((f: Feature, i) => {
+      const p = { ...(f.properties ?? {}) } as Record<string, unknown>;
+      const h = heightOfProps(p);
+      if (h === undefined) noHeight++;
+      return { ...f, properties: { ...p, id: String(p.id ?? `b${i + 1}`), heightM: h ?? 10 } };
+    });
+    if (noHeight) log(`  ${noHeight} footprint(s) without height or building:levels drawn 10 m high`);
+    writeFileSync(join(outDir, `${spec.id}.geojson`), JSON.stringify(layer.fc));
+    const { bakeBuildings } = (await import("./bake/index")) as { bakeBuildings: (i: string, o: string, opts?: object) => Promise<{ tiles: number; buildings: number; bytes: number }> };
+    const tilesDir = join(outDir, "tiles", spec.id);
+    const b = await bakeBuildings(join(outDir, `${spec.id}.geojson`), tilesDir, { log: (s: string) => log(`  bake: ${s}`) });
+    log(`  baked ${b.buildings} buildings into ${b.tiles} tiles (${(b.bytes / 1048576).toFixed(1)} MB) in public/imported/tiles/${spec.id}/`);
+    entry.url = `imported/tiles/${spec.id}/tileset.json`;
+    entry.features = geojsonRel;
+  } else {
+    writeFileSync(join(outDir, `${spec.id}.geojson`), JSON.stringify(layer.fc));
+    entry.url = geojsonRel;
+  }
+  // Keep the manifest's own indentation, and validate what we write.
+  const indent = /\n(\s+)"/.exec(raw)?.[1] ?? " ";
+  validateCatalog(json, "data/catalog.json");
+  writeFileSync(catalogPath, JSON.stringify(json, null, indent) + "\n");
+  log(`data/catalog.json: layer "${spec.id}" now reads ${entry.url}`);
+  return { layerId: spec.id, features: layer.fc.features.length, url: String(entry.url) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (k: string) => {
+    const i = args.indexOf(k);
+    if (i < 0) return undefined;
+    const v = args[i + 1];
+    args.splice(i, 2);
+    return v;
+  };
+  const as = opt("--as");
+  const crs = opt("--crs");
+  const encoding = opt("--encoding");
+  const dryRun = args.includes("--dry-run");
+  const file = args.find((a) => !a.startsWith("--"));
+  if (!file || !as) {
+    console.error("usage: npm run import -- <file> --as <role|layer id> [--crs EPSG:4546|gk3z:37|gcj02|bd09|…] [--encoding gbk] [--dry-run]");
+    process.exit(2);
+  }
+  importIntoProject({ file, as, crs, encoding, dryRun }).catch((e) => {
+    if (e instanceof ImportError) console.error(`${e.msg.zh}\n${e.msg.en}`);
+    else console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
