@@ -2,7 +2,7 @@
 // filters, export, and the panels for the hit list, filters and measurements. Everything it
 // does goes through the actions it is given (the app's inspector service) and named updaters.
 // All property values are rendered as React text nodes: never as HTML.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Lang } from "../domain/catalog";
 import type { HitRow } from "../domain/inspector/excavation";
 import { formatFieldValue, type FieldSpec } from "../domain/inspector/fields";
@@ -41,8 +41,34 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
   const tool = (x: Tool) => () => dispatch((s) => setInspectorMessage(setTool(s, inspectorOf(s).tool === x ? undefined : x), undefined));
   const hint = ins.tool ? (ins.tool === "excavate-rect" ? t(lang, "rectHint") : ins.tool === "height" || ins.tool === "depth" ? t(lang, "pickHint") : t(lang, "measureHint")) : undefined;
   const msg = ins.message && ins.message.where !== "search" && ins.message.where !== "select" ? ins.message[lang] : undefined;
+  // The tour player (and its caption) and the live strip also sit at the bottom between the
+  // docks: the toolbar stands on top of whichever of them is highest.
+  const column = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const col = column.current;
+    if (!col) return;
+    const place = () => {
+      const app = col.offsetParent?.getBoundingClientRect();
+      if (!app) return;
+      let top = Infinity;
+      for (const el of document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")) {
+        const r = el.getBoundingClientRect();
+        if (r.height > 0) top = Math.min(top, r.top);
+      }
+      const bottom = Number.isFinite(top) ? `${Math.round(app.bottom - top + 6)}px` : "";
+      if (col.style.bottom !== bottom) col.style.bottom = bottom;
+    };
+    place();
+    window.addEventListener("resize", place);
+    const ro = new ResizeObserver(place);
+    for (const el of document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")) ro.observe(el);
+    return () => {
+      window.removeEventListener("resize", place);
+      ro.disconnect();
+    };
+  });
   return (
-    <div className="insp-column">
+    <div className="insp-column" ref={column}>
       {panel === "filter" && <FilterPanel state={state} actions={actions} onClose={() => setPanel(undefined)} />}
       {panel === "hits" && ins.excavation && <HitList state={state} dispatch={dispatch} actions={actions} onClose={() => setPanel(undefined)} />}
       {panel === "measure" && ins.measurements.length > 0 && <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { distance as turfDistance } from "@turf/turf";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DIST_DIR, describeBrowser, screenshot, startHarness, waitForReady, whenIdle, type Harness, type OpenedPage } from "./harness";
+import { DIST_DIR, cspReports, describeBrowser, screenshot, startHarness, waitForReady, whenIdle, type Harness, type OpenedPage } from "./harness";
 
 type Feature = { id: string; properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } };
 const readLayer = (name: string): Feature[] => JSON.parse(readFileSync(join(DIST_DIR, "generated/city", `${name}.geojson`), "utf8")).features;
@@ -246,6 +246,9 @@ describeBrowser("inspector toolkit", () => {
     expect(png.length).toBeGreaterThan(10_000);
     expect(p.record.foreignRequests).toEqual([]);
     expect(p.record.pageErrors).toEqual([]);
+    // everything above ran under the production CSP (no eval, no foreign origin)
+    expect(p.record.cspViolations).toEqual([]);
+    expect(cspReports(h.server)).toEqual([]);
   }, 300_000);
 
   it("underground=1 and select=<layer>:<id> at 1920×1080: starts underground with the pipe selected and its tubes drawn", async () => {
