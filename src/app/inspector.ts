@@ -25,7 +25,6 @@ export function fieldsOf(catalog: Catalog, layerId: string): FieldSpec[] | undef
 export function createInspector(store: Store, catalog: Catalog, load: Loader, getScene: () => SceneApi | undefined) {
   const cache = new Map<string, Promise<ParsedLayer | undefined>>();
   const specs = new Map(catalog.layers.map((l) => [l.id, l]));
-  const lang = () => store.get().lang;
 
   function data(layerId: string): Promise<ParsedLayer | undefined> {
     let p = cache.get(layerId);
@@ -114,10 +113,12 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
   async function selectFeature(layerId: string, featureId: string, fly = true): Promise<PickedFeature | undefined> {
     const spec = specs.get(layerId);
     const fail = (zh: string, en: string) => {
-      store.dispatch((s) => addNotice(setInspectorMessage(s, { where: "select", zh, en }), "warn", lang() === "zh" ? zh : en));
+      store.dispatch((s) => addNotice(setInspectorMessage(s, { where: "select", zh, en }), "warn", { zh, en }));
       return undefined;
     };
     if (!spec) return fail(`没有图层“${layerId}”`, `no layer "${layerId}"`);
+    // pickable: false layers (the tree canopy) are looked through by clicks, and not selectable here either.
+    if (!spec.pickable) return fail(`图层“${spec.title.zh}”不可选取`, `layer “${spec.title.en}” cannot be selected`);
     const d = await data(layerId);
     const index = d ? d.ids.indexOf(String(featureId)) : -1;
     if (!d || index < 0) return fail(`图层“${spec.title.zh}”中没有编号为“${featureId}”的要素`, `layer “${spec.title.en}” has no feature “${featureId}”`);
@@ -210,7 +211,7 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       download(`warmcity-${what}${layerId ? `-${layerId}` : ""}-${stamp}.${format}`, text, format === "csv" ? "text/csv;charset=utf-8" : "application/geo+json");
       return text;
     } catch (e) {
-      store.dispatch((s) => addNotice(s, "warn", userMessage(e, s.lang)));
+      store.dispatch((s) => addNotice(s, "warn", { zh: userMessage(e, "zh"), en: userMessage(e, "en") }));
       throw e;
     }
   }
