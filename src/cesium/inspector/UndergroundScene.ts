@@ -323,8 +323,10 @@ export class UndergroundScene {
       const spec = this.specs.get(sel.layerId);
       const depth = spec?.underground ? -Number(data.props[index][spec.underground.depthProperty]) || 0 : 0;
       const h = sel.heightM ?? 0;
-      const material = Material.fromType("Color", { color: HIGHLIGHT });
-      const addLine = (pts: Cartesian3[]) => this.selLines.add({ positions: pts, width: 4, material });
+      // One Material per polyline: a polyline destroys its material when it is removed, so a
+      // shared one is destroyed twice on removeAll() (DeveloperError), which leaves the
+      // collection half-emptied and stops rendering at the next frame.
+      const addLine = (pts: Cartesian3[]) => this.selLines.add({ positions: pts, width: 4, material: Material.fromType("Color", { color: HIGHLIGHT }) });
       const ring = (start: number, count: number, z: number) => {
         const pts: Cartesian3[] = [];
         for (let i = start; i < start + count; i++) pts.push(Cartesian3.fromDegrees(data.coords[2 * i], data.coords[2 * i + 1], z));
@@ -479,12 +481,13 @@ export class UndergroundScene {
     this.overlay.removeAll();
     this.labels.removeAll();
     const lines = new PolylineCollection();
-    const mat = Material.fromType("Color", { color: Color.fromCssColorString("#7cf7d4") });
-    const draftMat = Material.fromType("Color", { color: Color.fromCssColorString("#ffe066") });
-    const add = (pts: Array<[number, number, number]>, closed: boolean, m: Material) => {
+    // A material per polyline (a polyline destroys its material when removed; see showSelection).
+    const mat = () => Material.fromType("Color", { color: Color.fromCssColorString("#7cf7d4") });
+    const draftMat = () => Material.fromType("Color", { color: Color.fromCssColorString("#ffe066") });
+    const add = (pts: Array<[number, number, number]>, closed: boolean, m: () => Material) => {
       if (pts.length < 2) return;
       const ps = pts.map(([x, y, z]) => Cartesian3.fromDegrees(x, y, z + 0.5));
-      lines.add({ positions: closed ? [...ps, ps[0]] : ps, width: 3, material: m });
+      lines.add({ positions: closed ? [...ps, ps[0]] : ps, width: 3, material: m() });
     };
     for (const it of items) {
       add(it.points, it.closed, mat);
