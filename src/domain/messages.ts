@@ -103,8 +103,8 @@ export const M = {
     en: `URL parameter “${param}=${value}”: ${reason}. Using the default.`,
   }),
   noSuchView: (id: string): I18n => ({
-    zh: `没有 id 为 “${id}” 的专题视图，显示默认视图`,
-    en: `No view with id “${id}”. Showing the default view.`,
+    zh: `网址参数 “view=${id}”：没有这个专题视图，显示默认视图`,
+    en: `URL parameter “view=${id}”: no view with this id. Showing the default view.`,
   }),
   unknownView: (id: string): I18n => ({ zh: `没有 id 为 “${id}” 的专题视图`, en: `no view with id “${id}”` }),
   viewProblem: (view: string, problem: string): I18n => ({
