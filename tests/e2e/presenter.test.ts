@@ -160,7 +160,9 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       // Captions with computed figures, clear of the target (engineering step names two KPIs).
       await page.evaluate(() => (window as unknown as W).warmcity.whenKpis());
       await page.keyboard.press("PageDown");
-      t = await waitTour(page, "t && t.step === 1 && t.phase === 'dwell'");
+      // Step 1 is the first view switch (it loads the engineering view's five pipe networks);
+      // its flight ends on a rendered frame, which a loaded 2-core machine may take minutes to give.
+      t = await waitTour(page, "t && t.step === 1 && t.phase === 'dwell'", 240_000);
       // Hold the step while the screen changes shape (a paused tour keeps its caption).
       await page.evaluate(() => (window as unknown as W).warmcity.pauseTour());
       const figures = await page.locator('[data-testid="tour-figure"]').allInnerTexts();
