@@ -30,7 +30,7 @@ import LayerPanel from "../ui/LayerPanel";
 import ImportPanel from "../ui/ImportPanel";
 import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
 import { createImporter } from "./imports";
-import { catalogSource, relocateCatalog } from "../domain/catalogUrl";
+import { catalogSource, relocateCatalog, relocateSources } from "../domain/catalogUrl";
 import { installImportAutomation } from "./importAutomation";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
@@ -102,7 +102,9 @@ export default function App() {
     loadManifests(src.base).then(
       (loaded) => {
         performance.mark("warmcity:manifests");
-        const m = src.custom ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base) } : loaded;
+        const m = src.custom
+          ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base), kpis: { ...loaded.kpis, sources: relocateSources(loaded.kpis.sources, src.base) } }
+          : loaded;
         let s = bootState(m);
         if (src.problem) s = addNotice(s, "warn", M.urlParam("catalog", "", src.problem));
         setBoot({ store: createStore(s), manifests: m });
@@ -127,11 +129,10 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
   for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
   // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
   Object.assign(urls, swappedRoleUrls(store.get()));
-  // Layers the KPIs read that are not drawn (the built-up area, and buildings, which are drawn
-  // as 3D Tiles) come from the generated city folder next to the catalog's GeoJSON.
-  // (Another city's catalog (catalog=) without a landuse layer: next to its first role layer.)
-  const cityDir = (m.catalog.layers.find((l) => l.id === "landuse") ?? m.catalog.layers.find((l) => l.role && l.kind !== "3dtiles"))?.url.replace(/[^/]+$/, "") ?? "generated/city/";
-  for (const name of ["builtup", "buildings"]) urls[name] ??= abs(`${cityDir}${name}.geojson`);
+  // Layers the KPIs read that are not drawn (the built-up area; buildings, drawn as 3D Tiles)
+  // come from kpis.json `sources`. A city that names none has them empty, like any role its
+  // catalog has no layer for.
+  for (const [name, url] of Object.entries(m.kpis.sources)) urls[name] ??= abs(url);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
     const r = e.data;
@@ -146,7 +147,7 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
       w.terminate();
     }
   };
-  w.onerror = (e) => store.dispatch((s) => cockpitError(s, `cockpit worker failed: ${e.message}`));
+  w.onerror = (e) => store.dispatch((s) => cockpitError(s, M.cockpitFailed({ zh: e.message, en: e.message })));
   const req: CockpitRequest = { manifest: m.kpis, charts: m.charts, urls };
   store.dispatch((s) => cockpitProgress(s, 0, "start"));
   w.postMessage(req);

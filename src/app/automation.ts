@@ -135,7 +135,11 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
     view: () => store.get().view,
     views: () => views.views(),
     setView: (id) => views.setView(id),
-    kpis: () => structuredClone(store.get().cockpit.kpis),
+    // `missing` in English for scripts (stable text); the cards show the user's language.
+    kpis: () =>
+      Object.fromEntries(
+        Object.entries(store.get().cockpit.kpis).map(([id, r]) => [id, { value: r.value, unit: r.unit, ...(r.missing ? { missing: r.missing.en } : {}) }]),
+      ),
     whenKpis: () =>
       new Promise<void>((resolve) => {
         const done = () => ["ready", "error"].includes(store.get().cockpit.status);

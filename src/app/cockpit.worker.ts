@@ -7,6 +7,8 @@ import { parseGeoJsonText } from "../domain/geojson";
 import { computeKpis, type CityData, type KpiManifest } from "../domain/kpi";
 import { ANALYSIS_INPUT_LAYERS, layersForCalculator } from "../domain/kpiLayers";
 import type { CockpitState, KpiResult } from "../domain/state";
+import type { I18n } from "../domain/catalog";
+import { M, MessageError, messageOf } from "../domain/messages";
 import { runAnalyses } from "../domain/analysisLayers";
 
 export interface CockpitRequest {
@@ -26,7 +28,13 @@ export type CockpitResponse =
       layers: Record<string, string>;
       computeMs: number;
     }
-  | { type: "error"; error: string };
+  | { type: "error"; error: I18n };
+
+/** "layer: why; layer: why" in both languages. */
+function failedLayers(layers: string[], failed: Record<string, I18n>): I18n {
+  const each = layers.map((l) => M.kpiLayerFailed(l, failed[l]));
+  return { zh: each.map((m) => m.zh).join("；"), en: each.map((m) => m.en).join("; ") };
+}
 
 const post = (m: CockpitResponse) => (self as unknown as Worker).postMessage(m);
 
@@ -39,7 +47,7 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
     for (const l of ANALYSIS_INPUT_LAYERS) needed.add(l);
     for (const c of charts) for (const l of c.layers) needed.add(l);
     const city: Record<string, FeatureCollection> = {};
-    const failed: Record<string, string> = {};
+    const failed: Record<string, I18n> = {};
     let done = 0;
     const names = [...needed];
     // Two at a time: enough to overlap network and parsing without doubling peak memory.
@@ -54,10 +62,10 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
         }
         try {
           const res = await fetch(url);
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          if (!res.ok) throw new MessageError(M.httpStatus(res.status));
           city[name] = parseGeoJsonText(await res.text()) as FeatureCollection;
         } catch (err) {
-          failed[name] = err instanceof Error ? err.message : String(err);
+          failed[name] = messageOf(err, "读取失败");
         }
         done++;
         post({ type: "progress", progress: (0.8 * done) / names.length, step: name });
@@ -72,9 +80,9 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
       const bad = layersForCalculator(k.calculator).filter((l) => failed[l]);
       const v = values[k.id];
       kpis[k.id] = bad.length
-        ? { value: NaN, unit: k.unit, missing: bad.map((l) => `${l}: ${failed[l]}`).join("; ") }
+        ? { value: NaN, unit: k.unit, missing: failedLayers(bad, failed) }
         : !v || !Number.isFinite(v.value)
-          ? { value: NaN, unit: k.unit, missing: "the calculator could not compute it from the data" }
+          ? { value: NaN, unit: k.unit, missing: M.kpiNotComputable() }
           : { value: v.value, unit: v.unit };
     }
     post({ type: "progress", progress: 0.95, step: "charts" });
@@ -82,7 +90,7 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
     for (const c of charts) {
       const bad = c.layers.filter((l) => failed[l]);
       if (bad.length) {
-        chartData[c.id] = { categories: [], series: [], totals: [], ungrouped: 0, missing: bad.map((l) => `${l}: ${failed[l]}`).join("; ") };
+        chartData[c.id] = { categories: [], series: [], totals: [], ungrouped: 0, missing: failedLayers(bad, failed) };
         continue;
       }
       chartData[c.id] = aggregate(c, c.layers.flatMap((l) => city[l]?.features ?? []));
@@ -95,10 +103,10 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
       analyses = r.summary;
       for (const [id, fc] of Object.entries(r.layers)) layers[id] = JSON.stringify(fc);
     } catch (err) {
-      analyses = { error: err instanceof Error ? err.message : String(err) };
+      analyses = { error: M.analysisFailed(messageOf(err)) };
     }
     post({ type: "done", kpis, charts: chartData, analyses, layers, computeMs: performance.now() - t0 });
   } catch (err) {
-    post({ type: "error", error: err instanceof Error ? err.message : String(err) });
+    post({ type: "error", error: M.cockpitFailed(messageOf(err)) });
   }
 };

@@ -15,13 +15,17 @@ export interface Manifests {
   tours: ToursManifest;
 }
 
-async function fetchJson(url: string): Promise<unknown> {
+/** Returned for an optional manifest that is not there (HTTP 404). */
+const ABSENT = Symbol("absent");
+
+async function fetchJson(url: string, optional = false): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(url);
   } catch (e) {
     throw new ManifestError(url, "(file)", `cannot be fetched: ${(e as Error).message}`);
   }
+  if (optional && res.status === 404) return ABSENT;
   if (!res.ok) throw new ManifestError(url, "(file)", `HTTP ${res.status}`);
   const text = await res.text();
   try {
@@ -33,7 +37,7 @@ async function fetchJson(url: string): Promise<unknown> {
 
 export async function loadManifests(base = "data/"): Promise<Manifests> {
   const [c, k, ch, v, t] = await Promise.all(
-    ["catalog.json", "kpis.json", "charts.json", "views.json", "tours.json"].map((f) => fetchJson(base + f)),
+    ["catalog.json", "kpis.json", "charts.json", "views.json", "tours.json"].map((f) => fetchJson(base + f, f === "tours.json")),
   );
   const catalog = validateCatalog(c, `${base}catalog.json`);
   const kpis = validateKpiManifest(k, `${base}kpis.json`, Object.keys(CALCULATORS));
@@ -44,6 +48,8 @@ export async function loadManifests(base = "data/"): Promise<Manifests> {
   });
   // Tours are checked for structure here; what they name (views, layers, KPIs, features) is
   // checked when a step plays, and a step that names something missing is skipped, not fatal.
-  const tours = validateTours(t, `${base}tours.json`);
+  // A city without tours (another city's catalog= folder) has none to play; a tours.json that is
+  // there but broken is still an error.
+  const tours: ToursManifest = t === ABSENT ? { version: 1, tours: [] } : validateTours(t, `${base}tours.json`);
   return { catalog, kpis, charts, views, tours };
 }

@@ -36,6 +36,7 @@ import type { ParsedLayer } from "../domain/geojson";
 import type { PickedFeature } from "../domain/state";
 import { colorFor, extrusionFor, HIGHLIGHT_COLOR, hiddenByFilter, parseHex, tilesStyleJson, type Rgba } from "../domain/style";
 import type { CreateArgs, Created, LayerRenderer, SceneHooks } from "./contract";
+import { M, MessageError } from "../domain/messages";
 
 export interface RenderContext extends SceneHooks {
   scene: Scene;
@@ -627,7 +628,7 @@ export function vectorFactory(make: (ctx: RenderContext, spec: LayerSpec, data: 
     // An empty layer is a valid answer (e.g. an analysis that finds no gaps); a layer whose
     // every feature was unusable is an error.
     if (data.ids.length === 0 && data.skipped)
-      throw new Error(`all ${data.skipped} features unusable (${data.skippedReasons.join("; ")})`);
+      throw new MessageError(M.allUnusable(data.skipped, data.skippedWhy));
     if (a.ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
     return { renderer: make(a.ctx, a.spec, data), featureCount: data.ids.length, skipped: data.skipped };
   };

@@ -30,6 +30,11 @@ export function catalogSource(search: string, pageUrl: string, fallback = "data/
   return { base: `${u.origin}${path}`, custom: true };
 }
 
+/** Resolves kpis.json `sources` (layers the KPIs read but the catalog does not draw) against the folder. */
+export function relocateSources(sources: Record<string, string>, base: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(sources).map(([name, url]) => [name, new URL(url, base).href]));
+}
+
 /** Resolves the catalog's layer URLs against its folder (analysis: URLs stay as they are). */
 export function relocateCatalog(c: Catalog, base: string): Catalog {
   const abs = (url: string) => (/^analysis:/.test(url) ? url : new URL(url, base).href);

@@ -35,8 +35,8 @@ export interface ChartData {
   totals: number[];
   /** Features without a usable group value. */
   ungrouped: number;
-  /** Why the chart has no data (a layer it needs failed to load). */
-  missing?: string;
+  /** Why the chart has no data (a layer it needs failed to load), in zh and en. */
+  missing?: I18n;
 }
 
 const TYPES: readonly ChartType[] = ["bar", "stackedBar", "pie"];

@@ -97,21 +97,26 @@ export const M = {
     zh: `glb 文件不完整（声明 ${declared} 字节，实际只有 ${actual} 字节）`,
     en: `Truncated glb (declares ${declared} bytes, has ${actual})`,
   }),
+  // Cockpit (computed in the cockpit worker, shown on the KPI and chart cards).
+  kpiLayerFailed: (layer: string, detail: I18n): I18n => ({ zh: `图层 ${layer} 读取失败（${detail.zh}）`, en: `${layer}: ${detail.en}` }),
+  kpiNotComputable: (): I18n => ({ zh: "无法从数据计算出结果", en: "the calculator could not compute it from the data" }),
+  analysisFailed: (detail: I18n): I18n => ({ zh: `分析计算失败：${detail.zh}`, en: `The analysis failed: ${detail.en}` }),
+  cockpitFailed: (detail: I18n): I18n => ({ zh: `驾驶舱指标计算失败：${detail.zh}`, en: `The cockpit could not be computed: ${detail.en}` }),
+  httpStatus: (status: number): I18n => ({ zh: `服务器返回 HTTP ${status}`, en: `HTTP ${status}` }),
   // Notices.
   urlParam: (param: string, value: string, reason: string): I18n => ({
     zh: `网址参数 “${param}=${value}” 无效（${reason}），已使用默认值`,
     en: `URL parameter “${param}=${value}”: ${reason}. Using the default.`,
   }),
   noSuchView: (id: string): I18n => ({
-    zh: `没有 id 为 “${id}” 的专题视图，显示默认视图`,
-    en: `No view with id “${id}”. Showing the default view.`,
+    zh: `网址参数 “view=${id}”：没有这个专题视图，显示默认视图`,
+    en: `URL parameter “view=${id}”: no view with this id. Showing the default view.`,
   }),
   unknownView: (id: string): I18n => ({ zh: `没有 id 为 “${id}” 的专题视图`, en: `no view with id “${id}”` }),
   viewProblem: (view: string, problem: string): I18n => ({
     zh: `专题视图 ${view} 的配置有问题：${problem}`,
     en: `View ${view}: ${problem}`,
   }),
-  cockpitFailed: (detail: string): I18n => ({ zh: `指标计算失败：${detail}`, en: `The KPI computation failed: ${detail}` }),
   contextLost: (): I18n => ({
     zh: "三维画面的图形上下文丢失（显卡驱动重置或显存不足），正在恢复，图层和视角会保留…",
     en: "The 3D view lost its graphics context (GPU reset or out of memory); restoring it with your layers and camera…",

@@ -49,8 +49,8 @@ export interface Highlight {
 export interface KpiResult {
   value: number;
   unit: string;
-  /** Why there is no value (a needed layer failed, an unknown KPI id …). */
-  missing?: string;
+  /** Why there is no value (a needed layer failed, an unknown KPI id …), in zh and en. */
+  missing?: I18n;
 }
 
 export interface CockpitState {
@@ -60,10 +60,10 @@ export interface CockpitState {
   step?: string;
   kpis: Record<string, KpiResult>;
   charts: Record<string, import("./charts").ChartData>;
-  error?: string;
+  error?: I18n;
   /** How long the last computation took in the worker (ms). */
   computeMs?: number;
-  analyses?: import("./analysisLayers").AnalysisSummary & { error?: string };
+  analyses?: import("./analysisLayers").AnalysisSummary & { error?: I18n };
 }
 
 export interface AppState {
@@ -216,6 +216,6 @@ export function cockpitReady(
   return { ...s, cockpit: { status: "ready", kpis, charts, computeMs, analyses } };
 }
 
-export function cockpitError(s: AppState, error: string): AppState {
+export function cockpitError(s: AppState, error: I18n): AppState {
   return { ...s, cockpit: { ...s.cockpit, status: "error", error } };
 }

@@ -120,14 +120,14 @@ function KpiCard({
     );
   } else if (state.cockpit.status === "error") {
     status = "missing";
-    body = <div className="kpi-missing">{state.cockpit.error}</div>;
+    body = <div className="kpi-missing">{state.cockpit.error?.[lang]}</div>;
   } else if (!r) {
     body = <div className="kpi-value skeleton">…</div>;
   } else if (r.missing) {
     status = "missing";
     body = (
       <div className="kpi-missing">
-        {tx(lang, "noData")}: {r.missing}
+        {tx(lang, "noData")}: {r.missing[lang]}
       </div>
     );
   } else {
@@ -247,10 +247,10 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
         {spec && <ImportedBadge state={state} roles={spec.layers.filter((l) => state.roleSwaps?.[l])} />}
       </div>
       {!data ? (
-        <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error : tx(lang, "computing")}</div>
+        <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error?.[lang] : tx(lang, "computing")}</div>
       ) : data.missing ? (
         <div className="kpi-missing">
-          {tx(lang, "noData")}: {data.missing}
+          {tx(lang, "noData")}: {data.missing[lang]}
         </div>
       ) : (
         option && (
@@ -385,7 +385,7 @@ function AnalysisCard({ id, state }: { id: AnalysisId; state: AppState }) {
         </>
       );
   }
-  if (a?.error) body = <div className="kpi-missing">{a.error}</div>;
+  if (a?.error) body = <div className="kpi-missing">{a.error[lang]}</div>;
   return (
     <div className="chart-card analysis-card" data-testid={`analysis-${id}`} data-status={body && a && !a.error ? "ready" : "loading"}>
       <div className="chart-title">{title}</div>

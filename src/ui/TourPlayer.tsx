@@ -39,7 +39,7 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
   return (
     <div className="tour-bar panel" data-testid="tour-bar" data-playing={p?.playing ? "true" : "false"}>
       <div className="tour-controls">
-        {!c.kiosk && (
+        {!c.kiosk && c.tours.length > 0 && (
           <select
             className="tour-select"
             aria-label={t(lang, "chooseTour")}
@@ -97,7 +97,7 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
             })}
           </div>
         )}
-        {!tour && <div className="tour-hint">{t(lang, "chooseTour")} · space / PageDown</div>}
+        {!tour && c.tours.length > 0 && <div className="tour-hint">{t(lang, "chooseTour")} · space / PageDown</div>}
         {p && !c.kiosk && (
           <button className={`icon-btn ${p.loop ? "on" : ""}`} onClick={() => c.setLoop(!p.loop)} aria-pressed={p.loop} title={t(lang, "loop")} data-testid="tour-loop">
             <IconLoop />

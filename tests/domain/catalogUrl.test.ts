@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateCatalog } from "../../src/domain/catalog";
-import { catalogSource, relocateCatalog } from "../../src/domain/catalogUrl";
+import { catalogSource, relocateCatalog, relocateSources } from "../../src/domain/catalogUrl";
 import { validateCharts } from "../../src/domain/charts";
 import { CALCULATORS, computeKpis, validateKpiManifest, type CityData } from "../../src/domain/kpi";
 import { validateViews } from "../../src/domain/views";
@@ -33,5 +33,14 @@ describe("catalog= parameter", () => {
     const v = computeKpis(city, { manifest: kpis });
     expect(v["charging-piles"].value).toBe(5);
     expect(v["pocket-parks"].value).toBe(2);
+  });
+});
+
+describe("kpis.json sources under catalog=", () => {
+  it("are resolved against the city's folder, like its layer URLs", () => {
+    expect(relocateSources({ builtup: "city/builtup.geojson", buildings: "https://other.example/b.geojson" }, "http://h/samples/x/")).toEqual({
+      builtup: "http://h/samples/x/city/builtup.geojson",
+      buildings: "https://other.example/b.geojson",
+    });
   });
 });

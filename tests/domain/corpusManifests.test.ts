@@ -54,3 +54,34 @@ describe("manifest corpus", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe("optional tours.json", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const serve = (tours: Response) => async (url: string) => {
+    const file = url.replace(/^data\//, "");
+    if (file === "tours.json") return tours;
+    return new Response(readFileSync(join(root, "data", file), "utf8"));
+  };
+  it("a city folder without tours.json has no tours (not an error)", async () => {
+    vi.stubGlobal("fetch", serve(new Response("not found", { status: 404 })));
+    const m = await loadManifests("data/");
+    expect(m.tours).toEqual({ version: 1, tours: [] });
+    expect(m.catalog.layers.length).toBeGreaterThan(0);
+  });
+  it("a tours.json that is there but broken still stops the app naming the file", async () => {
+    vi.stubGlobal("fetch", serve(new Response('{"version":1,"tours":{}}')));
+    const err = await loadManifests("data/").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(explainFatal(err).explain.zh).toBe("配置文件 data/tours.json 中的 tours 有误");
+  });
+  it("a tours.json the server refuses (500) is an error, not 'no tours'", async () => {
+    vi.stubGlobal("fetch", serve(new Response("boom", { status: 500 })));
+    const err = await loadManifests("data/").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(explainFatal(err).explain.zh).toBe("配置文件 data/tours.json 无法读取");
+  });
+});

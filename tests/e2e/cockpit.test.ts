@@ -135,6 +135,8 @@ describeBrowser("cockpit", () => {
       const card = p.page.locator('[data-testid="kpi-charging-piles"]');
       expect(await card.getAttribute("data-status")).toBe("missing");
       expect(await card.textContent()).toContain("无数据");
+      // The reason in the user's language (the worker's messages are zh/en pairs).
+      expect(await card.textContent()).toContain("图层 charging 读取失败（服务器返回 HTTP 404）");
     } finally {
       await p.close();
     }
