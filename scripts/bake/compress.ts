@@ -12,6 +12,7 @@
 //
 // Deterministic: the encoder is a pure function of its input bytes (no threads, no clocks).
 
+import { MeshoptEncoder } from "meshoptimizer";
 import { ARRAY_BUFFER, COMPONENT, ELEMENT_ARRAY_BUFFER, MESHOPT, type BinaryBuilder } from "./glb";
 
 export const QUANTIZATION = "KHR_mesh_quantization";
@@ -50,6 +51,13 @@ export interface CompressOptions {
    * report them; every other triangle keeps facing up. Up is glTF +y: the plane is (x, −z).
    */
   upFacing?: boolean;
+  /**
+   * Reorder for a smaller encoding (meshoptimizer's reorderMesh, deterministic):
+   * "vertexFetch" renumbers vertices by first use and keeps the triangle order (the ground draws
+   * its top layer first); "vertexCache" also reorders triangles for the GPU's vertex cache
+   * (buildings: opaque, depth-tested, order-free). Unused vertices are dropped either way.
+   */
+  reorder?: "vertexFetch" | "vertexCache";
 }
 
 /**
@@ -120,6 +128,36 @@ export function writeCompressedPrimitive(bin: BinaryBuilder, mesh: MeshInput, op
     }
     if (dropped.triangles) indexArray = mesh.indices instanceof Uint32Array ? Uint32Array.from(keep) : Uint16Array.from(keep);
   }
+  let q2 = q;
+  let normals = mesh.normals;
+  let featureIds = mesh.featureIds;
+  let count2 = count;
+  if (opts.reorder) {
+    const idx32 = Uint32Array.from(indexArray);
+    const [remap, unique] = MeshoptEncoder.reorderMesh(idx32, opts.reorder === "vertexCache", false);
+    q2 = new Uint16Array(unique * 4);
+    const srcNormals = mesh.normals;
+    normals = srcNormals ? new Float32Array(unique * 3) : undefined;
+    featureIds = new Float32Array(unique);
+    for (let v = 0; v < remap.length; v++) {
+      const w = remap[v];
+      if (w === 0xffffffff) continue; // unused (e.g. only in a dropped sliver)
+      q2.set(q.subarray(4 * v, 4 * v + 4), 4 * w);
+      if (normals && srcNormals) normals.set(srcNormals.subarray(3 * v, 3 * v + 3), 3 * w);
+      featureIds[w] = mesh.featureIds[v];
+    }
+    count2 = unique;
+    indexArray = indexArray instanceof Uint32Array ? idx32 : Uint16Array.from(idx32);
+  }
+  return encodePrimitive(bin, { q: q2, normals, featureIds, indices: indexArray, count: count2, translation, scale, dropped });
+}
+
+function encodePrimitive(
+  bin: BinaryBuilder,
+  m: { q: Uint16Array; normals?: Float32Array; featureIds: Float32Array; indices: Uint16Array | Uint32Array; count: number; translation: [number, number, number]; scale: [number, number, number]; dropped: { triangles: number; areaM2: number } },
+): CompressedPrimitive {
+  const { q, count, translation, scale, dropped } = m;
+  const indexArray = m.indices;
   const firstAccessor = 0;
   const accessors: object[] = [];
   const attributes: Record<string, number> = {};
@@ -140,13 +178,13 @@ export function writeCompressedPrimitive(bin: BinaryBuilder, mesh: MeshInput, op
   attributes.POSITION = firstAccessor + accessors.length;
   accessors.push({ bufferView: posView, componentType: COMPONENT.UNSIGNED_SHORT, count, type: "VEC3", min: qMin, max: qMax });
 
-  if (mesh.normals) {
-    const nrmView = bin.addMeshoptView(asBytes(quantizeNormals(mesh.normals)), count, 4, "ATTRIBUTES", ARRAY_BUFFER);
+  if (m.normals) {
+    const nrmView = bin.addMeshoptView(asBytes(quantizeNormals(m.normals)), count, 4, "ATTRIBUTES", ARRAY_BUFFER);
     attributes.NORMAL = firstAccessor + accessors.length;
     accessors.push({ bufferView: nrmView, componentType: COMPONENT.BYTE, normalized: true, count, type: "VEC3" });
   }
 
-  const fidView = bin.addMeshoptView(asBytes(mesh.featureIds), count, 4, "ATTRIBUTES", ARRAY_BUFFER);
+  const fidView = bin.addMeshoptView(asBytes(m.featureIds), count, 4, "ATTRIBUTES", ARRAY_BUFFER);
   attributes._FEATURE_ID_0 = firstAccessor + accessors.length;
   accessors.push({ bufferView: fidView, componentType: COMPONENT.FLOAT, count, type: "SCALAR" });
 

@@ -436,7 +436,7 @@ function buildGlb(
 ): { glb: Uint8Array; positions: Float64Array; dropped: { triangles: number; areaM2: number }; stepM: number } {
   const bin = new BinaryBuilder();
   // accessors 0..2: POSITION, _FEATURE_ID_0, indices
-  const prim = writeCompressedPrimitive(bin, mesh, { upFacing: true });
+  const prim = writeCompressedPrimitive(bin, mesh, { upFacing: true, reorder: "vertexFetch" });
   const properties = encodeTable(features, cls, bin);
   const buffer = bin.finish();
   const n = features.length;

@@ -171,7 +171,7 @@ function bakeLeaf(node: QuadNode, geomOpts: GeometryOptions): { glb: Uint8Array;
 function buildGlb(node: QuadNode, mesh: TileMesh): { glb: Uint8Array; positions: Float64Array } {
   const bin = new BinaryBuilder();
   // accessors 0..3: POSITION, NORMAL, _FEATURE_ID_0, indices
-  const prim = writeCompressedPrimitive(bin, mesh);
+  const prim = writeCompressedPrimitive(bin, mesh, { reorder: "vertexCache" });
   // Property-table buffers: no target (they are not vertex/index data).
   const properties: Record<string, { values: number; stringOffsets?: number; stringOffsetType?: string }> = {};
   for (const col of encodePropertyTable(node.buildings.map((b) => b.props))) {

@@ -9,9 +9,9 @@ import { COMPRESSION_EXTENSIONS, quantizePositions, writeCompressedPrimitive, ty
 import { BinaryBuilder, decompressGlb, readAccessor, readAccessorFloat, readGlb, readPositions, writeGlb, type GltfJson } from "../../scripts/bake/glb";
 
 /** A glb holding one primitive written by writeCompressedPrimitive (no metadata). */
-function glbOf(mesh: MeshInput, upFacing = false): { bytes: Uint8Array; prim: ReturnType<typeof writeCompressedPrimitive> } {
+function glbOf(mesh: MeshInput, upFacing = false, reorder?: "vertexFetch" | "vertexCache"): { bytes: Uint8Array; prim: ReturnType<typeof writeCompressedPrimitive> } {
   const bin = new BinaryBuilder();
-  const prim = writeCompressedPrimitive(bin, mesh, { upFacing });
+  const prim = writeCompressedPrimitive(bin, mesh, { upFacing, reorder });
   const buffer = bin.finish();
   const json = {
     asset: { version: "2.0" },
@@ -162,6 +162,43 @@ describe("writeCompressedPrimitive", () => {
     expect(Array.from(readAccessor(g.json, g.bin, p.indices)).sort()).toEqual([0, 1, 2]);
     // without upFacing every triangle is kept
     expect(glbOf(m, false).prim.dropped.triangles).toBe(0);
+  });
+
+  it("reorder: vertexFetch keeps the triangles in order, vertexCache keeps the same triangles; unused vertices go", () => {
+    // as decoded: each triangle as its three (position, feature id) corners, rotated to start at the smallest
+    const triangles = (bytes: Uint8Array) => {
+      const g = readGlb(bytes);
+      const a = g.json.meshes[0].primitives[0].attributes;
+      const pos = readPositions(g.json, g.bin, a.POSITION);
+      const fid = readAccessor(g.json, g.bin, a._FEATURE_ID_0);
+      const idx = readAccessor(g.json, g.bin, g.json.meshes[0].primitives[0].indices);
+      const out: string[] = [];
+      for (let t = 0; t < idx.length; t += 3) {
+        const c = [0, 1, 2].map((k) => `${pos[3 * idx[t + k]].toFixed(4)},${pos[3 * idx[t + k] + 1].toFixed(4)},${pos[3 * idx[t + k] + 2].toFixed(4)}#${fid[idx[t + k]]}`);
+        const r = c.indexOf([...c].sort()[0]);
+        out.push([c[r], c[(r + 1) % 3], c[(r + 2) % 3]].join(" "));
+      }
+      return { out, vertices: pos.length / 3 };
+    };
+    // vertex 6 is used by no triangle
+    const withUnused: MeshInput = {
+      positions: new Float32Array([...POSITIONS, 5, 1, -5]),
+      normals: new Float32Array([...NORMALS, 0, 1, 0]),
+      featureIds: new Float32Array([...FEATURE_IDS, 1]),
+      indices: new Uint16Array([3, 4, 5, 0, 1, 2, 2, 1, 0]),
+    };
+    const plain = triangles(glbOf(withUnused).bytes);
+    expect(plain.vertices).toBe(7);
+    const fetch = triangles(glbOf(withUnused, false, "vertexFetch").bytes);
+    expect(fetch.vertices).toBe(6);
+    expect(fetch.out).toEqual(plain.out);
+    const { bytes: cacheBytes } = glbOf(withUnused, false, "vertexCache");
+    const cache = triangles(cacheBytes);
+    expect(cache.vertices).toBe(6);
+    expect([...cache.out].sort()).toEqual([...plain.out].sort());
+    // vertex fetch order: the first triangle uses vertices 0, 1, 2
+    const g = readGlb(glbOf(withUnused, false, "vertexFetch").bytes);
+    expect(Array.from(readAccessor(g.json, g.bin, 3)).slice(0, 3).sort()).toEqual([0, 1, 2]);
   });
 
   it("refuses inconsistent input", () => {
