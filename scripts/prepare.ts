@@ -132,7 +132,7 @@ async function bake(force: boolean): Promise<void> {
     const t1 = performance.now();
     const r = await bakeGround(t.layers, t.outDir);
     console.log(
-      `prepare: baked ground tiles (${t.layers.map((l) => l.id).join(", ")}) → ${relative(ROOT, t.outDir)}: ${r.contentTiles} tiles, ${(r.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+      `prepare: baked ground tiles (${t.layers.map((l) => l.id).join(", ")}) → ${relative(ROOT, t.outDir)}: ${r.contentTiles} tiles, ${(r.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t1) / 1000).toFixed(1)} s (positions quantized to ≤ ${(r.maxStepM * 100).toFixed(1)} cm steps; ${r.droppedSlivers.triangles} sliver triangles, ${r.droppedSlivers.areaM2.toFixed(1)} m², turned over by it and left out)`,
     );
   }
   writeFileSync(BAKE_STAMP_FILE, JSON.stringify({ bakeHash: hash }, null, 2) + "\n");

@@ -25,7 +25,8 @@ import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ShapeUtils, Vector2 } from "three";
 import { DEG, EnuFrame } from "./geo";
-import { ARRAY_BUFFER, BinaryBuilder, COMPONENT, ELEMENT_ARRAY_BUFFER, writeGlb } from "./glb";
+import { COMPRESSION_EXTENSIONS, writeCompressedPrimitive } from "./compress";
+import { BinaryBuilder, writeGlb } from "./glb";
 import { metresPerDegree, type LonLat } from "./input";
 import { positionsRegion, unionRegion, emptyRegion, type Region } from "./region";
 
@@ -57,6 +58,10 @@ export interface GroundBakeResult {
   bytes: number;
   vertices: number;
   triangles: number;
+  /** Sliver triangles that 16-bit position quantization turned over or flat, left out. */
+  droppedSlivers: { triangles: number; areaM2: number };
+  /** Largest position quantization step of any tile, metres. */
+  maxStepM: number;
   layers: Record<string, { features: number; skipped: number }>;
   ms: number;
 }
@@ -422,18 +427,23 @@ function encodeTable(features: GroundFeature[], cls: ReturnType<typeof groundCla
   return properties;
 }
 
-function buildGlb(key: string, features: GroundFeature[], mesh: Mesh, cls: ReturnType<typeof groundClass>): Uint8Array {
+/** The tile's glb (quantized, meshopt-compressed) and the positions as the viewer sees them. */
+function buildGlb(
+  key: string,
+  features: GroundFeature[],
+  mesh: Mesh,
+  cls: ReturnType<typeof groundClass>,
+): { glb: Uint8Array; positions: Float64Array; dropped: { triangles: number; areaM2: number }; stepM: number } {
   const bin = new BinaryBuilder();
-  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const posView = bin.addView(bytes(mesh.positions), { target: ARRAY_BUFFER });
-  const fidView = bin.addView(bytes(mesh.featureIds), { target: ARRAY_BUFFER });
-  const idxView = bin.addView(bytes(mesh.indices), { target: ELEMENT_ARRAY_BUFFER });
+  // accessors 0..2: POSITION, _FEATURE_ID_0, indices
+  const prim = writeCompressedPrimitive(bin, mesh, { upFacing: true, reorder: "vertexFetch" });
   const properties = encodeTable(features, cls, bin);
   const buffer = bin.finish();
   const n = features.length;
   const gltf = {
     asset: { version: "2.0", generator: "warm-city-twin scripts/bake/ground" },
-    extensionsUsed: ["EXT_mesh_features", "EXT_structural_metadata", "KHR_materials_unlit"],
+    extensionsUsed: ["EXT_mesh_features", "EXT_structural_metadata", "KHR_materials_unlit", ...COMPRESSION_EXTENSIONS],
+    extensionsRequired: COMPRESSION_EXTENSIONS,
     extensions: {
       EXT_structural_metadata: {
         schema: { id: GROUND_SCHEMA_ID, name: "Warm City Twin ground", version: "1.0.0", classes: { [GROUND_CLASS_ID]: cls } },
@@ -442,14 +452,14 @@ function buildGlb(key: string, features: GroundFeature[], mesh: Mesh, cls: Retur
     },
     scene: 0,
     scenes: [{ nodes: [0] }],
-    nodes: [{ name: key, mesh: 0 }],
+    nodes: [{ name: key, mesh: 0, ...prim.node }],
     meshes: [
       {
         name: key,
         primitives: [
           {
-            attributes: { POSITION: 0, _FEATURE_ID_0: 1 },
-            indices: 2,
+            attributes: prim.attributes,
+            indices: prim.indices,
             material: 0,
             mode: 4,
             extensions: { EXT_mesh_features: { featureIds: [{ featureCount: n, attribute: 0, propertyTable: 0 }] } },
@@ -464,20 +474,11 @@ function buildGlb(key: string, features: GroundFeature[], mesh: Mesh, cls: Retur
         extensions: { KHR_materials_unlit: {} },
       },
     ],
-    accessors: [
-      { bufferView: posView, componentType: COMPONENT.FLOAT, count: mesh.vertexCount, type: "VEC3", min: mesh.min, max: mesh.max },
-      { bufferView: fidView, componentType: COMPONENT.FLOAT, count: mesh.vertexCount, type: "SCALAR" },
-      {
-        bufferView: idxView,
-        componentType: mesh.indices instanceof Uint32Array ? COMPONENT.UNSIGNED_INT : COMPONENT.UNSIGNED_SHORT,
-        count: mesh.indices.length,
-        type: "SCALAR",
-      },
-    ],
+    accessors: prim.accessors,
     bufferViews: bin.bufferViews,
-    buffers: [{ byteLength: buffer.byteLength }],
+    buffers: bin.buffers(buffer.byteLength),
   };
-  return writeGlb(gltf, buffer);
+  return { glb: writeGlb(gltf, buffer), positions: prim.dequantized, dropped: prim.dropped, stepM: prim.stepM };
 }
 
 // ------------------------------------------------------------------------------ tileset
@@ -502,7 +503,7 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
   const staging = `${out}.partial`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, "tiles"), { recursive: true });
-  const stats = { tiles: 0, contentTiles: 0, bytes: 0, vertices: 0, triangles: 0 };
+  const stats = { tiles: 0, contentTiles: 0, bytes: 0, vertices: 0, triangles: 0, droppedSlivers: { triangles: 0, areaM2: 0 }, maxStepM: 0 };
 
   // One local frame for the whole tileset (transform on the root only, so every tile's
   // transform is the same whatever its depth). Vertices are computed from exact geodetic
@@ -520,15 +521,18 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     if (!fs.length) return undefined;
     const mesh = buildMesh(fs, frame);
     if (!mesh.triangleCount) return undefined;
-    const glb = buildGlb(node.key, fs, mesh, cls);
+    const { glb, positions, dropped, stepM } = buildGlb(node.key, fs, mesh, cls);
     const uri = `tiles/${node.key}.glb`;
     await writeFile(join(staging, uri), glb);
     stats.contentTiles++;
     stats.bytes += glb.byteLength;
     stats.vertices += mesh.vertexCount;
-    stats.triangles += mesh.triangleCount;
-    log(`  ${uri}: ${fs.length} features, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes`);
-    return { uri, region: pad(positionsRegion(mesh.positions, frame.matrix)) };
+    stats.triangles += mesh.triangleCount - dropped.triangles;
+    stats.droppedSlivers.triangles += dropped.triangles;
+    stats.droppedSlivers.areaM2 += dropped.areaM2;
+    stats.maxStepM = Math.max(stats.maxStepM, stepM);
+    log(`  ${uri}: ${fs.length} features, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes, step ${stepM.toFixed(3)} m, ${dropped.triangles} slivers dropped`);
+    return { uri, region: pad(positionsRegion(positions, frame.matrix)) };
   }
 
   const all = (node: Node): GroundFeature[] => node.features;

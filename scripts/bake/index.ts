@@ -14,7 +14,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEG, EnuFrame } from "./geo";
 import { buildTileMesh, type GeometryOptions, type TileMesh } from "./geometry";
-import { ARRAY_BUFFER, BinaryBuilder, COMPONENT, ELEMENT_ARRAY_BUFFER, writeGlb } from "./glb";
+import { COMPRESSION_EXTENSIONS, writeCompressedPrimitive } from "./compress";
+import { BinaryBuilder, writeGlb } from "./glb";
 import { BakeInputError, metresPerDegree, readBuildingsGeojson, type BakeBuilding, type InputReport } from "./input";
 import { buildingSchema, CLASS_ID, encodePropertyTable } from "./metadata";
 import { emptyRegion, positionsRegion, unionRegion, type Region } from "./region";
@@ -92,14 +93,14 @@ export async function bakeBuildings(inputGeojsonPath: string, outDir: string, op
     stats.tiles++;
     stats.maxDepth = Math.max(stats.maxDepth, node.depth);
     if (node.children.length === 0) {
-      const { glb, mesh, transform } = bakeLeaf(node, geomOpts);
+      const { glb, mesh, transform, positions } = bakeLeaf(node, geomOpts);
       const uri = `${CONTENT_DIR}/${node.key}.glb`;
       await writeFile(join(staging, uri), glb);
       stats.contentTiles++;
       stats.bytes += glb.byteLength;
       stats.vertices += mesh.vertexCount;
       stats.triangles += mesh.triangleCount;
-      const region = pad(positionsRegion(mesh.positions, transform));
+      const region = pad(positionsRegion(positions, transform));
       log(`  ${uri}: ${node.buildings.length} buildings, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes`);
       return { tile: { boundingVolume: { region }, geometricError: 0, transform, content: { uri } }, region };
     }
@@ -157,22 +158,20 @@ function diagonalM(b: [number, number, number, number]): number {
   return Math.max(1, Math.round(Math.hypot((b[2] - b[0]) * kx, (b[3] - b[1]) * ky)));
 }
 
-function bakeLeaf(node: QuadNode, geomOpts: GeometryOptions): { glb: Uint8Array; mesh: TileMesh; transform: number[] } {
+function bakeLeaf(node: QuadNode, geomOpts: GeometryOptions): { glb: Uint8Array; mesh: TileMesh; transform: number[]; positions: Float64Array } {
   // Tile frame: ENU at the centre of the leaf's footprints, on the ellipsoid.
   const bbox = footprintBboxDeg(node.buildings);
   const frame = new EnuFrame(((bbox[0] + bbox[2]) / 2) * DEG, ((bbox[1] + bbox[3]) / 2) * DEG);
   const mesh = buildTileMesh(node.buildings, frame, geomOpts);
-  const glb = buildGlb(node, mesh);
-  return { glb, mesh, transform: frame.matrix };
+  const { glb, positions } = buildGlb(node, mesh);
+  return { glb, mesh, transform: frame.matrix, positions };
 }
 
-function buildGlb(node: QuadNode, mesh: TileMesh): Uint8Array {
+/** The leaf's glb (quantized, meshopt-compressed) and the positions as the viewer sees them. */
+function buildGlb(node: QuadNode, mesh: TileMesh): { glb: Uint8Array; positions: Float64Array } {
   const bin = new BinaryBuilder();
-  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const posView = bin.addView(bytes(mesh.positions), { target: ARRAY_BUFFER });
-  const nrmView = bin.addView(bytes(mesh.normals), { target: ARRAY_BUFFER });
-  const fidView = bin.addView(bytes(mesh.featureIds), { target: ARRAY_BUFFER });
-  const idxView = bin.addView(bytes(mesh.indices), { target: ELEMENT_ARRAY_BUFFER });
+  // accessors 0..3: POSITION, NORMAL, _FEATURE_ID_0, indices
+  const prim = writeCompressedPrimitive(bin, mesh, { reorder: "vertexCache" });
   // Property-table buffers: no target (they are not vertex/index data).
   const properties: Record<string, { values: number; stringOffsets?: number; stringOffsetType?: string }> = {};
   for (const col of encodePropertyTable(node.buildings.map((b) => b.props))) {
@@ -187,7 +186,8 @@ function buildGlb(node: QuadNode, mesh: TileMesh): Uint8Array {
   const n = node.buildings.length;
   const gltf = {
     asset: { version: "2.0", generator: "warm-city-twin scripts/bake" },
-    extensionsUsed: ["EXT_mesh_features", "EXT_structural_metadata"],
+    extensionsUsed: ["EXT_mesh_features", "EXT_structural_metadata", ...COMPRESSION_EXTENSIONS],
+    extensionsRequired: COMPRESSION_EXTENSIONS,
     extensions: {
       EXT_structural_metadata: {
         schema: buildingSchema(),
@@ -196,14 +196,14 @@ function buildGlb(node: QuadNode, mesh: TileMesh): Uint8Array {
     },
     scene: 0,
     scenes: [{ nodes: [0] }],
-    nodes: [{ name: node.key, mesh: 0 }],
+    nodes: [{ name: node.key, mesh: 0, ...prim.node }],
     meshes: [
       {
         name: node.key,
         primitives: [
           {
-            attributes: { POSITION: 0, NORMAL: 1, _FEATURE_ID_0: 2 },
-            indices: 3,
+            attributes: prim.attributes,
+            indices: prim.indices,
             material: 0,
             mode: 4,
             extensions: { EXT_mesh_features: { featureIds: [{ featureCount: n, attribute: 0, propertyTable: 0 }] } },
@@ -218,21 +218,11 @@ function buildGlb(node: QuadNode, mesh: TileMesh): Uint8Array {
         doubleSided: false,
       },
     ],
-    accessors: [
-      { bufferView: posView, componentType: COMPONENT.FLOAT, count: mesh.vertexCount, type: "VEC3", min: mesh.min, max: mesh.max },
-      { bufferView: nrmView, componentType: COMPONENT.FLOAT, count: mesh.vertexCount, type: "VEC3" },
-      { bufferView: fidView, componentType: COMPONENT.FLOAT, count: mesh.vertexCount, type: "SCALAR" },
-      {
-        bufferView: idxView,
-        componentType: mesh.indices instanceof Uint32Array ? COMPONENT.UNSIGNED_INT : COMPONENT.UNSIGNED_SHORT,
-        count: mesh.indices.length,
-        type: "SCALAR",
-      },
-    ],
+    accessors: prim.accessors,
     bufferViews: bin.bufferViews,
-    buffers: [{ byteLength: buffer.byteLength }],
+    buffers: bin.buffers(buffer.byteLength),
   };
-  return writeGlb(gltf, buffer);
+  return { glb: writeGlb(gltf, buffer), positions: prim.dequantized };
 }
 
 /** Swaps the staged output in. Refuses to delete a directory that is not a previous bake. */

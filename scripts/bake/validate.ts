@@ -14,7 +14,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import * as gltfValidator from "gltf-validator";
 import { IDENTITY4, multiplyMatrices } from "./geo";
-import { bufferViewBytes, readAccessor, readGlb, type GltfJson } from "./glb";
+import { bufferViewBytes, decompressGlb, readAccessor, readGlb, readPositions, type GltfJson } from "./glb";
 import { positionsRegion, regionContains } from "./region";
 
 export interface KhronosCounts {
@@ -220,15 +220,27 @@ async function checkGlb(
     warnings: [],
   };
   if (opts.khronos ?? true) {
-    const r = await gltfValidator.validateBytes(bytes, { uri, format: "glb", maxIssues: 0, writeTimestamp: false });
-    g.khronos.errors = r.issues.numErrors;
-    g.khronos.warnings = r.issues.numWarnings;
-    g.khronos.infos = r.issues.numInfos;
-    g.khronos.hints = r.issues.numHints;
-    for (const m of r.issues.messages) {
-      g.khronos.byCode[m.code] = (g.khronos.byCode[m.code] ?? 0) + 1;
-      if (g.khronos.messages.length < maxMessages) g.khronos.messages.push(`${SEVERITY[m.severity] ?? m.severity} ${m.code} ${m.pointer ?? ""}: ${m.message}`);
+    const record = (r: Awaited<ReturnType<typeof gltfValidator.validateBytes>>, prefix: string) => {
+      g.khronos.errors += r.issues.numErrors;
+      g.khronos.warnings += r.issues.numWarnings;
+      g.khronos.infos += r.issues.numInfos;
+      g.khronos.hints += r.issues.numHints;
+      for (const m of r.issues.messages) {
+        const code = prefix + m.code;
+        g.khronos.byCode[code] = (g.khronos.byCode[code] ?? 0) + 1;
+        if (g.khronos.messages.length < maxMessages || m.severity <= 1) g.khronos.messages.push(`${prefix}${SEVERITY[m.severity] ?? m.severity} ${m.code} ${m.pointer ?? ""}: ${m.message}`);
+      }
+    };
+    record(await gltfValidator.validateBytes(bytes, { uri, format: "glb", maxIssues: 0, writeTimestamp: false }), "");
+    // The validator skips meshopt-compressed data (unsupported extension): validate the decoded
+    // form as well, so accessor bounds, index ranges and quantized attributes are checked.
+    let decoded: Uint8Array | undefined;
+    try {
+      decoded = decompressGlb(bytes);
+    } catch (e) {
+      g.errors.push(`${uri}: cannot decode: ${(e as Error).message}`);
     }
+    if (decoded && decoded !== bytes) record(await gltfValidator.validateBytes(decoded, { uri, format: "glb", maxIssues: 0, writeTimestamp: false }), "decoded ");
   }
   let json: GltfJson;
   let bin: Uint8Array;
@@ -450,16 +462,17 @@ function checkMeshFeatures(json: GltfJson, bin: Uint8Array, tableCounts: number[
 
 function checkPlacement(json: GltfJson, bin: Uint8Array, region: number[] | undefined, transform: number[], uri: string, g: GlbReport): void {
   if (!region) return;
-  // The baker writes one node without its own matrix; other layouts are only partly checked.
+  // The baker writes one node per mesh with at most a translation/scale (the dequantization of
+  // KHR_mesh_quantization positions); other layouts are only partly checked.
   const nodes: GltfJson[] = json.nodes ?? [];
-  if (nodes.some((n) => n.matrix || n.translation || n.rotation || n.scale || n.children)) {
-    g.warnings.push(`${uri}: node transforms present; vertex placement check skipped`);
+  if (nodes.some((n) => n.matrix || n.rotation || n.children)) {
+    g.warnings.push(`${uri}: node matrices/rotations/children present; vertex placement check skipped`);
     return;
   }
-  for (const mesh of json.meshes ?? []) {
+  for (const [m, mesh] of (json.meshes ?? []).entries()) {
     for (const prim of mesh.primitives ?? []) {
       if (prim.attributes?.POSITION === undefined) continue;
-      const pos = readAccessor(json, bin, prim.attributes.POSITION);
+      const pos = readPositions(json, bin, prim.attributes.POSITION, m);
       const r = positionsRegion(pos, transform);
       if (!regionContains(region, r, TOL_RAD, TOL_M)) g.errors.push(`${uri}: vertices span ${fmt(r)}, outside the tile region ${fmt(region)}`);
     }

@@ -9,7 +9,7 @@
 
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { readAccessor, readGlb, type GltfJson } from "./glb";
+import { readAccessor, readGlb, readPositions, type GltfJson } from "./glb";
 import { decodePropertyTables } from "./validate";
 import { validateTileset, type TilesetReport, type ValidateOptions } from "./validate";
 
@@ -66,7 +66,7 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
     const prim = json.meshes?.[0]?.primitives?.[0];
     if (json.meshes?.length !== 1 || json.meshes[0].primitives.length !== 1) err(`${path} (${uri}): expected one mesh with one primitive (one draw per tile)`);
     if (prim?.attributes?.NORMAL !== undefined) err(`${path} (${uri}): ground has normals; it is meant to be unlit`);
-    const pos = readAccessor(json, bin, prim.attributes.POSITION) as Float32Array;
+    const pos = readPositions(json, bin, prim.attributes.POSITION);
     const fid = readAccessor(json, bin, prim.attributes._FEATURE_ID_0);
     const idx = readAccessor(json, bin, prim.indices);
     const n = table.count;

@@ -11,7 +11,7 @@ import * as Cesium from "cesium";
 import { Cartesian3, Cartographic, Cesium3DTileStyle, Matrix4, Transforms } from "cesium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeBuildings, BakeInputError, type BakeResult } from "../../scripts/bake/index";
-import { readAccessor, readGlb, type GltfJson } from "../../scripts/bake/glb";
+import { readAccessor, readAccessorFloat, readGlb, readPositions, type GltfJson } from "../../scripts/bake/glb";
 import { validateTileset, type TilesetReport } from "../../scripts/bake/validate";
 import { EXPECTED_VOLUME, rectRing, smallCity, tempDir, writeJson, cleanupTempDirs } from "./fixtures";
 
@@ -78,7 +78,7 @@ function decodeTable(json: GltfJson, bin: Uint8Array): Record<string, unknown>[]
 
 /** glTF positions of one feature → ECEF through Cesium's y-up→z-up and the tile transform. */
 function featureEcef(featureId: number): Cartesian3[] {
-  const pos = readAccessor(gltf.json, gltf.bin, 0);
+  const pos = readPositions(gltf.json, gltf.bin, 0);
   const fid = readAccessor(gltf.json, gltf.bin, 2);
   const m = Matrix4.multiply(Matrix4.fromColumnMajorArray(transform), Axis.Y_UP_TO_Z_UP, new Matrix4());
   const out: Cartesian3[] = [];
@@ -95,8 +95,8 @@ function featureIndex(id: string): number {
 
 /** Signed volume of one feature's closed mesh (divergence theorem) and its downward area. */
 function volumeAndFootprint(featureId: number): { volume: number; footprint: number } {
-  const pos = readAccessor(gltf.json, gltf.bin, 0);
-  const nrm = readAccessor(gltf.json, gltf.bin, 1);
+  const pos = readPositions(gltf.json, gltf.bin, 0);
+  const nrm = readAccessorFloat(gltf.json, gltf.bin, 1);
   const fid = readAccessor(gltf.json, gltf.bin, 2);
   const idx = readAccessor(gltf.json, gltf.bin, 3);
   let volume = 0;
@@ -133,16 +133,22 @@ describe("bakeBuildings on a hand-made fixture", () => {
     expect(report.ok).toBe(true);
     expect(report.buildings).toBe(5);
     // Only infos, and only the two expected ones: the validator does not implement
-    // EXT_mesh_features / EXT_structural_metadata, so it calls them unsupported and sees the
-    // property-table bufferViews (referenced only from the extension) as unused.
-    expect(Object.keys(report.khronos.byCode).sort()).toEqual(["UNSUPPORTED_EXTENSION", "UNUSED_OBJECT"]);
+    // EXT_mesh_features / EXT_structural_metadata / EXT_meshopt_compression, so it calls them
+    // unsupported and sees the property-table bufferViews (referenced only from the extension)
+    // as unused — on the glb as written and on its decoded form ("decoded …", which is where
+    // the validator can check the vertex data: it cannot decode meshopt itself).
+    expect(Object.keys(report.khronos.byCode).sort()).toEqual(["UNSUPPORTED_EXTENSION", "UNUSED_OBJECT", "decoded UNSUPPORTED_EXTENSION", "decoded UNUSED_OBJECT"]);
+    expect(report.khronos.byCode.UNSUPPORTED_EXTENSION).toBe(3);
+    expect(report.khronos.byCode["decoded UNSUPPORTED_EXTENSION"]).toBe(2);
     const tableViews = new Set<number>();
     for (const p of Object.values<GltfJson>(gltf.json.extensions.EXT_structural_metadata.propertyTables[0].properties)) {
       tableViews.add(p.values);
       if (p.stringOffsets !== undefined) tableViews.add(p.stringOffsets);
     }
+    expect(report.khronos.byCode.UNUSED_OBJECT).toBe(tableViews.size);
+    expect(report.khronos.byCode["decoded UNUSED_OBJECT"]).toBe(tableViews.size);
     const unused = report.glbs[0].khronos.messages.filter((m) => m.includes("UNUSED_OBJECT")).map((m) => Number(/bufferViews\/(\d+)/.exec(m)?.[1]));
-    expect(unused.length).toBe(tableViews.size);
+    expect(unused.length).toBeGreaterThan(0);
     for (const u of unused) expect(tableViews.has(u)).toBe(true);
   });
 
@@ -160,15 +166,35 @@ describe("bakeBuildings on a hand-made fixture", () => {
     expect(tileset.extensionsUsed).toBeUndefined();
   });
 
-  it("(b) the glb is laid out as asked: one primitive, feature ids, neutral PBR material", () => {
+  it("(b) the glb is laid out as asked: one primitive, feature ids, neutral PBR material, quantized and meshopt-compressed", () => {
     const { json } = gltf;
     expect(json.meshes).toHaveLength(1);
     expect(json.meshes[0].primitives).toHaveLength(1);
     const prim = json.meshes[0].primitives[0];
     expect(Object.keys(prim.attributes).sort()).toEqual(["NORMAL", "POSITION", "_FEATURE_ID_0"]);
     expect(prim.extensions.EXT_mesh_features.featureIds).toEqual([{ featureCount: 5, attribute: 0, propertyTable: 0 }]);
-    expect(json.extensionsUsed).toEqual(["EXT_mesh_features", "EXT_structural_metadata"]);
-    expect(json.extensionsRequired).toBeUndefined();
+    expect(json.extensionsUsed).toEqual(["EXT_mesh_features", "EXT_structural_metadata", "EXT_meshopt_compression", "KHR_mesh_quantization"]);
+    expect(json.extensionsRequired).toEqual(["EXT_meshopt_compression", "KHR_mesh_quantization"]);
+    // POSITION uint16 (dequantized by the node's translation/scale), NORMAL int8 normalized,
+    // feature ids float (exact integers), indices uint16
+    expect(json.accessors.map((a: GltfJson) => [a.componentType, a.normalized ?? false])).toEqual([
+      [5123, false],
+      [5120, true],
+      [5126, false],
+      [5123, false],
+    ]);
+    expect(json.nodes[0].translation).toHaveLength(3);
+    expect(json.nodes[0].scale).toHaveLength(3);
+    // vertex and index views are meshopt-compressed into buffer 0 and decode into the fallback
+    // buffer 1; property-table views stay plain in buffer 0
+    expect(json.buffers[1].extensions.EXT_meshopt_compression).toEqual({ fallback: true });
+    expect(json.bufferViews.slice(0, 4).map((bv: GltfJson) => [bv.buffer, bv.extensions.EXT_meshopt_compression.mode])).toEqual([
+      [1, "ATTRIBUTES"],
+      [1, "ATTRIBUTES"],
+      [1, "ATTRIBUTES"],
+      [1, "TRIANGLES"],
+    ]);
+    expect(json.bufferViews.slice(4).every((bv: GltfJson) => bv.buffer === 0 && bv.extensions === undefined)).toBe(true);
     const mat = json.materials[0];
     expect(mat.doubleSided).toBe(false);
     expect(mat.pbrMetallicRoughness.metallicFactor).toBe(0);
@@ -177,7 +203,7 @@ describe("bakeBuildings on a hand-made fixture", () => {
     const targets = json.bufferViews.map((bv: GltfJson) => bv.target);
     expect(targets.slice(0, 4)).toEqual([34962, 34962, 34962, 34963]);
     expect(targets.slice(4).every((t: unknown) => t === undefined)).toBe(true);
-    for (const bv of json.bufferViews) expect(bv.byteStride).toBeUndefined();
+    expect(json.bufferViews.map((bv: GltfJson) => bv.byteStride)).toEqual([8, 4, 4, ...Array(json.bufferViews.length - 3).fill(undefined)]);
   });
 
   it("(c) the tile transform is Cesium's ENU frame at the tile centre", () => {
@@ -214,23 +240,30 @@ describe("bakeBuildings on a hand-made fixture", () => {
   });
 
   it("(c) volumes and footprints match the hand-worked answers (closed, outward-wound meshes)", () => {
+    // Quantization moves a vertex by at most half a step per axis; the tile spans ≈ 390 × 60 ×
+    // 520 m, so steps are ≤ 8 mm and the error ≤ 4 mm — on the 10 × 20 × 30 m box
+    // (surface 2,200 m², volume 6,000 m³) at most 2,200 · 0.004 / 6,000 ≈ 0.15 %.
+    const step = Math.max(...gltf.json.nodes[0].scale);
+    expect(step).toBeLessThan(0.008);
     for (const [id, want] of Object.entries(EXPECTED_VOLUME)) {
       const { volume } = volumeAndFootprint(featureIndex(id));
-      expect(volume / want, id).toBeCloseTo(1, 3);
+      expect(Math.abs(volume / want - 1), id).toBeLessThan(0.002);
     }
-    expect(volumeAndFootprint(featureIndex("b-box")).footprint).toBeCloseTo(200, 1);
-    expect(volumeAndFootprint(featureIndex("b-courtyard")).footprint).toBeCloseTo(1200, 0);
+    // footprints: at most perimeter × 4 mm (box: 60 m → 0.24 m²; courtyard ≈ 240 m → 0.96 m²)
+    expect(Math.abs(volumeAndFootprint(featureIndex("b-box")).footprint - 200)).toBeLessThan(0.24);
+    expect(Math.abs(volumeAndFootprint(featureIndex("b-courtyard")).footprint - 1200)).toBeLessThan(0.96);
   });
 
-  it("(c) flat shading: roof normals point up, wall normals are horizontal, all unit length", () => {
-    const nrm = readAccessor(gltf.json, gltf.bin, 1);
-    const pos = readAccessor(gltf.json, gltf.bin, 0);
+  it("(c) flat shading: roof normals point up, wall normals are horizontal, all unit length (to int8 precision)", () => {
+    const nrm = readAccessorFloat(gltf.json, gltf.bin, 1);
+    const pos = readPositions(gltf.json, gltf.bin, 0);
     const fid = readAccessor(gltf.json, gltf.bin, 2);
     const box = featureIndex("b-box");
     let roof = 0;
     for (let i = 0; i < fid.length; i++) {
       const n = [nrm[i * 3], nrm[i * 3 + 1], nrm[i * 3 + 2]];
-      expect(Math.hypot(n[0], n[1], n[2])).toBeCloseTo(1, 5);
+      // int8: each component within 0.5/127 of the float, so the length within √3 · 0.5/127
+      expect(Math.abs(Math.hypot(n[0], n[1], n[2]) - 1)).toBeLessThan(0.0069);
       if (fid[i] !== box) continue;
       // glTF y is up: up-facing (roof) or down-facing (bottom) or horizontal (walls)
       const ny = n[1];

@@ -9,7 +9,7 @@ import * as Cesium from "cesium";
 import { Cesium3DTileStyle } from "cesium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeGround, groundTilesets, type GroundLayerInput } from "../../scripts/bake/ground";
-import { readAccessor, readGlb, writeGlb, type GltfJson } from "../../scripts/bake/glb";
+import { readAccessor, readGlb, readPositions, writeGlb, type GltfJson } from "../../scripts/bake/glb";
 import { validateGroundTileset } from "../../scripts/bake/validateGround";
 import { composeGroundStyle } from "../../src/cesium/groundTiles";
 import { filterStyle } from "../../src/domain/inspector/filter";
@@ -103,7 +103,7 @@ function cesiumTable(g: { json: GltfJson; bin: Uint8Array }) {
 /** Triangle area per feature id (m², in the tile plane) of a glb's single primitive. */
 function areaByFeature(g: { json: GltfJson; bin: Uint8Array }): number[] {
   const prim = g.json.meshes[0].primitives[0];
-  const pos = readAccessor(g.json, g.bin, prim.attributes.POSITION);
+  const pos = readPositions(g.json, g.bin, prim.attributes.POSITION);
   const fid = readAccessor(g.json, g.bin, prim.attributes._FEATURE_ID_0);
   const idx = readAccessor(g.json, g.bin, prim.indices);
   const area: number[] = [];
@@ -159,7 +159,7 @@ describe("bakeGround on hand-made fixtures", () => {
   it("heights are the layers' height offsets; top layers come first in the index buffer", () => {
     const [g] = leafGlbs(out);
     const prim = g.json.meshes[0].primitives[0];
-    const pos = readAccessor(g.json, g.bin, prim.attributes.POSITION);
+    const pos = readPositions(g.json, g.bin, prim.attributes.POSITION);
     const fid = readAccessor(g.json, g.bin, prim.attributes._FEATURE_ID_0);
     const idx = readAccessor(g.json, g.bin, prim.indices);
     const { mt } = cesiumTable(g);
