@@ -201,7 +201,11 @@ export async function runAnalysisBench(opts: AnalysisBenchOptions = {}): Promise
     source = "synthetic";
   }
   const sizes = Object.fromEntries(Object.entries(city).map(([k, v]) => [k, (v as FC).features.length]));
-  log(`  sizes: ${Object.entries(sizes).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}`);
+  log(
+    `  sizes: ${Object.entries(sizes)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(", ")}`,
+  );
 
   const rnd = seededRandom(seed * 7919 + 1);
   const isHome = (f: Record<string, unknown>) => {
@@ -332,7 +336,17 @@ export async function runAnalysisBench(opts: AnalysisBenchOptions = {}): Promise
       const p = byId.get(q.id);
       if (!p) continue;
       // As sets: pipes meeting at a vertex tie on distance, and planar vs geodesic breaks ties differently.
-      if (p.pipes.map((x) => x.id).sort().join() === q.pipes.map((x) => x.id).sort().join()) same++;
+      if (
+        p.pipes
+          .map((x) => x.id)
+          .sort()
+          .join() ===
+        q.pipes
+          .map((x) => x.id)
+          .sort()
+          .join()
+      )
+        same++;
       maxScore = Math.max(maxScore, Math.abs(p.score - q.score));
     }
     const drains = city.pipes.features.filter((f) => propsOf(f).network === "drainage").length;
@@ -354,7 +368,9 @@ export async function runAnalysisBench(opts: AnalysisBenchOptions = {}): Promise
   );
   const cores = cpus().length;
   if (Math.max(load0, loadavg()[0]) > cores)
-    notes.push(`Load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${cores} cores: other processes were running; absolute times are inflated and noisy.`);
+    notes.push(
+      `Load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${cores} cores: other processes were running; absolute times are inflated and noisy.`,
+    );
   const table = formatTable(rows, source, notes);
   const result: AnalysisBenchResult = {
     source,

@@ -112,7 +112,10 @@ function parseArgs(argv: string[]): Args {
     const [key, inline] = k.includes("=") ? [k.slice(0, k.indexOf("=")), k.slice(k.indexOf("=") + 1)] : [k, undefined];
     const val = () => inline ?? v();
     if (key === "--scales") a.scales = val().split(",").map(Number);
-    else if (key === "--cases") a.cases = val().split(",").map((s) => s.trim()) as CaseName[];
+    else if (key === "--cases")
+      a.cases = val()
+        .split(",")
+        .map((s) => s.trim()) as CaseName[];
     else if (key === "--frames") a.frames = Number(val());
     else if (key === "--timeout") a.timeoutS = Number(val());
     else if (key === "--frames-budget") a.framesBudgetS = Number(val());
@@ -126,7 +129,12 @@ function parseArgs(argv: string[]): Args {
     else if (key === "--out") a.out = resolve(val());
     else if (/^--city-x\d+$/.test(key)) a.city.set(Number(key.slice("--city-x".length)), resolve(val()));
     else if (key === "--help" || key === "-h") {
-      console.log(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("//")).join("\n"));
+      console.log(
+        readFileSync(fileURLToPath(import.meta.url), "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("//"))
+          .join("\n"),
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -144,14 +152,19 @@ const log = (s: string) => console.log(s);
 
 function build() {
   log("› vite build");
-  const r = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn", "--outDir", BENCH_DIST, "--emptyOutDir"], { cwd: ROOT, stdio: "inherit" });
+  const r = spawnSync(
+    join(ROOT, "node_modules", ".bin", "vite"),
+    ["build", "--logLevel", "warn", "--outDir", BENCH_DIST, "--emptyOutDir"],
+    { cwd: ROOT, stdio: "inherit" },
+  );
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
 function checkCity(dir: string, what: string) {
   const need = ["city/buildings.geojson", "tiles/buildings/tileset.json", "tiles/ground/tileset.json"];
   const missing = need.filter((f) => !existsSync(join(dir, f)));
-  if (missing.length) throw new Error(`${what} (${relative(ROOT, dir) || dir}) lacks ${missing.join(", ")}: run \`npm run data\` (or pass --city-xN)`);
+  if (missing.length)
+    throw new Error(`${what} (${relative(ROOT, dir) || dir}) lacks ${missing.join(", ")}: run \`npm run data\` (or pass --city-xN)`);
 }
 
 /** Hash of everything that determines the generated city, to know when a cached copy is stale. */
@@ -162,7 +175,8 @@ function generatorStamp(scale: number): string {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p).sort()) walk(join(p, n));
     else h.update(relative(ROOT, p)).update(readFileSync(p));
   };
-  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json", "data/catalog.json"]) walk(join(ROOT, p));
+  for (const p of ["scripts/generate", "scripts/bake", "src/domain/kpi", "src/domain/citySchema.ts", "data/kpis.json", "data/catalog.json"])
+    walk(join(ROOT, p));
   return h.digest("hex").slice(0, 16);
 }
 
@@ -183,10 +197,14 @@ function scaledCity(scale: number, regen: boolean): string {
   }
   log(`› generating the ${scale}× city into ${relative(ROOT, out)} (cached until the generator changes)`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), fileURLToPath(import.meta.url), "--make-city", String(scale), out], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), fileURLToPath(import.meta.url), "--make-city", String(scale), out],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+    },
+  );
   if (r.status !== 0) throw new Error(`generating the ${scale}× city failed (exit ${r.status})`);
   checkCity(out, `${scale}× city`);
   writeFileSync(stampFile, stamp + "\n");
@@ -196,8 +214,22 @@ function scaledCity(scale: number, regen: boolean): string {
 
 /** Child-process half of scaledCity: scripts/generate's generateCity + scripts/bake's bakeBuildings. */
 async function makeCity(scale: number, outDir: string) {
-  type Gen = { generateCity(o: { seed: number; scale: number; outDir: string; log?: (m: string) => void }): Promise<{ summary: { layers: Record<string, number> } }>; DEFAULT_SEED: number };
-  type Bake = { bakeBuildings(input: string, out: string, o?: { log?: (l: string) => void }): Promise<{ contentTiles: number; buildings: number; ms: number }> };
+  type Gen = {
+    generateCity(o: {
+      seed: number;
+      scale: number;
+      outDir: string;
+      log?: (m: string) => void;
+    }): Promise<{ summary: { layers: Record<string, number> } }>;
+    DEFAULT_SEED: number;
+  };
+  type Bake = {
+    bakeBuildings(
+      input: string,
+      out: string,
+      o?: { log?: (l: string) => void },
+    ): Promise<{ contentTiles: number; buildings: number; ms: number }>;
+  };
   const gen = (await import(pathToFileURL(join(ROOT, "scripts", "generate", "index.ts")).href)) as Gen;
   const bake = (await import(pathToFileURL(join(ROOT, "scripts", "bake", "index.ts")).href)) as Bake;
   const cityDir = join(outDir, "city");
@@ -211,7 +243,9 @@ async function makeCity(scale: number, outDir: string) {
   const catalog = JSON.parse(readFileSync(join(ROOT, "data", "catalog.json"), "utf8"));
   for (const t of ground.groundTilesets(catalog, dirname(outDir))) {
     const g = await ground.bakeGround(t.layers, t.outDir);
-    log(`  baked ground ${t.layers.map((l: { id: string }) => l.id).join(", ")} into ${g.contentTiles} tiles in ${(g.ms / 1000).toFixed(1)} s`);
+    log(
+      `  baked ground ${t.layers.map((l: { id: string }) => l.id).join(", ")} into ${g.contentTiles} tiles in ${(g.ms / 1000).toFixed(1)} s`,
+    );
   }
 }
 
@@ -283,7 +317,8 @@ async function waitForQuiet(maxWaitS: number): Promise<number | undefined> {
   let busy = await machineBusy(1500);
   let warned = false;
   while (busy !== undefined && busy > 0.25 && performance.now() - t0 < maxWaitS * 1000) {
-    if (!warned) log(`  other processes keep ${Math.round(busy * 100)} % of the CPU busy: waiting up to ${maxWaitS} s for them to calm down`);
+    if (!warned)
+      log(`  other processes keep ${Math.round(busy * 100)} % of the CPU busy: waiting up to ${maxWaitS} s for them to calm down`);
     warned = true;
     await new Promise((r) => setTimeout(r, 3000));
     busy = await machineBusy(1500);
@@ -332,11 +367,21 @@ async function runCase(server: BenchServer, name: CaseName, scale: number, args:
   }
   rec.wallS = round1((performance.now() - t0) / 1000);
   if ((rec.othersCpu ?? 0) > 0.15)
-    rec.notes.push(`other processes used ${Math.round(rec.othersCpu! * 100)} % of the machine's CPU during this case: its times are inflated`);
+    rec.notes.push(
+      `other processes used ${Math.round(rec.othersCpu! * 100)} % of the machine's CPU during this case: its times are inflated`,
+    );
   return rec;
 }
 
-async function benchPage(page: Page, server: BenchServer, caseId: BenchCaseId, onlyBuildings: boolean, scale: number, args: Args, rec: CaseRecord) {
+async function benchPage(
+  page: Page,
+  server: BenchServer,
+  caseId: BenchCaseId,
+  onlyBuildings: boolean,
+  scale: number,
+  args: Args,
+  rec: CaseRecord,
+) {
   await page.goto(server.url(`x${scale}`, "bench.html"), { waitUntil: "load" });
   await page.waitForFunction(() => !!window.warmcityBench, undefined, { timeout: 60_000 });
   const opts: BenchCaseOptions = {
@@ -413,7 +458,13 @@ async function appPage(page: Page, server: BenchServer, scale: number, args: Arg
   });
   if (info.readyAt !== undefined) rec.readyS = round2(info.readyAt / 1000);
   rec.heapMB = info.heap !== undefined ? round1(info.heap) : undefined;
-  rec.layers = info.layers.map((l) => ({ id: l.id, kind: l.kind, status: l.status === "ready" ? "ready" : l.status === "error" ? "error" : "pending", features: l.featureCount, error: l.error }));
+  rec.layers = info.layers.map((l) => ({
+    id: l.id,
+    kind: l.kind,
+    status: l.status === "ready" ? "ready" : l.status === "error" ? "error" : "pending",
+    features: l.featureCount,
+    error: l.error,
+  }));
   rec.buildings = info.layers.find((l) => l.id === "buildings")?.featureCount;
   if (info.quality) rec.notes.push(`quality ${info.quality.level} (${info.quality.reason})`);
   if (info.marks.length) rec.notes.push(`timeline: ${info.marks.join(", ")}`);
@@ -465,8 +516,22 @@ function aggregate(runs: CaseRecord[]): CaseRecord[] {
       base.jsMedianMs = med(ok.map((r) => r.jsMedianMs));
       base.heapMB = med(ok.map((r) => r.heapMB));
     }
-    if (ok.length < rs.length) base.notes = [...base.notes, `${rs.length - ok.length} of ${rs.length} rounds: ${rs.filter((r) => r.status !== "ok").map((r) => r.status).join(", ")}`];
-    base.rounds = rs.map((r) => ({ status: r.status, readyS: r.readyS, medianMs: r.medianMs, p95Ms: r.p95Ms, heapMB: r.heapMB, othersCpu: r.othersCpu }));
+    if (ok.length < rs.length)
+      base.notes = [
+        ...base.notes,
+        `${rs.length - ok.length} of ${rs.length} rounds: ${rs
+          .filter((r) => r.status !== "ok")
+          .map((r) => r.status)
+          .join(", ")}`,
+      ];
+    base.rounds = rs.map((r) => ({
+      status: r.status,
+      readyS: r.readyS,
+      medianMs: r.medianMs,
+      p95Ms: r.p95Ms,
+      heapMB: r.heapMB,
+      othersCpu: r.othersCpu,
+    }));
     return base;
   });
 }
@@ -475,7 +540,15 @@ function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
   const get = (c: CaseName, s: number) => recs.find((r) => r.case === c && r.scale === s);
   const empty = recs.find((r) => r.case === "empty");
   const out: Ratio[] = [];
-  const add = (target: string, scale: number | undefined, num: number | undefined, den: number | undefined, limit: number, op: "≤" | "<", why: string) => {
+  const add = (
+    target: string,
+    scale: number | undefined,
+    num: number | undefined,
+    den: number | undefined,
+    limit: number,
+    op: "≤" | "<",
+    why: string,
+  ) => {
     if (/^(\w+\/?\w* not run(, )?)+$/.test(why)) return; // none of its cases was asked for
     if (num === undefined || den === undefined || !(den > 0)) {
       out.push({ target, scale, limit, op, verdict: "n/a", detail: why });
@@ -483,20 +556,63 @@ function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
     }
     const m = num / den;
     const ok = op === "≤" ? m <= limit : m < limit;
-    out.push({ target, scale, measured: Math.round(m * 1000) / 1000, limit, op, verdict: ok ? "PASS" : "MISS", detail: `${fmt(num)} / ${fmt(den)}` });
+    out.push({
+      target,
+      scale,
+      measured: Math.round(m * 1000) / 1000,
+      limit,
+      op,
+      verdict: ok ? "PASS" : "MISS",
+      detail: `${fmt(num)} / ${fmt(den)}`,
+    });
   };
   const missing = (...rs: Array<[CaseName, CaseRecord | undefined]>) =>
-    rs.map(([n, r]) => (r ? (r.status === "ok" ? "" : `${n} ${r.status}`) : `${n} not run`)).filter(Boolean).join(", ") || "not measured";
+    rs
+      .map(([n, r]) => (r ? (r.status === "ok" ? "" : `${n} ${r.status}`) : `${n} not run`))
+      .filter(Boolean)
+      .join(", ") || "not measured";
   for (const s of scales) {
     const app = get("app", s);
     const ent = get("entity", s);
     const prim = get("primitive", s);
     const ok = (r?: CaseRecord) => (r?.status === "ok" ? r : undefined);
-    add("time to ready: app ≤ 1/10 of entity baseline", s, ok(app)?.readyS, ok(ent)?.readyS, 0.1, "≤", missing(["app", app], ["entity", ent]));
-    add("time to ready: app ≤ 1/3 of batched-Primitive baseline", s, ok(app)?.readyS, ok(prim)?.readyS, 1 / 3, "≤", missing(["app", app], ["primitive", prim]));
-    add("frame time: app ≤ 1/2 of entity baseline", s, ok(app)?.medianMs, ok(ent)?.medianMs, 0.5, "≤", missing(["app", app], ["entity", ent]));
+    add(
+      "time to ready: app ≤ 1/10 of entity baseline",
+      s,
+      ok(app)?.readyS,
+      ok(ent)?.readyS,
+      0.1,
+      "≤",
+      missing(["app", app], ["entity", ent]),
+    );
+    add(
+      "time to ready: app ≤ 1/3 of batched-Primitive baseline",
+      s,
+      ok(app)?.readyS,
+      ok(prim)?.readyS,
+      1 / 3,
+      "≤",
+      missing(["app", app], ["primitive", prim]),
+    );
+    add(
+      "frame time: app ≤ 1/2 of entity baseline",
+      s,
+      ok(app)?.medianMs,
+      ok(ent)?.medianMs,
+      0.5,
+      "≤",
+      missing(["app", app], ["entity", ent]),
+    );
     add("heap: app ≤ 1/10 of entity baseline", s, ok(app)?.heapMB, ok(ent)?.heapMB, 0.1, "≤", missing(["app", app], ["entity", ent]));
-    add("all-layers frame time ≤ 1.5× empty scene", s, ok(app)?.medianMs, empty?.status === "ok" ? empty.medianMs : undefined, 1.5, "≤", missing(["app", app], ["empty", empty]));
+    add(
+      "all-layers frame time ≤ 1.5× empty scene",
+      s,
+      ok(app)?.medianMs,
+      empty?.status === "ok" ? empty.medianMs : undefined,
+      1.5,
+      "≤",
+      missing(["app", app], ["empty", empty]),
+    );
   }
   for (const s of scales) {
     const app = get("app/bldg", s);
@@ -504,15 +620,55 @@ function ratios(recs: CaseRecord[], scales: number[]): Ratio[] {
     const prim = get("primitive/bldg", s);
     if (!app && !ent && !prim) continue;
     const ok = (r?: CaseRecord) => (r?.status === "ok" ? r : undefined);
-    add("buildings only — ready: 3D Tiles ≤ 1/10 of entities", s, ok(app)?.readyS, ok(ent)?.readyS, 0.1, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
-    add("buildings only — ready: 3D Tiles ≤ 1/3 of batched Primitive", s, ok(app)?.readyS, ok(prim)?.readyS, 1 / 3, "≤", missing(["app/bldg", app], ["primitive/bldg", prim]));
-    add("buildings only — frame: 3D Tiles ≤ 1/2 of entities", s, ok(app)?.medianMs, ok(ent)?.medianMs, 0.5, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
-    add("buildings only — heap: 3D Tiles ≤ 1/10 of entities", s, ok(app)?.heapMB, ok(ent)?.heapMB, 0.1, "≤", missing(["app/bldg", app], ["entity/bldg", ent]));
+    add(
+      "buildings only — ready: 3D Tiles ≤ 1/10 of entities",
+      s,
+      ok(app)?.readyS,
+      ok(ent)?.readyS,
+      0.1,
+      "≤",
+      missing(["app/bldg", app], ["entity/bldg", ent]),
+    );
+    add(
+      "buildings only — ready: 3D Tiles ≤ 1/3 of batched Primitive",
+      s,
+      ok(app)?.readyS,
+      ok(prim)?.readyS,
+      1 / 3,
+      "≤",
+      missing(["app/bldg", app], ["primitive/bldg", prim]),
+    );
+    add(
+      "buildings only — frame: 3D Tiles ≤ 1/2 of entities",
+      s,
+      ok(app)?.medianMs,
+      ok(ent)?.medianMs,
+      0.5,
+      "≤",
+      missing(["app/bldg", app], ["entity/bldg", ent]),
+    );
+    add(
+      "buildings only — heap: 3D Tiles ≤ 1/10 of entities",
+      s,
+      ok(app)?.heapMB,
+      ok(ent)?.heapMB,
+      0.1,
+      "≤",
+      missing(["app/bldg", app], ["entity/bldg", ent]),
+    );
   }
   const a1 = get("app", 1);
   for (const s of scales.filter((x) => x > 1)) {
     const as = get("app", s);
-    add(`1× → ${s}× raises the app's frame time by < 1.5×`, s, as?.status === "ok" ? as.medianMs : undefined, a1?.status === "ok" ? a1.medianMs : undefined, 1.5, "<", missing(["app", a1], ["app", as]));
+    add(
+      `1× → ${s}× raises the app's frame time by < 1.5×`,
+      s,
+      as?.status === "ok" ? as.medianMs : undefined,
+      a1?.status === "ok" ? a1.medianMs : undefined,
+      1.5,
+      "<",
+      missing(["app", a1], ["app", as]),
+    );
   }
   return out;
 }
@@ -525,7 +681,21 @@ function pad(s: string, n: number, right = false) {
 }
 
 function table(recs: CaseRecord[]): string {
-  const head = ["case", "scale", "ready s", "median ms", "p95 ms", "js ms", "heap MB", "browser MB", "gpu MB", "buildings", "draws", "other CPU", "status"];
+  const head = [
+    "case",
+    "scale",
+    "ready s",
+    "median ms",
+    "p95 ms",
+    "js ms",
+    "heap MB",
+    "browser MB",
+    "gpu MB",
+    "buildings",
+    "draws",
+    "other CPU",
+    "status",
+  ];
   const rows = recs.map((r) => [
     r.case,
     r.case === "empty" ? "–" : `${r.scale}×`,
@@ -575,7 +745,8 @@ async function main() {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
   if (args.build) build();
   else if (!existsSync(join(BENCH_DIST, "bench.html"))) DIST = join(ROOT, "dist"); // --no-build: use whatever was built last
-  if (!existsSync(join(DIST, "bench.html"))) throw new Error(`${relative(ROOT, DIST)}/bench.html is missing: run without --no-build (vite build makes it)`);
+  if (!existsSync(join(DIST, "bench.html")))
+    throw new Error(`${relative(ROOT, DIST)}/bench.html is missing: run without --no-build (vite build makes it)`);
 
   // Data per scale.
   const cities = new Map<number, string>();
@@ -586,7 +757,12 @@ async function main() {
   }
   const server = await startBenchServer([...cities].map(([s, dir]) => ({ prefix: `x${s}`, appDir: DIST, generatedDir: dir })));
   log(`› serving ${relative(ROOT, DIST)}/ at ${server.origin}/x{${args.scales.join(",")}}/`);
-  const cityInfo = Object.fromEntries([...cities].map(([s, dir]) => [`${s}x`, { dir: relative(ROOT, dir), buildings: countFeatures(join(dir, "city", "buildings.geojson")) }]));
+  const cityInfo = Object.fromEntries(
+    [...cities].map(([s, dir]) => [
+      `${s}x`,
+      { dir: relative(ROOT, dir), buildings: countFeatures(join(dir, "city", "buildings.geojson")) },
+    ]),
+  );
   for (const [k, v] of Object.entries(cityInfo)) log(`  ${k}: ${v.dir} (${v.buildings?.toLocaleString("en-US") ?? "?"} buildings)`);
 
   const runs: CaseRecord[] = [];
@@ -602,7 +778,9 @@ async function main() {
           log(`› ${c} ${c === "empty" ? "" : `${s}×`}${args.repeat > 1 ? ` (round ${round}/${args.repeat})` : ""}`);
           const r = await runCase(server, c, s, args);
           runs.push(r);
-          log(`  ${r.status}${r.error ? `: ${r.error.split("\n")[0]}` : ""} — ready ${r.readyS ?? "–"} s, median ${fmt(r.medianMs)} ms, p95 ${fmt(r.p95Ms)} ms, heap ${fmt(r.heapMB)} MB, browser ${r.proc?.totalMB ?? "–"} MB (${r.wallS} s)`);
+          log(
+            `  ${r.status}${r.error ? `: ${r.error.split("\n")[0]}` : ""} — ready ${r.readyS ?? "–"} s, median ${fmt(r.medianMs)} ms, p95 ${fmt(r.p95Ms)} ms, heap ${fmt(r.heapMB)} MB, browser ${r.proc?.totalMB ?? "–"} MB (${r.wallS} s)`,
+          );
         }
   } finally {
     await server.close();
@@ -613,8 +791,12 @@ async function main() {
   const renderer = recs.find((r) => r.renderer)?.renderer;
   const buffer = recs.find((r) => r.drawingBufferPx)?.drawingBufferPx;
   log("");
-  log(`Render bench — Chromium ${chromiumVersion()} on ${renderer ?? "?"}, ${VIEWPORT.width}×${VIEWPORT.height} CSS px → drawing buffer ${buffer?.join("×") ?? "?"} (quality=low: resolutionScale 0.5, msaa 1, no sky/atmosphere/fog)`);
-  log(`orbit: ${args.frames} frames around ${ORBIT.latDeg} N ${ORBIT.lonDeg} E at ${ORBIT.rangeM} m, pitch ${ORBIT.pitchDeg}°; ${cpus().length} cores`);
+  log(
+    `Render bench — Chromium ${chromiumVersion()} on ${renderer ?? "?"}, ${VIEWPORT.width}×${VIEWPORT.height} CSS px → drawing buffer ${buffer?.join("×") ?? "?"} (quality=low: resolutionScale 0.5, msaa 1, no sky/atmosphere/fog)`,
+  );
+  log(
+    `orbit: ${args.frames} frames around ${ORBIT.latDeg} N ${ORBIT.lonDeg} E at ${ORBIT.rangeM} m, pitch ${ORBIT.pitchDeg}°; ${cpus().length} cores`,
+  );
   log("ready: bench cases from the start of loading (viewer built, workers warm); app-page from navigation start.");
   log("heap: JS heap after forced GC; browser/gpu MB: PSS of the whole Chromium / its GPU process (SwiftShader buffers).");
   log("other CPU: share of the machine other processes used during the case (SwiftShader is CPU-bound: >15 % inflates times).");
@@ -635,7 +817,9 @@ async function main() {
     log("Layer timeline, s from the start of loading: data handed to the scene / drawn (on the GPU) → case ready:");
     const sec = (ms?: number) => (ms === undefined ? "?" : (ms / 1000).toFixed(1));
     for (const r of timed) {
-      const ls = [...r.layers!].filter((l) => l.loadedMs !== undefined).sort((a, b) => (a.drawnMs ?? a.loadedMs!) - (b.drawnMs ?? b.loadedMs!));
+      const ls = [...r.layers!]
+        .filter((l) => l.loadedMs !== undefined)
+        .sort((a, b) => (a.drawnMs ?? a.loadedMs!) - (b.drawnMs ?? b.loadedMs!));
       const cells = ls.map((l) => `${l.id} ${sec(l.loadedMs)}${l.drawnMs !== undefined ? `/${sec(l.drawnMs)}` : ""}`);
       log(`  ${`${r.case} ${r.scale}×`.padEnd(18)} ${cells.join(", ")} → ${r.readyS?.toFixed(1) ?? r.status}`);
     }
@@ -644,22 +828,32 @@ async function main() {
   if (tiled.length) {
     log("");
     for (const r of tiled)
-      log(`3D Tiles in ${r.case} ${r.scale}× (orbit average): ${r.tiles!.tilesSelected} tiles, ${r.tiles!.featuresSelected.toLocaleString("en-US")} of ${r.tiles!.featuresLoaded.toLocaleString("en-US")} loaded buildings, ${r.tiles!.trianglesSelected.toLocaleString("en-US")} triangles drawn`);
+      log(
+        `3D Tiles in ${r.case} ${r.scale}× (orbit average): ${r.tiles!.tilesSelected} tiles, ${r.tiles!.featuresSelected.toLocaleString("en-US")} of ${r.tiles!.featuresLoaded.toLocaleString("en-US")} loaded buildings, ${r.tiles!.trianglesSelected.toLocaleString("en-US")} triangles drawn`,
+      );
   }
   const notes = recs.filter((r) => r.notes.length || r.error);
   if (notes.length) {
     log("");
     log("Notes:");
-    for (const r of notes) for (const n of [...(r.error ? [`error: ${r.error.split("\n")[0]}`] : []), ...r.notes]) log(`  ${r.case} ${r.scale}×: ${n}`);
+    for (const r of notes)
+      for (const n of [...(r.error ? [`error: ${r.error.split("\n")[0]}`] : []), ...r.notes]) log(`  ${r.case} ${r.scale}×: ${n}`);
   }
 
   let analysis: unknown;
   if (args.analysis) analysis = await runAnalysis(args);
-  if (args.analysis) await import("./bench/import").then((m) => m.runImportBench({ log })).catch((e) => log(`(import bench not run: ${e})`)); // writes bench-results/import.json
+  if (args.analysis)
+    await import("./bench/import").then((m) => m.runImportBench({ log })).catch((e) => log(`(import bench not run: ${e})`)); // writes bench-results/import.json
 
   const json = {
     generatedAt: new Date().toISOString(),
-    machine: { cores: cpus().length, memGB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium: chromiumVersion(), renderer },
+    machine: {
+      cores: cpus().length,
+      memGB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      chromium: chromiumVersion(),
+      renderer,
+    },
     settings: {
       viewport: VIEWPORT,
       drawingBufferPx: buffer,
@@ -683,7 +877,12 @@ async function main() {
 
 function chromiumVersion(): string {
   const r = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" });
-  return (r.stdout ?? "").trim().replace(/^Chromium\s+/, "").split(" ")[0] || "?";
+  return (
+    (r.stdout ?? "")
+      .trim()
+      .replace(/^Chromium\s+/, "")
+      .split(" ")[0] || "?"
+  );
 }
 
 /** scripts/bench-analysis.ts (another engineer's) when it exists; the render bench works without it. */

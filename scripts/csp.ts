@@ -85,7 +85,10 @@ export function cspPlugin(): Plugin {
       handler(html, ctx) {
         const inline = /<script(?![^>]*\bsrc=)[^>]*>[\s\S]*?<\/script>/i.exec(html);
         if (inline) throw new Error(`${ctx.filename}: inline <script> would be blocked by the CSP: ${inline[0].slice(0, 120)}`);
-        return html.replace(/(<meta charset="[^"]*"\s*\/?>)/i, `$1\n    <meta http-equiv="Content-Security-Policy" content="${cspMeta()}" />`);
+        return html.replace(
+          /(<meta charset="[^"]*"\s*\/?>)/i,
+          `$1\n    <meta http-equiv="Content-Security-Policy" content="${cspMeta()}" />`,
+        );
       },
     },
   };

@@ -38,9 +38,18 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
   const json = JSON.parse(raw) as { layers: Array<Record<string, unknown>> };
   const catalog = validateCatalog(json, "data/catalog.json");
   const spec = catalog.layers.find((l) => l.id === o.as) ?? catalog.layers.find((l) => l.role === o.as);
-  if (!spec) throw new Error(`--as ${o.as}: no layer with that id or role in data/catalog.json (ids: ${catalog.layers.map((l) => l.id).join(", ")})`);
+  if (!spec)
+    throw new Error(
+      `--as ${o.as}: no layer with that id or role in data/catalog.json (ids: ${catalog.layers.map((l) => l.id).join(", ")})`,
+    );
   const name = basename(o.file);
-  const r = importData({ name, bytes: new Uint8Array(readFileSync(o.file)), crs: o.crs, encoding: o.encoding, budgetBytes: Number.MAX_SAFE_INTEGER });
+  const r = importData({
+    name,
+    bytes: new Uint8Array(readFileSync(o.file)),
+    crs: o.crs,
+    encoding: o.encoding,
+    budgetBytes: Number.MAX_SAFE_INTEGER,
+  });
   const want = spec.kind === "3dtiles" ? "polygon" : spec.kind;
   const layer = r.layers.find((l) => l.kind === want);
   if (!layer)
@@ -49,7 +58,9 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
       en: `${name}: layer "${spec.title.en}" needs ${want} features; the file has ${r.layers.map((l) => l.kind).join(", ")}`,
     });
   const others = r.layers.filter((l) => l !== layer).reduce((s, l) => s + l.fc.features.length, 0);
-  log(`${name}: ${r.format}, ${r.crsLabel.en} (${r.crsSource}), ${layer.fc.features.length} ${want} feature(s)${others ? `, ${others} of other kinds left out` : ""}${r.skipped ? `, ${r.skipped} skipped` : ""}`);
+  log(
+    `${name}: ${r.format}, ${r.crsLabel.en} (${r.crsSource}), ${layer.fc.features.length} ${want} feature(s)${others ? `, ${others} of other kinds left out` : ""}${r.skipped ? `, ${r.skipped} skipped` : ""}`,
+  );
   for (const w of r.warnings) log(`  warning: ${w.en}`);
   const outDir = join(root, "public", "imported");
   const geojsonRel = `imported/${spec.id}.geojson`;
@@ -68,10 +79,14 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
     });
     if (noHeight) log(`  ${noHeight} footprint(s) without height or building:levels drawn 10 m high`);
     writeFileSync(join(outDir, `${spec.id}.geojson`), JSON.stringify(layer.fc));
-    const { bakeBuildings } = (await import("./bake/index")) as { bakeBuildings: (i: string, o: string, opts?: object) => Promise<{ tiles: number; buildings: number; bytes: number }> };
+    const { bakeBuildings } = (await import("./bake/index")) as {
+      bakeBuildings: (i: string, o: string, opts?: object) => Promise<{ tiles: number; buildings: number; bytes: number }>;
+    };
     const tilesDir = join(outDir, "tiles", spec.id);
     const b = await bakeBuildings(join(outDir, `${spec.id}.geojson`), tilesDir, { log: (s: string) => log(`  bake: ${s}`) });
-    log(`  baked ${b.buildings} buildings into ${b.tiles} tiles (${(b.bytes / 1048576).toFixed(1)} MB) in public/imported/tiles/${spec.id}/`);
+    log(
+      `  baked ${b.buildings} buildings into ${b.tiles} tiles (${(b.bytes / 1048576).toFixed(1)} MB) in public/imported/tiles/${spec.id}/`,
+    );
     entry.url = `imported/tiles/${spec.id}/tileset.json`;
     entry.features = geojsonRel;
   } else {
@@ -101,7 +116,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const dryRun = args.includes("--dry-run");
   const file = args.find((a) => !a.startsWith("--"));
   if (!file || !as) {
-    console.error("usage: npm run import -- <file> --as <role|layer id> [--crs EPSG:4546|gk3z:37|gcj02|bd09|…] [--encoding gbk] [--dry-run]");
+    console.error(
+      "usage: npm run import -- <file> --as <role|layer id> [--crs EPSG:4546|gk3z:37|gcj02|bd09|…] [--encoding gbk] [--dry-run]",
+    );
     process.exit(2);
   }
   importIntoProject({ file, as, crs, encoding, dryRun }).catch((e) => {

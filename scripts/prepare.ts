@@ -118,7 +118,9 @@ function tilesFresh(hash: string): boolean {
 }
 
 function groundTilesetsOf() {
-  const catalog = JSON.parse(readFileSync(CATALOG_FILE, "utf8")) as { layers: Array<{ id: string; kind: string; url: string; tiles?: string }> };
+  const catalog = JSON.parse(readFileSync(CATALOG_FILE, "utf8")) as {
+    layers: Array<{ id: string; kind: string; url: string; tiles?: string }>;
+  };
   return groundTilesets(catalog, join(ROOT, "public"));
 }
 
@@ -166,7 +168,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   prepare(process.argv.slice(2)).catch((e) => {
     if (e instanceof GenerateArgsError) {
       console.error(`prepare: ${e.message}`);
-      console.error(`usage: tsx scripts/prepare.ts [--if-stale] [--seed N (default ${DEFAULT_SEED})] [--scale S (0 < S ≤ 8, default ${DEFAULT_SCALE})]`);
+      console.error(
+        `usage: tsx scripts/prepare.ts [--if-stale] [--seed N (default ${DEFAULT_SEED})] [--scale S (0 < S ≤ 8, default ${DEFAULT_SCALE})]`,
+      );
       process.exit(2);
     }
     console.error(e);

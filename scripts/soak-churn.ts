@@ -30,10 +30,14 @@ try {
   const n = await churn(p.page, toggles, views);
   const after = await snapshot(p.page);
   const problems = compare(before, after);
-  console.log(`churn soak ${new Date().toISOString().slice(0, 10)}: ${toggles}× every layer, ${views}× every view = ${n} changes in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `churn soak ${new Date().toISOString().slice(0, 10)}: ${toggles}× every layer, ${views}× every view = ${n} changes in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   console.log(`  before: ${fmt(before)}`);
   console.log(`  after:  ${fmt(after)}`);
-  console.log(`  tolerance: heap +${TOLERANCE.heapFraction * 100} % + ${TOLERANCE.heapSlackMB} MB, counts equal → ${problems.length ? `MISS: ${problems.join("; ")}` : "PASS"}`);
+  console.log(
+    `  tolerance: heap +${TOLERANCE.heapFraction * 100} % + ${TOLERANCE.heapSlackMB} MB, counts equal → ${problems.length ? `MISS: ${problems.join("; ")}` : "PASS"}`,
+  );
   console.log(`  uncaught errors: ${p.record.pageErrors.length}`);
   await p.close();
   process.exitCode = problems.length || p.record.pageErrors.length ? 1 : 0;

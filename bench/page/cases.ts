@@ -69,7 +69,14 @@ export function visibleLayers(ctx: CaseContext): LayerSpec[] {
 }
 
 export function emptyCase(ctx: CaseContext): CaseScene {
-  return { ready: () => sceneReady(ctx.viewer), waitingFor: () => sceneWaitingFor(ctx.viewer) ?? "", layers: () => [], buildings: () => 0, onCamera: () => {}, notes: [] };
+  return {
+    ready: () => sceneReady(ctx.viewer),
+    waitingFor: () => sceneWaitingFor(ctx.viewer) ?? "",
+    layers: () => [],
+    buildings: () => 0,
+    onCamera: () => {},
+    notes: [],
+  };
 }
 
 /** The app's own code path: LayerManager + renderers + the parse-worker loader. */
@@ -128,7 +135,10 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
     ready: () => [...reports.values()].every((r) => r.status !== "pending") && manager.allDrawn() && sceneReady(ctx.viewer),
     waitingFor: () =>
       [
-        [...reports.values()].filter((r) => r.status === "pending").map((r) => r.id).join(" "),
+        [...reports.values()]
+          .filter((r) => r.status === "pending")
+          .map((r) => r.id)
+          .join(" "),
         manager.allDrawn() ? "" : "LayerManager.allDrawn",
         sceneWaitingFor(ctx.viewer) ?? "",
       ]
@@ -161,19 +171,23 @@ interface BuildingFeature {
 async function fetchBuildings(url: string): Promise<BuildingFeature[]> {
   const res = await fetch(abs(url));
   if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-  const json = (await res.json()) as { features: Array<{ geometry?: { type: string; coordinates: unknown }; properties?: Record<string, unknown> }> };
+  const json = (await res.json()) as {
+    features: Array<{ geometry?: { type: string; coordinates: unknown }; properties?: Record<string, unknown> }>;
+  };
   const out: BuildingFeature[] = [];
   for (const f of json.features) {
     const g = f.geometry;
     if (!g) continue;
-    const rings = g.type === "Polygon" ? [g.coordinates as number[][][]] : g.type === "MultiPolygon" ? (g.coordinates as number[][][][]) : [];
+    const rings =
+      g.type === "Polygon" ? [g.coordinates as number[][][]] : g.type === "MultiPolygon" ? (g.coordinates as number[][][][]) : [];
     if (rings.length) out.push({ rings, props: f.properties ?? {} });
   }
   return out;
 }
 
 function ringPositions(ring: number[][]): Cartesian3[] {
-  const n = ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.length - 1 : ring.length;
+  const n =
+    ring.length > 1 && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.length - 1 : ring.length;
   const flat: number[] = [];
   for (let i = 0; i < n; i++) flat.push(ring[i][0], ring[i][1]);
   return Cartesian3.fromDegreesArray(flat);
@@ -243,11 +257,26 @@ export function primitiveCase(ctx: CaseContext): CaseScene {
     })();
   return {
     ready: () => (!buildingsSpec || failed !== undefined || (primitive?.ready ?? false)) && others.ready(),
-    waitingFor: () => [buildingsSpec && !failed && !primitive?.ready ? (primitive ? "buildings primitive" : "buildings instances") : "", others.waitingFor()].filter(Boolean).join("; "),
+    waitingFor: () =>
+      [
+        buildingsSpec && !failed && !primitive?.ready ? (primitive ? "buildings primitive" : "buildings instances") : "",
+        others.waitingFor(),
+      ]
+        .filter(Boolean)
+        .join("; "),
     layers: () => [
       ...others.layers(),
       ...(buildingsSpec
-        ? [{ id: "buildings", kind: "primitive", status: failed ? "error" : primitive?.ready ? "ready" : "pending", features: count, error: failed, loadedMs } as LayerReport]
+        ? [
+            {
+              id: "buildings",
+              kind: "primitive",
+              status: failed ? "error" : primitive?.ready ? "ready" : "pending",
+              features: count,
+              error: failed,
+              loadedMs,
+            } as LayerReport,
+          ]
         : []),
     ],
     buildings: () => count,
@@ -315,7 +344,9 @@ export function entityCase(ctx: CaseContext): CaseScene {
       notes.push(`${spec.id}: 3D Tiles layer without a GeoJSON equivalent, not drawn in this baseline`);
       continue;
     }
-    const outline = st.outlineColor ? toColor(colorFor({ type: "constant", color: st.outlineColor }, undefined, Math.min(1, opacity * 1.6))) : undefined;
+    const outline = st.outlineColor
+      ? toColor(colorFor({ type: "constant", color: st.outlineColor }, undefined, Math.min(1, opacity * 1.6)))
+      : undefined;
     void load(spec, spec.url, (e) => {
       const p = propsOf(e);
       const c = toColor(colorFor(st.color, p, opacity));

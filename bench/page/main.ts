@@ -67,8 +67,7 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
   const scene0 = await defaultScene(sceneNotes);
   const { catalog, styleOf } = scene0;
   let state = scene0.state;
-  if (opts.onlyBuildings)
-    for (const l of catalog.layers) state = setLayerVisible(state, l.id, l.id === "buildings");
+  if (opts.onlyBuildings) for (const l of catalog.layers) state = setLayerVisible(state, l.id, l.id === "buildings");
 
   const result: BenchCaseResult = {
     caseId: opts.caseId,
@@ -125,8 +124,11 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
     for (const { id, primitive } of c.parts?.() ?? [])
       if (!drawnAt.has(id) && allPrimitivesReady(primitive)) drawnAt.set(id, Math.round(performance.now() - t0));
   };
-  const ready = await pumpUntil(viewer, () => (track(), c.ready()), opts.readyTimeoutMs, (ms) =>
-    log(`${opts.caseId}: still loading after ${Math.round(ms / 1000)} s (waiting for ${c.waitingFor() || "?"})`),
+  const ready = await pumpUntil(
+    viewer,
+    () => (track(), c.ready()),
+    opts.readyTimeoutMs,
+    (ms) => log(`${opts.caseId}: still loading after ${Math.round(ms / 1000)} s (waiting for ${c.waitingFor() || "?"})`),
   );
   result.layers = c.layers().map((l) => (drawnAt.has(l.id) ? { ...l, drawnMs: drawnAt.get(l.id) } : l));
   result.buildings = c.buildings();

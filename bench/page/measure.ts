@@ -1,15 +1,7 @@
 // Frame pumping, readiness checks, the deterministic orbit and frame statistics for the bench
 // page. Every case goes through exactly these functions, so the cases differ only in what
 // they put into the scene.
-import {
-  Cartesian3,
-  Cesium3DTileset,
-  HeadingPitchRange,
-  Math as CMath,
-  Matrix4,
-  PrimitiveCollection,
-  type Viewer,
-} from "cesium";
+import { Cartesian3, Cesium3DTileset, HeadingPitchRange, Math as CMath, Matrix4, PrimitiveCollection, type Viewer } from "cesium";
 import type { FrameStats, OrbitSpec } from "./protocol";
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
@@ -45,7 +37,12 @@ export function gpuSync(viewer: Viewer) {
  * `done()` holds after a frame, then renders and syncs one more frame so that the content is
  * really on screen. Returns false on timeout.
  */
-export async function pumpUntil(viewer: Viewer, done: () => boolean, timeoutMs: number, onSlow?: (elapsedMs: number) => void): Promise<boolean> {
+export async function pumpUntil(
+  viewer: Viewer,
+  done: () => boolean,
+  timeoutMs: number,
+  onSlow?: (elapsedMs: number) => void,
+): Promise<boolean> {
   const t0 = performance.now();
   let lastLog = t0;
   for (;;) {

@@ -24,7 +24,6 @@ import { webglRenderer } from "../../src/cesium/webgl";
 
 Ion.defaultAccessToken = "";
 
-
 export interface BenchViewer {
   viewer: Viewer;
   quality: QualitySettings;
@@ -110,7 +109,12 @@ export async function warmUpGeometryWorkers(viewer: Viewer, timeoutMs: number): 
   const polys = new Primitive({
     geometryInstances: [
       new GeometryInstance({
-        geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(ring(0, 0)), height: 0, extrudedHeight: 10, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
+        geometry: new PolygonGeometry({
+          polygonHierarchy: new PolygonHierarchy(ring(0, 0)),
+          height: 0,
+          extrudedHeight: 10,
+          vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT,
+        }),
         attributes: { color: colour },
       }),
     ],
@@ -120,7 +124,11 @@ export async function warmUpGeometryWorkers(viewer: Viewer, timeoutMs: number): 
   const flat = new Primitive({
     geometryInstances: [
       new GeometryInstance({
-        geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(ring(1, 1)), height: 1, vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT }),
+        geometry: new PolygonGeometry({
+          polygonHierarchy: new PolygonHierarchy(ring(1, 1)),
+          height: 1,
+          vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+        }),
         attributes: { color: colour },
       }),
     ],

@@ -65,7 +65,11 @@ export interface CompressOptions {
  * is 0), q = round((p − min) / step). Stride 4 components (8 bytes): glTF vertex attributes
  * start on 4-byte boundaries and meshopt's attribute codec wants a multiple of 4.
  */
-export function quantizePositions(positions: Float32Array): { q: Uint16Array; translation: [number, number, number]; scale: [number, number, number] } {
+export function quantizePositions(positions: Float32Array): {
+  q: Uint16Array;
+  translation: [number, number, number];
+  scale: [number, number, number];
+} {
   const n = positions.length / 3;
   const min: [number, number, number] = [Infinity, Infinity, Infinity];
   const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
@@ -154,7 +158,16 @@ export function writeCompressedPrimitive(bin: BinaryBuilder, mesh: MeshInput, op
 
 function encodePrimitive(
   bin: BinaryBuilder,
-  m: { q: Uint16Array; normals?: Float32Array; featureIds: Float32Array; indices: Uint16Array | Uint32Array; count: number; translation: [number, number, number]; scale: [number, number, number]; dropped: { triangles: number; areaM2: number } },
+  m: {
+    q: Uint16Array;
+    normals?: Float32Array;
+    featureIds: Float32Array;
+    indices: Uint16Array | Uint32Array;
+    count: number;
+    translation: [number, number, number];
+    scale: [number, number, number];
+    dropped: { triangles: number; areaM2: number };
+  },
 ): CompressedPrimitive {
   const { q, count, translation, scale, dropped } = m;
   const indexArray = m.indices;
@@ -191,7 +204,12 @@ function encodePrimitive(
   const idxSize = indexArray.BYTES_PER_ELEMENT;
   const idxView = bin.addMeshoptView(asBytes(indexArray), indexArray.length, idxSize, "TRIANGLES", ELEMENT_ARRAY_BUFFER);
   const indices = firstAccessor + accessors.length;
-  accessors.push({ bufferView: idxView, componentType: idxSize === 4 ? COMPONENT.UNSIGNED_INT : COMPONENT.UNSIGNED_SHORT, count: indexArray.length, type: "SCALAR" });
+  accessors.push({
+    bufferView: idxView,
+    componentType: idxSize === 4 ? COMPONENT.UNSIGNED_INT : COMPONENT.UNSIGNED_SHORT,
+    count: indexArray.length,
+    type: "SCALAR",
+  });
 
   const dequantized = new Float64Array(count * 3);
   for (let i = 0; i < count; i++) {

@@ -10,7 +10,12 @@ const EP2 = (WGS84_A * WGS84_A - WGS84_B * WGS84_B) / (WGS84_B * WGS84_B);
 export const DEG = Math.PI / 180;
 
 /** Geodetic (radians, radians, metres above the ellipsoid) → ECEF metres. */
-export function geodeticToEcef(lonRad: number, latRad: number, h: number, out: Float64Array | number[] = new Float64Array(3)): Float64Array | number[] {
+export function geodeticToEcef(
+  lonRad: number,
+  latRad: number,
+  h: number,
+  out: Float64Array | number[] = new Float64Array(3),
+): Float64Array | number[] {
   const sinLat = Math.sin(latRad);
   const cosLat = Math.cos(latRad);
   const n = WGS84_A / Math.sqrt(1 - WGS84_E2 * sinLat * sinLat);
@@ -24,7 +29,12 @@ export function geodeticToEcef(lonRad: number, latRad: number, h: number, out: F
  * ECEF → geodetic [lonRad, latRad, h]. Bowring's closed-form start, then two fixed-point
  * steps of lat = atan2(z + e²·N·sin(lat), p): well below a millimetre near the surface.
  */
-export function ecefToGeodetic(x: number, y: number, z: number, out: Float64Array | number[] = new Float64Array(3)): Float64Array | number[] {
+export function ecefToGeodetic(
+  x: number,
+  y: number,
+  z: number,
+  out: Float64Array | number[] = new Float64Array(3),
+): Float64Array | number[] {
   const p = Math.hypot(x, y);
   const theta = Math.atan2(z * WGS84_A, p * WGS84_B);
   const st = Math.sin(theta);
@@ -60,7 +70,13 @@ export function enuToEcefMatrix(lonRad: number, latRad: number, h = 0): number[]
 }
 
 /** Column-major 4x4 × point. */
-export function transformPoint(m: ArrayLike<number>, x: number, y: number, z: number, out: Float64Array | number[] = new Float64Array(3)): Float64Array | number[] {
+export function transformPoint(
+  m: ArrayLike<number>,
+  x: number,
+  y: number,
+  z: number,
+  out: Float64Array | number[] = new Float64Array(3),
+): Float64Array | number[] {
   out[0] = m[0] * x + m[4] * y + m[8] * z + m[12];
   out[1] = m[1] * x + m[5] * y + m[9] * z + m[13];
   out[2] = m[2] * x + m[6] * y + m[10] * z + m[14];
@@ -100,7 +116,10 @@ export class EnuFrame {
   private readonly oz: number;
   private readonly ecef = new Float64Array(3);
 
-  constructor(readonly lonRad: number, readonly latRad: number) {
+  constructor(
+    readonly lonRad: number,
+    readonly latRad: number,
+  ) {
     this.matrix = enuToEcefMatrix(lonRad, latRad, 0);
     this.ox = this.matrix[12];
     this.oy = this.matrix[13];

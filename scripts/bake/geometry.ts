@@ -142,7 +142,15 @@ function emitBuilding(mb: MeshBuilder, frame: EnuFrame, b: BakeBuilding, fid: nu
         const j = (i + 1) % ring.length;
         const quad: V3[] = [base[r][i], base[r][j], top[r][j], top[r][i]];
         const normal = cross(sub(quad[1], quad[0]), sub(quad[3], quad[0]));
-        mb.face(quad, [[0, 1, 2], [0, 2, 3]], normal, fid);
+        mb.face(
+          quad,
+          [
+            [0, 1, 2],
+            [0, 2, 3],
+          ],
+          normal,
+          fid,
+        );
       }
     });
 
@@ -163,10 +171,30 @@ function emitBuilding(mb: MeshBuilder, frame: EnuFrame, b: BakeBuilding, fid: nu
     const ra = local(frame, hip.ridgeA, b.props.heightM);
     const rb = local(frame, hip.ridgeB, b.props.heightM);
     const faces: V3[][] = hip.pyramid
-      ? [[e[0], e[1], ra], [e[1], e[2], ra], [e[2], e[3], ra], [e[3], e[0], ra]]
-      : [[e[0], e[1], rb, ra], [e[1], e[2], rb], [e[2], e[3], ra, rb], [e[3], e[0], ra]];
+      ? [
+          [e[0], e[1], ra],
+          [e[1], e[2], ra],
+          [e[2], e[3], ra],
+          [e[3], e[0], ra],
+        ]
+      : [
+          [e[0], e[1], rb, ra],
+          [e[1], e[2], rb],
+          [e[2], e[3], ra, rb],
+          [e[3], e[0], ra],
+        ];
     for (const f of faces) {
-      mb.face(f, f.length === 4 ? [[0, 1, 2], [0, 2, 3]] : [[0, 1, 2]], newell(f), fid);
+      mb.face(
+        f,
+        f.length === 4
+          ? [
+              [0, 1, 2],
+              [0, 2, 3],
+            ]
+          : [[0, 1, 2]],
+        newell(f),
+        fid,
+      );
     }
   }
 }

@@ -30,7 +30,9 @@ export interface GltfBufferView {
   byteStride?: number;
   target?: number;
   name?: string;
-  extensions?: { [MESHOPT]: { buffer: number; byteOffset: number; byteLength: number; byteStride: number; mode: MeshoptMode; count: number } };
+  extensions?: {
+    [MESHOPT]: { buffer: number; byteOffset: number; byteLength: number; byteStride: number; mode: MeshoptMode; count: number };
+  };
 }
 
 /** Collects binary blobs into one buffer, handing out bufferView indices in call order. */
@@ -77,7 +79,8 @@ export class BinaryBuilder {
   /** glTF `buffers` for a GLB whose BIN chunk is `finish()`'s result. */
   buffers(binLength: number): object[] {
     const out: object[] = [{ byteLength: binLength }];
-    if (this.fallbackLength > 0) out.push({ byteLength: Math.ceil(this.fallbackLength / 8) * 8, extensions: { [MESHOPT]: { fallback: true } } });
+    if (this.fallbackLength > 0)
+      out.push({ byteLength: Math.ceil(this.fallbackLength / 8) * 8, extensions: { [MESHOPT]: { fallback: true } } });
     return out;
   }
 
@@ -178,10 +181,12 @@ export function bufferViewBytes(json: GltfJson, bin: Uint8Array, index: number):
     } catch (e) {
       throw new Error(`bufferView ${index}: meshopt decode failed (${(e as Error).message})`, { cause: e });
     }
-    if (out.byteLength !== bv.byteLength) throw new Error(`bufferView ${index}: decodes to ${out.byteLength} bytes, declares ${bv.byteLength}`);
+    if (out.byteLength !== bv.byteLength)
+      throw new Error(`bufferView ${index}: decodes to ${out.byteLength} bytes, declares ${bv.byteLength}`);
     return out;
   }
-  if ((bv.buffer ?? 0) !== 0) throw new Error(`bufferView ${index} is in buffer ${bv.buffer} without compression (only the GLB buffer has data)`);
+  if ((bv.buffer ?? 0) !== 0)
+    throw new Error(`bufferView ${index} is in buffer ${bv.buffer} without compression (only the GLB buffer has data)`);
   const start = bv.byteOffset ?? 0;
   if (start + bv.byteLength > bin.byteLength) throw new Error(`bufferView ${index} runs past the end of the buffer`);
   return bin.slice(start, start + bv.byteLength);
@@ -218,12 +223,17 @@ export function readAccessor(json: GltfJson, bin: Uint8Array, index: number): Ac
     for (let c = 0; c < comps; c++) {
       const o = base + i * stride + c * size;
       out[i * comps + c] =
-        Ctor === Float32Array ? dv.getFloat32(o, true)
-        : Ctor === Uint32Array ? dv.getUint32(o, true)
-        : Ctor === Uint16Array ? dv.getUint16(o, true)
-        : Ctor === Int16Array ? dv.getInt16(o, true)
-        : Ctor === Int8Array ? dv.getInt8(o)
-        : dv.getUint8(o);
+        Ctor === Float32Array
+          ? dv.getFloat32(o, true)
+          : Ctor === Uint32Array
+            ? dv.getUint32(o, true)
+            : Ctor === Uint16Array
+              ? dv.getUint16(o, true)
+              : Ctor === Int16Array
+                ? dv.getInt16(o, true)
+                : Ctor === Int8Array
+                  ? dv.getInt8(o)
+                  : dv.getUint8(o);
     }
   }
   return out;
@@ -234,12 +244,17 @@ export function readAccessorFloat(json: GltfJson, bin: Uint8Array, index: number
   const acc = json.accessors[index];
   const raw = readAccessor(json, bin, index);
   const out = new Float64Array(raw.length);
-  const div = !acc.normalized ? 1
-    : acc.componentType === COMPONENT.BYTE ? 127
-    : acc.componentType === COMPONENT.UNSIGNED_BYTE ? 255
-    : acc.componentType === COMPONENT.SHORT ? 32767
-    : acc.componentType === COMPONENT.UNSIGNED_SHORT ? 65535
-    : 1;
+  const div = !acc.normalized
+    ? 1
+    : acc.componentType === COMPONENT.BYTE
+      ? 127
+      : acc.componentType === COMPONENT.UNSIGNED_BYTE
+        ? 255
+        : acc.componentType === COMPONENT.SHORT
+          ? 32767
+          : acc.componentType === COMPONENT.UNSIGNED_SHORT
+            ? 65535
+            : 1;
   for (let i = 0; i < raw.length; i++) out[i] = div === 1 ? raw[i] : Math.max(raw[i] / div, -1);
   return out;
 }
@@ -254,7 +269,8 @@ export function readPositions(json: GltfJson, bin: Uint8Array, accessor: number,
   const nodes: GltfJson[] = (json.nodes ?? []).filter((n: GltfJson) => n.mesh === meshIndex);
   if (nodes.length !== 1) throw new Error(`mesh ${meshIndex} is drawn by ${nodes.length} nodes, expected 1`);
   const node = nodes[0];
-  if (node.matrix || node.rotation || node.children) throw new Error(`mesh ${meshIndex}: node has a matrix, rotation or children (the baker writes translation/scale only)`);
+  if (node.matrix || node.rotation || node.children)
+    throw new Error(`mesh ${meshIndex}: node has a matrix, rotation or children (the baker writes translation/scale only)`);
   const t = node.translation ?? [0, 0, 0];
   const s = node.scale ?? [1, 1, 1];
   for (let i = 0; i < pos.length; i += 3) {
@@ -279,7 +295,13 @@ export function decompressGlb(bytes: Uint8Array): Uint8Array {
   });
   const data = b.finish();
   const drop = (list: string[] | undefined) => list?.filter((e) => e !== MESHOPT && e !== "KHR_meshopt_compression");
-  const out: GltfJson = { ...json, extensionsUsed: drop(json.extensionsUsed), extensionsRequired: drop(json.extensionsRequired), bufferViews: b.bufferViews, buffers: [{ byteLength: data.byteLength }] };
+  const out: GltfJson = {
+    ...json,
+    extensionsUsed: drop(json.extensionsUsed),
+    extensionsRequired: drop(json.extensionsRequired),
+    bufferViews: b.bufferViews,
+    buffers: [{ byteLength: data.byteLength }],
+  };
   if (!out.extensionsRequired?.length) delete out.extensionsRequired;
   return writeGlb(out, data);
 }

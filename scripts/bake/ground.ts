@@ -98,12 +98,16 @@ const REGION_PAD_RAD = 1e-9;
 const REGION_PAD_M = 0.01;
 
 /** Reads the layers' GeoJSON into ground features; unusable features are counted, not thrown. */
-export function readGroundLayers(layers: GroundLayerInput[]): { features: GroundFeature[]; report: Record<string, { features: number; skipped: number }> } {
+export function readGroundLayers(layers: GroundLayerInput[]): {
+  features: GroundFeature[];
+  report: Record<string, { features: number; skipped: number }>;
+} {
   const features: GroundFeature[] = [];
   const report: Record<string, { features: number; skipped: number }> = {};
   layers.forEach((layer, layerIndex) => {
     const json = JSON.parse(readFileSync(layer.file, "utf8")) as { type?: string; features?: unknown[] };
-    if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) throw new Error(`${layer.file}: not a GeoJSON FeatureCollection`);
+    if (json.type !== "FeatureCollection" || !Array.isArray(json.features))
+      throw new Error(`${layer.file}: not a GeoJSON FeatureCollection`);
     const r = (report[layer.id] = { features: 0, skipped: 0 });
     for (const raw of json.features) {
       const f = toFeature(raw, layer, layerIndex);
@@ -117,7 +121,12 @@ export function readGroundLayers(layers: GroundLayerInput[]): { features: Ground
 }
 
 const isPos = (p: unknown): p is LonLat =>
-  Array.isArray(p) && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90;
+  Array.isArray(p) &&
+  p.length >= 2 &&
+  Number.isFinite(p[0]) &&
+  Number.isFinite(p[1]) &&
+  Math.abs(p[0] as number) <= 180 &&
+  Math.abs(p[1] as number) <= 90;
 
 function toFeature(raw: unknown, layer: GroundLayerInput, layerIndex: number): GroundFeature | undefined {
   const f = raw as { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> | null };
@@ -138,7 +147,9 @@ function toFeature(raw: unknown, layer: GroundLayerInput, layerIndex: number): G
     polygons = [];
     for (const poly of polys) {
       if (!Array.isArray(poly)) continue;
-      const rings = (poly as unknown[]).filter((r): r is LonLat[] => Array.isArray(r) && r.length >= 4 && r.every(isPos)).map((r) => r.map((p) => [p[0], p[1]] as LonLat));
+      const rings = (poly as unknown[])
+        .filter((r): r is LonLat[] => Array.isArray(r) && r.length >= 4 && r.every(isPos))
+        .map((r) => r.map((p) => [p[0], p[1]] as LonLat));
       if (rings.length) polygons.push(rings);
     }
     if (!polygons.length) return undefined;
@@ -163,7 +174,8 @@ function toFeature(raw: unknown, layer: GroundLayerInput, layerIndex: number): G
   const [kx, ky] = metresPerDegree((bbox[1] + bbox[3]) / 2);
   // For a ribbon, an upper bound of its bbox diagonal: mitred corners reach out up to
   // LINE_MITER_LIMIT half-widths on each side.
-  const sizeM = Math.hypot((bbox[2] - bbox[0]) * kx, (bbox[3] - bbox[1]) * ky) + (line ? 2 * Math.SQRT2 * LINE_MITER_LIMIT * (widthM / 2) : 0);
+  const sizeM =
+    Math.hypot((bbox[2] - bbox[0]) * kx, (bbox[3] - bbox[1]) * ky) + (line ? 2 * Math.SQRT2 * LINE_MITER_LIMIT * (widthM / 2) : 0);
   return {
     layer: layer.id,
     layerIndex,
@@ -303,14 +315,19 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
     const y0 = rings[0][0][1];
     const clean = rings.map((r) => {
       const out: LonLat[] = [];
-      for (const p of r) if (!out.length || Math.hypot((p[0] - out[out.length - 1][0]) * kx, (p[1] - out[out.length - 1][1]) * ky) > 0.01) out.push(p);
-      while (out.length > 1 && Math.hypot((out[0][0] - out[out.length - 1][0]) * kx, (out[0][1] - out[out.length - 1][1]) * ky) <= 0.01) out.pop();
+      for (const p of r)
+        if (!out.length || Math.hypot((p[0] - out[out.length - 1][0]) * kx, (p[1] - out[out.length - 1][1]) * ky) > 0.01) out.push(p);
+      while (out.length > 1 && Math.hypot((out[0][0] - out[out.length - 1][0]) * kx, (out[0][1] - out[out.length - 1][1]) * ky) <= 0.01)
+        out.pop();
       return out;
     });
     if (clean[0].length < 3) return;
     const v2 = (r: LonLat[]) => r.map((p) => new Vector2((p[0] - x0) * kx, (p[1] - y0) * ky));
     const outer = v2(clean[0]);
-    const holes = clean.slice(1).filter((r) => r.length >= 3).map(v2);
+    const holes = clean
+      .slice(1)
+      .filter((r) => r.length >= 3)
+      .map(v2);
     const tris = ShapeUtils.triangulateShape(outer, holes);
     const flat = [clean[0], ...clean.slice(1).filter((r) => r.length >= 3)].flat();
     const base = n;
@@ -414,7 +431,11 @@ function encodeTable(features: GroundFeature[], cls: ReturnType<typeof groundCla
         o += b.length;
       });
       offsets[n] = o;
-      properties[name] = { values: bin.addView(values), stringOffsets: bin.addView(new Uint8Array(offsets.buffer)), stringOffsetType: "UINT32" };
+      properties[name] = {
+        values: bin.addView(values),
+        stringOffsets: bin.addView(new Uint8Array(offsets.buffer)),
+        stringOffsetType: "UINT32",
+      };
     } else {
       const arr = new Float64Array(n);
       features.forEach((f, i) => {
@@ -503,7 +524,15 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
   const staging = `${out}.partial`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, "tiles"), { recursive: true });
-  const stats = { tiles: 0, contentTiles: 0, bytes: 0, vertices: 0, triangles: 0, droppedSlivers: { triangles: 0, areaM2: 0 }, maxStepM: 0 };
+  const stats = {
+    tiles: 0,
+    contentTiles: 0,
+    bytes: 0,
+    vertices: 0,
+    triangles: 0,
+    droppedSlivers: { triangles: 0, areaM2: 0 },
+    maxStepM: 0,
+  };
 
   // One local frame for the whole tileset (transform on the root only, so every tile's
   // transform is the same whatever its depth). Vertices are computed from exact geodetic
@@ -531,7 +560,9 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     stats.droppedSlivers.triangles += dropped.triangles;
     stats.droppedSlivers.areaM2 += dropped.areaM2;
     stats.maxStepM = Math.max(stats.maxStepM, stepM);
-    log(`  ${uri}: ${fs.length} features, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes, step ${stepM.toFixed(3)} m, ${dropped.triangles} slivers dropped`);
+    log(
+      `  ${uri}: ${fs.length} features, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes, step ${stepM.toFixed(3)} m, ${dropped.triangles} slivers dropped`,
+    );
     return { uri, region: pad(positionsRegion(positions, frame.matrix)) };
   }
 
@@ -581,7 +612,14 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
 const round = (v: number) => Math.round(v * 100) / 100;
 
 function pad(r: Region): Region {
-  return [r[0] - REGION_PAD_RAD, r[1] - REGION_PAD_RAD, r[2] + REGION_PAD_RAD, r[3] + REGION_PAD_RAD, r[4] - REGION_PAD_M, r[5] + REGION_PAD_M];
+  return [
+    r[0] - REGION_PAD_RAD,
+    r[1] - REGION_PAD_RAD,
+    r[2] + REGION_PAD_RAD,
+    r[3] + REGION_PAD_RAD,
+    r[4] - REGION_PAD_M,
+    r[5] + REGION_PAD_M,
+  ];
 }
 
 async function replaceDir(staging: string, out: string): Promise<void> {
@@ -611,13 +649,23 @@ interface CatalogLayerJson {
  * The tilesets the catalog asks for: layers grouped by their `tiles` URL, in catalog order (the
  * draw order). URLs are relative to the served root, i.e. to `publicDir`.
  */
-export function groundTilesets(catalog: { layers: CatalogLayerJson[] }, publicDir: string): Array<{ url: string; outDir: string; layers: GroundLayerInput[] }> {
+export function groundTilesets(
+  catalog: { layers: CatalogLayerJson[] },
+  publicDir: string,
+): Array<{ url: string; outDir: string; layers: GroundLayerInput[] }> {
   const groups = new Map<string, GroundLayerInput[]>();
   for (const l of catalog.layers) {
     if (!l.tiles) continue;
-    if (l.kind !== "polygon" && l.kind !== "line") throw new Error(`catalog layer ${l.id}: only polygon and line layers can be baked to ground tiles`);
+    if (l.kind !== "polygon" && l.kind !== "line")
+      throw new Error(`catalog layer ${l.id}: only polygon and line layers can be baked to ground tiles`);
     const list = groups.get(l.tiles) ?? [];
-    list.push({ id: l.id, kind: l.kind, file: join(publicDir, l.url), heightM: l.style?.heightOffsetM ?? 0, defaultWidthM: l.kind === "line" ? GREENWAY_WIDTH_M : undefined });
+    list.push({
+      id: l.id,
+      kind: l.kind,
+      file: join(publicDir, l.url),
+      heightM: l.style?.heightOffsetM ?? 0,
+      defaultWidthM: l.kind === "line" ? GREENWAY_WIDTH_M : undefined,
+    });
     groups.set(l.tiles, list);
   }
   return [...groups].map(([url, layers]) => ({ url, outDir: join(publicDir, dirname(url)), layers }));

@@ -74,9 +74,13 @@ export async function bakeBuildings(inputGeojsonPath: string, outDir: string, op
   const log = opts.log ?? (() => {});
 
   const { buildings, report } = await readBuildingsGeojson(inputGeojsonPath);
-  log(`read ${report.features} features: ${report.buildings} buildings, ${report.skipped} skipped ${JSON.stringify(report.skippedByReason)}`);
+  log(
+    `read ${report.features} features: ${report.buildings} buildings, ${report.skipped} skipped ${JSON.stringify(report.skippedByReason)}`,
+  );
   if (buildings.length === 0) {
-    throw new BakeInputError(`"${inputGeojsonPath}" has no bakeable buildings (${report.features} features, ${report.skipped} skipped: ${JSON.stringify(report.skippedByReason)}; ${report.examples.slice(0, 3).join("; ")})`);
+    throw new BakeInputError(
+      `"${inputGeojsonPath}" has no bakeable buildings (${report.features} features, ${report.skipped} skipped: ${JSON.stringify(report.skippedByReason)}; ${report.examples.slice(0, 3).join("; ")})`,
+    );
   }
 
   const tree = buildQuadtree(buildings, maxPerTile, opts.maxDepth ?? 12);
@@ -133,12 +137,21 @@ export async function bakeBuildings(inputGeojsonPath: string, outDir: string, op
 
   await replaceDir(staging, out);
   const result: BakeResult = { ...stats, buildings: buildings.length, input: report, ms: Math.round(performance.now() - t0) };
-  log(`wrote ${out}: ${result.contentTiles}/${result.tiles} tiles, ${result.buildings} buildings, ${result.bytes} bytes in ${result.ms} ms`);
+  log(
+    `wrote ${out}: ${result.contentTiles}/${result.tiles} tiles, ${result.buildings} buildings, ${result.bytes} bytes in ${result.ms} ms`,
+  );
   return result;
 }
 
 function pad(r: Region): Region {
-  return [r[0] - REGION_PAD_RAD, r[1] - REGION_PAD_RAD, r[2] + REGION_PAD_RAD, r[3] + REGION_PAD_RAD, r[4] - REGION_PAD_M, r[5] + REGION_PAD_M];
+  return [
+    r[0] - REGION_PAD_RAD,
+    r[1] - REGION_PAD_RAD,
+    r[2] + REGION_PAD_RAD,
+    r[3] + REGION_PAD_RAD,
+    r[4] - REGION_PAD_M,
+    r[5] + REGION_PAD_M,
+  ];
 }
 
 function footprintBboxDeg(buildings: BakeBuilding[]): [number, number, number, number] {
@@ -158,7 +171,10 @@ function diagonalM(b: [number, number, number, number]): number {
   return Math.max(1, Math.round(Math.hypot((b[2] - b[0]) * kx, (b[3] - b[1]) * ky)));
 }
 
-function bakeLeaf(node: QuadNode, geomOpts: GeometryOptions): { glb: Uint8Array; mesh: TileMesh; transform: number[]; positions: Float64Array } {
+function bakeLeaf(
+  node: QuadNode,
+  geomOpts: GeometryOptions,
+): { glb: Uint8Array; mesh: TileMesh; transform: number[]; positions: Float64Array } {
   // Tile frame: ENU at the centre of the leaf's footprints, on the ellipsoid.
   const bbox = footprintBboxDeg(node.buildings);
   const frame = new EnuFrame(((bbox[0] + bbox[2]) / 2) * DEG, ((bbox[1] + bbox[3]) / 2) * DEG);

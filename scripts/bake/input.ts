@@ -121,7 +121,11 @@ export function parseBuildings(json: unknown, label = "input"): { buildings: Bak
   const buildings: BakeBuilding[] = [];
   const seenIds = new Set<string>();
   fc.features.forEach((f: unknown, i: number) => {
-    const feature = f as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown } | null; properties?: Record<string, unknown> | null };
+    const feature = f as {
+      type?: unknown;
+      geometry?: { type?: unknown; coordinates?: unknown } | null;
+      properties?: Record<string, unknown> | null;
+    };
     const p = (feature && typeof feature === "object" && feature.properties) || {};
     const rawId = p.id;
     if (!feature || typeof feature !== "object" || feature.type !== "Feature") {

@@ -116,10 +116,13 @@ export function encodePropertyTable(rows: BakeProps[]): EncodedColumn[] {
     } else {
       const noData = def.noData as number | undefined;
       const arr =
-        def.componentType === "UINT16" ? new Uint16Array(n)
-        : def.componentType === "UINT32" ? new Uint32Array(n)
-        : def.componentType === "UINT8" ? new Uint8Array(n)
-        : new Float32Array(n);
+        def.componentType === "UINT16"
+          ? new Uint16Array(n)
+          : def.componentType === "UINT32"
+            ? new Uint32Array(n)
+            : def.componentType === "UINT8"
+              ? new Uint8Array(n)
+              : new Float32Array(n);
       rows.forEach((r, i) => {
         const v = get(r) as number | undefined;
         arr[i] = v === undefined ? (noData ?? 0) : v;

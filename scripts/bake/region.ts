@@ -28,7 +28,14 @@ export function positionsRegion(positions: ArrayLike<number>, tileTransform: Arr
 }
 
 export function unionRegion(a: Region, b: ArrayLike<number>): Region {
-  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3]), Math.min(a[4], b[4]), Math.max(a[5], b[5])];
+  return [
+    Math.min(a[0], b[0]),
+    Math.min(a[1], b[1]),
+    Math.max(a[2], b[2]),
+    Math.max(a[3], b[3]),
+    Math.min(a[4], b[4]),
+    Math.max(a[5], b[5]),
+  ];
 }
 
 /** Does outer contain inner, allowing `tolRad` / `tolM` of slack? */

@@ -53,13 +53,35 @@ export function syntheticBuildings(count: number, opts: SyntheticOptions = {}): 
     let hole: number[][] | undefined;
     if (shapeRoll < 0.1) {
       // L shape
-      outer = [[-w / 2, -d / 2], [w / 2, -d / 2], [w / 2, 0], [0, 0], [0, d / 2 + 10], [-w / 2, d / 2 + 10]];
+      outer = [
+        [-w / 2, -d / 2],
+        [w / 2, -d / 2],
+        [w / 2, 0],
+        [0, 0],
+        [0, d / 2 + 10],
+        [-w / 2, d / 2 + 10],
+      ];
     } else if (shapeRoll < 0.13) {
       // courtyard
-      outer = [[-w / 2 - 10, -d / 2 - 10], [w / 2 + 10, -d / 2 - 10], [w / 2 + 10, d / 2 + 10], [-w / 2 - 10, d / 2 + 10]];
-      hole = [[-w / 2, -d / 2], [-w / 2, d / 2], [w / 2, d / 2], [w / 2, -d / 2]];
+      outer = [
+        [-w / 2 - 10, -d / 2 - 10],
+        [w / 2 + 10, -d / 2 - 10],
+        [w / 2 + 10, d / 2 + 10],
+        [-w / 2 - 10, d / 2 + 10],
+      ];
+      hole = [
+        [-w / 2, -d / 2],
+        [-w / 2, d / 2],
+        [w / 2, d / 2],
+        [w / 2, -d / 2],
+      ];
     } else {
-      outer = [[-w / 2, -d / 2], [w / 2, -d / 2], [w / 2, d / 2], [-w / 2, d / 2]];
+      outer = [
+        [-w / 2, -d / 2],
+        [w / 2, -d / 2],
+        [w / 2, d / 2],
+        [-w / 2, d / 2],
+      ];
     }
     const c = Math.cos(angle);
     const s = Math.sin(angle);

@@ -101,7 +101,8 @@ export async function validateTileset(dir: string, opts: ValidateOptions = {}): 
     err("tileset has no root tile");
     return finish(report);
   }
-  if (tileset.root.refine !== "ADD" && tileset.root.refine !== "REPLACE") err(`root.refine is ${JSON.stringify(tileset.root.refine)}, expected "ADD" or "REPLACE"`);
+  if (tileset.root.refine !== "ADD" && tileset.root.refine !== "REPLACE")
+    err(`root.refine is ${JSON.stringify(tileset.root.refine)}, expected "ADD" or "REPLACE"`);
   if (isNonNegative(tileset.geometricError) && tileset.root.geometricError > tileset.geometricError) {
     report.warnings.push(`root geometricError ${tileset.root.geometricError} > tileset geometricError ${tileset.geometricError}`);
   }
@@ -109,7 +110,12 @@ export async function validateTileset(dir: string, opts: ValidateOptions = {}): 
   const ids = new Map<string, number>();
   const maxMessages = opts.maxMessages ?? 20;
 
-  async function walk(tile: GltfJson, path: string, parent: { region?: number[]; error: number; transform: number[] } | undefined, depth: number) {
+  async function walk(
+    tile: GltfJson,
+    path: string,
+    parent: { region?: number[]; error: number; transform: number[] } | undefined,
+    depth: number,
+  ) {
     report.tiles++;
     report.maxDepth = Math.max(report.maxDepth, depth);
     const region: number[] | undefined = tile.boundingVolume?.region;
@@ -118,14 +124,18 @@ export async function validateTileset(dir: string, opts: ValidateOptions = {}): 
     else {
       const why = badRegion(region);
       if (why) err(`${path}: region ${why}`);
-      else if (parent?.region && !regionContains(parent.region, region, 1e-12, 1e-6)) err(`${path}: region ${fmt(region)} is not inside its parent's ${fmt(parent.region)}`);
+      else if (parent?.region && !regionContains(parent.region, region, 1e-12, 1e-6))
+        err(`${path}: region ${fmt(region)} is not inside its parent's ${fmt(parent.region)}`);
     }
     if (!isNonNegative(tile.geometricError)) err(`${path}: geometricError ${tile.geometricError} is not a number ≥ 0`);
-    else if (parent && !(tile.geometricError < parent.error)) err(`${path}: geometricError ${tile.geometricError} does not decrease from its parent's ${parent.error}`);
-    if (tile.refine !== undefined && tile.refine !== "ADD" && tile.refine !== "REPLACE") err(`${path}: refine ${JSON.stringify(tile.refine)}`);
+    else if (parent && !(tile.geometricError < parent.error))
+      err(`${path}: geometricError ${tile.geometricError} does not decrease from its parent's ${parent.error}`);
+    if (tile.refine !== undefined && tile.refine !== "ADD" && tile.refine !== "REPLACE")
+      err(`${path}: refine ${JSON.stringify(tile.refine)}`);
     let transform = parent?.transform ?? [...IDENTITY4];
     if (tile.transform !== undefined) {
-      if (!Array.isArray(tile.transform) || tile.transform.length !== 16 || !tile.transform.every(Number.isFinite)) err(`${path}: transform is not 16 numbers`);
+      if (!Array.isArray(tile.transform) || tile.transform.length !== 16 || !tile.transform.every(Number.isFinite))
+        err(`${path}: transform is not 16 numbers`);
       else transform = multiplyMatrices(transform, tile.transform);
     }
     const contents = [tile.content, ...(tile.contents ?? [])].filter(Boolean);
@@ -228,7 +238,8 @@ async function checkGlb(
       for (const m of r.issues.messages) {
         const code = prefix + m.code;
         g.khronos.byCode[code] = (g.khronos.byCode[code] ?? 0) + 1;
-        if (g.khronos.messages.length < maxMessages || m.severity <= 1) g.khronos.messages.push(`${prefix}${SEVERITY[m.severity] ?? m.severity} ${m.code} ${m.pointer ?? ""}: ${m.message}`);
+        if (g.khronos.messages.length < maxMessages || m.severity <= 1)
+          g.khronos.messages.push(`${prefix}${SEVERITY[m.severity] ?? m.severity} ${m.code} ${m.pointer ?? ""}: ${m.message}`);
       }
     };
     record(await gltfValidator.validateBytes(bytes, { uri, format: "glb", maxIssues: 0, writeTimestamp: false }), "");
@@ -240,7 +251,8 @@ async function checkGlb(
     } catch (e) {
       g.errors.push(`${uri}: cannot decode: ${(e as Error).message}`);
     }
-    if (decoded && decoded !== bytes) record(await gltfValidator.validateBytes(decoded, { uri, format: "glb", maxIssues: 0, writeTimestamp: false }), "decoded ");
+    if (decoded && decoded !== bytes)
+      record(await gltfValidator.validateBytes(decoded, { uri, format: "glb", maxIssues: 0, writeTimestamp: false }), "decoded ");
   }
   let json: GltfJson;
   let bin: Uint8Array;
@@ -261,7 +273,18 @@ async function checkGlb(
   return g;
 }
 
-const SCALAR_SIZE: Record<string, number> = { INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, INT32: 4, UINT32: 4, INT64: 8, UINT64: 8, FLOAT32: 4, FLOAT64: 8 };
+const SCALAR_SIZE: Record<string, number> = {
+  INT8: 1,
+  UINT8: 1,
+  INT16: 2,
+  UINT16: 2,
+  INT32: 4,
+  UINT32: 4,
+  INT64: 8,
+  UINT64: 8,
+  FLOAT32: 4,
+  FLOAT64: 8,
+};
 const TYPE_COMPONENTS: Record<string, number> = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4, MAT2: 4, MAT3: 9, MAT4: 16 };
 
 export interface DecodedPropertyTable {
@@ -297,11 +320,20 @@ export function decodePropertyTables(json: GltfJson, bin: Uint8Array): DecodedPr
         const offType = prop.stringOffsetType ?? "UINT32";
         const offBytes = bufferViewBytes(json, bin, prop.stringOffsets);
         const size = SCALAR_SIZE[offType];
-        if (offBytes.byteLength !== (count + 1) * size) throw new Error(`property ${name}: stringOffsets has ${offBytes.byteLength} bytes, expected ${(count + 1) * size}`);
+        if (offBytes.byteLength !== (count + 1) * size)
+          throw new Error(`property ${name}: stringOffsets has ${offBytes.byteLength} bytes, expected ${(count + 1) * size}`);
         const odv = new DataView(offBytes.buffer, offBytes.byteOffset, offBytes.byteLength);
-        const off = (i: number) => (size === 4 ? odv.getUint32(i * 4, true) : size === 2 ? odv.getUint16(i * 2, true) : size === 1 ? odv.getUint8(i) : Number(odv.getBigUint64(i * 8, true)));
+        const off = (i: number) =>
+          size === 4
+            ? odv.getUint32(i * 4, true)
+            : size === 2
+              ? odv.getUint16(i * 2, true)
+              : size === 1
+                ? odv.getUint8(i)
+                : Number(odv.getBigUint64(i * 8, true));
         if (off(0) !== 0) throw new Error(`property ${name}: first string offset is ${off(0)}, expected 0`);
-        if (off(count) !== values.byteLength) throw new Error(`property ${name}: last string offset ${off(count)} ≠ values length ${values.byteLength}`);
+        if (off(count) !== values.byteLength)
+          throw new Error(`property ${name}: last string offset ${off(count)} ≠ values length ${values.byteLength}`);
         const dec = new TextDecoder("utf-8", { fatal: true });
         for (let i = 0; i < count; i++) {
           const a = off(i);
@@ -347,21 +379,37 @@ export function decodePropertyTables(json: GltfJson, bin: Uint8Array): DecodedPr
 
 function readScalar(dv: DataView, ct: string, o: number): number {
   switch (ct) {
-    case "INT8": return dv.getInt8(o);
-    case "UINT8": return dv.getUint8(o);
-    case "INT16": return dv.getInt16(o, true);
-    case "UINT16": return dv.getUint16(o, true);
-    case "INT32": return dv.getInt32(o, true);
-    case "UINT32": return dv.getUint32(o, true);
-    case "INT64": return Number(dv.getBigInt64(o, true));
-    case "UINT64": return Number(dv.getBigUint64(o, true));
-    case "FLOAT32": return dv.getFloat32(o, true);
-    case "FLOAT64": return dv.getFloat64(o, true);
-    default: throw new Error(`unknown componentType ${ct}`);
+    case "INT8":
+      return dv.getInt8(o);
+    case "UINT8":
+      return dv.getUint8(o);
+    case "INT16":
+      return dv.getInt16(o, true);
+    case "UINT16":
+      return dv.getUint16(o, true);
+    case "INT32":
+      return dv.getInt32(o, true);
+    case "UINT32":
+      return dv.getUint32(o, true);
+    case "INT64":
+      return Number(dv.getBigInt64(o, true));
+    case "UINT64":
+      return Number(dv.getBigUint64(o, true));
+    case "FLOAT32":
+      return dv.getFloat32(o, true);
+    case "FLOAT64":
+      return dv.getFloat64(o, true);
+    default:
+      throw new Error(`unknown componentType ${ct}`);
   }
 }
 
-function checkStructuralMetadata(json: GltfJson, bin: Uint8Array, errors: string[], warnings: string[]): { counts: number[]; ids: string[] } {
+function checkStructuralMetadata(
+  json: GltfJson,
+  bin: Uint8Array,
+  errors: string[],
+  warnings: string[],
+): { counts: number[]; ids: string[] } {
   const used: string[] = json.extensionsUsed ?? [];
   const ext = json.extensions?.EXT_structural_metadata;
   if (!ext) {
@@ -374,7 +422,8 @@ function checkStructuralMetadata(json: GltfJson, bin: Uint8Array, errors: string
     else errors.push("EXT_structural_metadata has no schema");
     return { counts: [], ids: [] };
   }
-  if (typeof ext.schema.id !== "string" || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(ext.schema.id)) errors.push(`schema.id ${JSON.stringify(ext.schema.id)} is missing or not an identifier`);
+  if (typeof ext.schema.id !== "string" || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(ext.schema.id))
+    errors.push(`schema.id ${JSON.stringify(ext.schema.id)} is missing or not an identifier`);
   const counts: number[] = [];
   const tables: GltfJson[] = ext.propertyTables ?? [];
   for (let t = 0; t < tables.length; t++) {
@@ -397,8 +446,10 @@ function checkStructuralMetadata(json: GltfJson, bin: Uint8Array, errors: string
           errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} does not exist`);
           continue;
         }
-        if ((bv.byteOffset ?? 0) % 8 !== 0) errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} byteOffset ${bv.byteOffset} is not 8-byte aligned`);
-        if (bv.target !== undefined) errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} has a target (only vertex/index data may)`);
+        if ((bv.byteOffset ?? 0) % 8 !== 0)
+          errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} byteOffset ${bv.byteOffset} is not 8-byte aligned`);
+        if (bv.target !== undefined)
+          errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} has a target (only vertex/index data may)`);
         if (bv.byteStride !== undefined) errors.push(`propertyTables[${t}].${name}.${key}: bufferView ${idx} has a byteStride`);
       }
     }
@@ -429,7 +480,8 @@ function checkMeshFeatures(json: GltfJson, bin: Uint8Array, tableCounts: number[
       if (!used.includes("EXT_mesh_features")) g.errors.push("EXT_mesh_features is used but not listed in extensionsUsed");
       for (const [k, fid] of (ext.featureIds ?? []).entries()) {
         const w = `${where} featureIds[${k}]`;
-        if (!Number.isInteger(fid.featureCount) || fid.featureCount < 1) g.errors.push(`${w}: featureCount ${fid.featureCount} is not an integer ≥ 1`);
+        if (!Number.isInteger(fid.featureCount) || fid.featureCount < 1)
+          g.errors.push(`${w}: featureCount ${fid.featureCount} is not an integer ≥ 1`);
         if (fid.propertyTable !== undefined) {
           const count = tableCounts[fid.propertyTable];
           if (count === undefined) g.errors.push(`${w}: propertyTable ${fid.propertyTable} does not exist`);
@@ -453,14 +505,22 @@ function checkMeshFeatures(json: GltfJson, bin: Uint8Array, tableCounts: number[
           else seen.add(v);
         }
         if (bad) g.errors.push(`${w}: ${bad} vertices have feature ids outside [0, ${limit})`);
-        if (seen.size !== fid.featureCount) g.warnings.push(`${w}: featureCount ${fid.featureCount} but ${seen.size} distinct ids are used`);
+        if (seen.size !== fid.featureCount)
+          g.warnings.push(`${w}: featureCount ${fid.featureCount} but ${seen.size} distinct ids are used`);
         g.features += seen.size;
       }
     }
   }
 }
 
-function checkPlacement(json: GltfJson, bin: Uint8Array, region: number[] | undefined, transform: number[], uri: string, g: GlbReport): void {
+function checkPlacement(
+  json: GltfJson,
+  bin: Uint8Array,
+  region: number[] | undefined,
+  transform: number[],
+  uri: string,
+  g: GlbReport,
+): void {
   if (!region) return;
   // The baker writes one node per mesh with at most a translation/scale (the dequantization of
   // KHR_mesh_quantization positions); other layouts are only partly checked.
@@ -474,7 +534,8 @@ function checkPlacement(json: GltfJson, bin: Uint8Array, region: number[] | unde
       if (prim.attributes?.POSITION === undefined) continue;
       const pos = readPositions(json, bin, prim.attributes.POSITION, m);
       const r = positionsRegion(pos, transform);
-      if (!regionContains(region, r, TOL_RAD, TOL_M)) g.errors.push(`${uri}: vertices span ${fmt(r)}, outside the tile region ${fmt(region)}`);
+      if (!regionContains(region, r, TOL_RAD, TOL_M))
+        g.errors.push(`${uri}: vertices span ${fmt(r)}, outside the tile region ${fmt(region)}`);
     }
   }
 }

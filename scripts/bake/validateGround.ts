@@ -29,7 +29,11 @@ const SIZE_TOL = 0.01;
 export async function validateGroundTileset(dir: string, opts: ValidateOptions = {}): Promise<GroundReport> {
   const base = await validateTileset(dir, opts);
   // REPLACE refinement repeats big features in inner tiles on purpose.
-  const report: GroundReport = { ...base, warnings: base.warnings.filter((w) => !/ids occur in more than one feature/.test(w)), leafFeatures: {} };
+  const report: GroundReport = {
+    ...base,
+    warnings: base.warnings.filter((w) => !/ids occur in more than one feature/.test(w)),
+    leafFeatures: {},
+  };
   const err = (m: string) => report.errors.push(m);
   const root = resolve(dir);
   let tileset: GltfJson;
@@ -64,7 +68,8 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
       return undefined;
     }
     const prim = json.meshes?.[0]?.primitives?.[0];
-    if (json.meshes?.length !== 1 || json.meshes[0].primitives.length !== 1) err(`${path} (${uri}): expected one mesh with one primitive (one draw per tile)`);
+    if (json.meshes?.length !== 1 || json.meshes[0].primitives.length !== 1)
+      err(`${path} (${uri}): expected one mesh with one primitive (one draw per tile)`);
     if (prim?.attributes?.NORMAL !== undefined) err(`${path} (${uri}): ground has normals; it is meant to be unlit`);
     const pos = readPositions(json, bin, prim.attributes.POSITION);
     const fid = readAccessor(json, bin, prim.attributes._FEATURE_ID_0);
@@ -76,9 +81,12 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
     for (let t = 0; t < idx.length; t += 3) {
       const [a, b, c] = [idx[t], idx[t + 1], idx[t + 2]];
       // glTF y-up (e, u, −n) → plane (e, n)
-      const ax = pos[3 * a], an = -pos[3 * a + 2];
-      const bx = pos[3 * b], bn = -pos[3 * b + 2];
-      const cx = pos[3 * c], cn = -pos[3 * c + 2];
+      const ax = pos[3 * a],
+        an = -pos[3 * a + 2];
+      const bx = pos[3 * b],
+        bn = -pos[3 * b + 2];
+      const cx = pos[3 * c],
+        cn = -pos[3 * c + 2];
       if ((bx - ax) * (cn - an) - (bn - an) * (cx - ax) < 0) down++;
       tris[fid[a]]++;
     }
@@ -124,7 +132,8 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
     for (let i = 0; i < children.length; i++) for (const [k, v] of await walk(children[i], `${path}.children[${i}]`)) subtree.set(k, v);
     // An inner tile without content draws nothing: everything below it is "left out".
     const ownSizes = own?.sizes ?? new Map<string, number>();
-    for (const key of ownSizes.keys()) if (!subtree.has(key)) err(`${path}: holds ${key}, which no leaf below it has (REPLACE would lose or invent it)`);
+    for (const key of ownSizes.keys())
+      if (!subtree.has(key)) err(`${path}: holds ${key}, which no leaf below it has (REPLACE would lose or invent it)`);
     let worst: [string, number] | undefined;
     for (const [key, size] of subtree) if (!ownSizes.has(key) && (!worst || size > worst[1])) worst = [key, size];
     if (worst && worst[1] > tile.geometricError * (1 + SIZE_TOL) + 0.5)
@@ -133,7 +142,8 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
   }
   await walk(tileset.root, "root");
   for (const [layer, d] of Object.entries(declared))
-    if ((report.leafFeatures[layer] ?? 0) !== d.features) err(`layer ${layer}: the leaves hold ${report.leafFeatures[layer] ?? 0} features, asset.extras.layers says ${d.features}`);
+    if ((report.leafFeatures[layer] ?? 0) !== d.features)
+      err(`layer ${layer}: the leaves hold ${report.leafFeatures[layer] ?? 0} features, asset.extras.layers says ${d.features}`);
   report.ok = report.ok && report.errors.length === 0;
   return report;
 }

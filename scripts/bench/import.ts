@@ -31,7 +31,7 @@ export interface ImportBenchOptions {
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Seeded footprints around Kangbashi: small rectangles with 5–9 vertices, heights, GBK names. */
@@ -40,11 +40,18 @@ function footprints(n: number, seed = 1): Array<{ ring: number[][]; height: numb
   const uses = ["住宅", "商业", "办公", "学校", "医院", "工业"];
   const out = [];
   for (let i = 0; i < n; i++) {
-    const x = 109.70 + r() * 0.25;
+    const x = 109.7 + r() * 0.25;
     const y = 39.55 + r() * 0.12;
     const w = 0.0002 + r() * 0.0004;
     const h = 0.00015 + r() * 0.0003;
-    const ring = [[x, y], [x, y + h], [x + w * 0.5, y + h * 1.1], [x + w, y + h], [x + w, y], [x, y]];
+    const ring = [
+      [x, y],
+      [x, y + h],
+      [x + w * 0.5, y + h * 1.1],
+      [x + w, y + h],
+      [x + w, y],
+      [x, y],
+    ];
     out.push({ ring, height: Math.round(6 + r() * 90), use: uses[i % uses.length], name: `康巴什${uses[i % uses.length]}楼${i}` });
   }
   return out;
@@ -68,14 +75,33 @@ function shapefileZip(targetMb: number): { zip: Uint8Array; features: number } {
   const n = Math.round((targetMb * 1048576) / 215);
   const tf = fromWgs84(parseCrs("gk3z:37")!);
   const fp = footprints(n, 7);
-  const feats: ShpFeature[] = fp.map((f) => ({ coords: [f.ring.slice().reverse().map(([x, y]) => tf(x, y))], props: { NAME: f.name, USE: f.use, HEIGHT: f.height } }));
-  const { shp, shx, dbf } = writeShapefile("polygon", feats, [
-    { name: "NAME", type: "C", size: 40 },
-    { name: "USE", type: "C", size: 8 },
-    { name: "HEIGHT", type: "N", size: 6 },
-  ], { encode: gbkEncoder(), ldid: 0x4d });
+  const feats: ShpFeature[] = fp.map((f) => ({
+    coords: [
+      f.ring
+        .slice()
+        .reverse()
+        .map(([x, y]) => tf(x, y)),
+    ],
+    props: { NAME: f.name, USE: f.use, HEIGHT: f.height },
+  }));
+  const { shp, shx, dbf } = writeShapefile(
+    "polygon",
+    feats,
+    [
+      { name: "NAME", type: "C", size: 40 },
+      { name: "USE", type: "C", size: 8 },
+      { name: "HEIGHT", type: "N", size: 6 },
+    ],
+    { encode: gbkEncoder(), ldid: 0x4d },
+  );
   // level 0: stored, like most exports; the bench measures parsing, not inflate.
-  const zip = zipSync({ "buildings.shp": [shp, { level: 0 }], "buildings.shx": [shx, { level: 0 }], "buildings.dbf": [dbf, { level: 0 }], "buildings.prj": strToU8(cgcs2000GkPrj(111, true)), "buildings.cpg": strToU8("GBK") });
+  const zip = zipSync({
+    "buildings.shp": [shp, { level: 0 }],
+    "buildings.shx": [shx, { level: 0 }],
+    "buildings.dbf": [dbf, { level: 0 }],
+    "buildings.prj": strToU8(cgcs2000GkPrj(111, true)),
+    "buildings.cpg": strToU8("GBK"),
+  });
   return { zip, features: n };
 }
 
@@ -128,20 +154,44 @@ export async function runImportBench(opts: ImportBenchOptions = {}): Promise<{ r
     let count = 0;
     const ms = timeIt(repeats, () => (count = importData({ name: "b.geojson", bytes }).featureCount));
     const base = timeIt(repeats, () => JSON.parse(new TextDecoder().decode(bytes)));
-    rows.push({ case: name, features: count, mb: bytes.length / 1048576, ms, featuresPerS: (count / ms) * 1000, baseline: "JSON.parse", baselineMs: base, ratio: ms / base });
-    log(`  ${name}: ${(bytes.length / 1048576).toFixed(1)} MB, ${ms.toFixed(0)} ms, ${Math.round((count / ms) * 1000).toLocaleString("en-US")} features/s (JSON.parse alone ${base.toFixed(0)} ms)`);
+    rows.push({
+      case: name,
+      features: count,
+      mb: bytes.length / 1048576,
+      ms,
+      featuresPerS: (count / ms) * 1000,
+      baseline: "JSON.parse",
+      baselineMs: base,
+      ratio: ms / base,
+    });
+    log(
+      `  ${name}: ${(bytes.length / 1048576).toFixed(1)} MB, ${ms.toFixed(0)} ms, ${Math.round((count / ms) * 1000).toLocaleString("en-US")} features/s (JSON.parse alone ${base.toFixed(0)} ms)`,
+    );
   }
   const shp = shapefileZip(opts.shpMb ?? 50);
   let count = 0;
   const ms = timeIt(repeats, () => (count = importData({ name: "b.zip", bytes: shp.zip }).featureCount));
   const base = await timeAsync(repeats, () => parseZip(shp.zip));
-  rows.push({ case: `shapefile-${Math.round(shp.zip.length / 1048576)}mb`, features: count, mb: shp.zip.length / 1048576, ms, featuresPerS: (count / ms) * 1000, baseline: "shpjs parseZip", baselineMs: base, ratio: ms / base });
-  log(`  shapefile: ${(shp.zip.length / 1048576).toFixed(1)} MB zip, ${count.toLocaleString("en-US")} features, ${ms.toFixed(0)} ms, ${Math.round((count / ms) * 1000).toLocaleString("en-US")} features/s (shpjs parseZip ${base.toFixed(0)} ms)`);
+  rows.push({
+    case: `shapefile-${Math.round(shp.zip.length / 1048576)}mb`,
+    features: count,
+    mb: shp.zip.length / 1048576,
+    ms,
+    featuresPerS: (count / ms) * 1000,
+    baseline: "shpjs parseZip",
+    baselineMs: base,
+    ratio: ms / base,
+  });
+  log(
+    `  shapefile: ${(shp.zip.length / 1048576).toFixed(1)} MB zip, ${count.toLocaleString("en-US")} features, ${ms.toFixed(0)} ms, ${Math.round((count / ms) * 1000).toLocaleString("en-US")} features/s (shpjs parseZip ${base.toFixed(0)} ms)`,
+  );
   log("");
   log("| case | MB | features | app ms | features/s | baseline | baseline ms | app ÷ baseline |");
   log("|---|---|---|---|---|---|---|---|");
   for (const r of rows)
-    log(`| ${r.case} | ${r.mb.toFixed(1)} | ${r.features.toLocaleString("en-US")} | ${r.ms.toFixed(0)} | ${Math.round(r.featuresPerS).toLocaleString("en-US")} | ${r.baseline} | ${r.baselineMs.toFixed(0)} | ${r.ratio.toFixed(2)} |`);
+    log(
+      `| ${r.case} | ${r.mb.toFixed(1)} | ${r.features.toLocaleString("en-US")} | ${r.ms.toFixed(0)} | ${Math.round(r.featuresPerS).toLocaleString("en-US")} | ${r.baseline} | ${r.baselineMs.toFixed(0)} | ${r.ratio.toFixed(2)} |`,
+    );
   const result = { rows, date: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg(), node: process.version } };
   const out = opts.out ?? join(ROOT, "bench-results", "import.json");
   mkdirSync(dirname(out), { recursive: true });

@@ -42,13 +42,27 @@ export async function runInspectorBench(log: (s: string) => void = console.log) 
         perKey.push(time(() => index.search(q)));
         naivePerKey.push(time(() => doc.rows.filter((r) => String(r[4] ?? "").includes(q) || String(r[1]).includes(q)).slice(0, 50)));
       }
-  const search = { entries: index.size, buildMs: +buildMs.toFixed(1), keystrokes: perKey.length, medianMs: +median(perKey).toFixed(2), maxMs: +Math.max(...perKey).toFixed(2), naiveIncludesMedianMs: +median(naivePerKey).toFixed(2), targetMs: 50, pass: Math.max(...perKey) <= 50 };
-  log(`search: ${search.entries.toLocaleString("en")} entries (index ${search.buildMs} ms); per keystroke median ${search.medianMs} ms, worst ${search.maxMs} ms over ${search.keystrokes} keystrokes (target ≤ 50 ms: ${search.pass ? "PASS" : "MISS"}); plain includes() scan ${search.naiveIncludesMedianMs} ms`);
+  const search = {
+    entries: index.size,
+    buildMs: +buildMs.toFixed(1),
+    keystrokes: perKey.length,
+    medianMs: +median(perKey).toFixed(2),
+    maxMs: +Math.max(...perKey).toFixed(2),
+    naiveIncludesMedianMs: +median(naivePerKey).toFixed(2),
+    targetMs: 50,
+    pass: Math.max(...perKey) <= 50,
+  };
+  log(
+    `search: ${search.entries.toLocaleString("en")} entries (index ${search.buildMs} ms); per keystroke median ${search.medianMs} ms, worst ${search.maxMs} ms over ${search.keystrokes} keystrokes (target ≤ 50 ms: ${search.pass ? "PASS" : "MISS"}); plain includes() scan ${search.naiveIncludesMedianMs} ms`,
+  );
 
   // ------------------------------------------------------------------ excavation
   const layers = ["pipes-gas", "pipes-water", "pipes-drainage", "pipes-heating", "pipes-reclaimed", "pipe-nodes"];
   const t0 = performance.now();
-  const sources = layers.map((l) => ({ layerId: l, data: flattenFeatures(JSON.parse(readFileSync(join(CITY, `${l}.geojson`), "utf8")).features, l === "pipe-nodes" ? "point" : "line") }));
+  const sources = layers.map((l) => ({
+    layerId: l,
+    data: flattenFeatures(JSON.parse(readFileSync(join(CITY, `${l}.geojson`), "utf8")).features, l === "pipe-nodes" ? "point" : "line"),
+  }));
   const parseMs = performance.now() - t0;
   let idx!: PitIndex;
   const indexMs = time(() => (idx = buildPitIndex(sources)));
@@ -63,7 +77,12 @@ export async function runInspectorBench(log: (s: string) => void = console.log) 
     const [x, y] = [gas.coords[2 * v], gas.coords[2 * v + 1]];
     const hx = rng.range(15, 40) / 85_000;
     const hy = rng.range(15, 40) / 111_000;
-    pits.push([[x - hx, y - hy], [x + hx, y - hy], [x + hx, y + hy], [x - hx, y + hy]]);
+    pits.push([
+      [x - hx, y - hy],
+      [x + hx, y - hy],
+      [x + hx, y + hy],
+      [x - hx, y + hy],
+    ]);
   }
   const fast: number[] = [];
   const slow: number[] = [];
@@ -76,8 +95,19 @@ export async function runInspectorBench(log: (s: string) => void = console.log) 
     if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error("indexed and unindexed hit lists differ");
     rows += a.length;
   }
-  const exc = { items: idx.items.length, parseMs: +parseMs.toFixed(0), indexMs: +indexMs.toFixed(1), pits: pits.length, meanRows: +(rows / pits.length).toFixed(1), indexedMedianMs: +median(fast).toFixed(3), unindexedMedianMs: +median(slow).toFixed(2), ratio: +(median(slow) / median(fast)).toFixed(0) };
-  log(`excavation: ${exc.items.toLocaleString("en")} segments + nodes (parse ${exc.parseMs} ms, index ${exc.indexMs} ms); ${exc.pits} pits, ${exc.meanRows} rows each; indexed ${exc.indexedMedianMs} ms vs every segment ${exc.unindexedMedianMs} ms (${exc.ratio}×), identical lists`);
+  const exc = {
+    items: idx.items.length,
+    parseMs: +parseMs.toFixed(0),
+    indexMs: +indexMs.toFixed(1),
+    pits: pits.length,
+    meanRows: +(rows / pits.length).toFixed(1),
+    indexedMedianMs: +median(fast).toFixed(3),
+    unindexedMedianMs: +median(slow).toFixed(2),
+    ratio: +(median(slow) / median(fast)).toFixed(0),
+  };
+  log(
+    `excavation: ${exc.items.toLocaleString("en")} segments + nodes (parse ${exc.parseMs} ms, index ${exc.indexMs} ms); ${exc.pits} pits, ${exc.meanRows} rows each; indexed ${exc.indexedMedianMs} ms vs every segment ${exc.unindexedMedianMs} ms (${exc.ratio}×), identical lists`,
+  );
   const out = { date: new Date().toISOString(), search, excavation: exc };
   mkdirSync(join(ROOT, "bench-results"), { recursive: true });
   writeFileSync(join(ROOT, "bench-results/inspector.json"), JSON.stringify(out, null, 2) + "\n");

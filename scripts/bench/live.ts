@@ -58,7 +58,15 @@ type WC = {
     ready: boolean;
     orbit?(on?: boolean): boolean;
     sceneStats(): { frames: number; medianFrameMs?: number };
-    live?(): { state: string; reconnects: number; received: number; accepted: number; dropped: number; droppedByReason: Record<string, number>; sensorsSeen: number };
+    live?(): {
+      state: string;
+      reconnects: number;
+      received: number;
+      accepted: number;
+      dropped: number;
+      droppedByReason: Record<string, number>;
+      sensorsSeen: number;
+    };
     liveLatencyProbe?: Probe;
   };
 };
@@ -104,7 +112,10 @@ try {
   page.on("pageerror", (e) => pageErrors.push(e.message));
   await page.goto(`${origin}/app/index.html?quality=low&view=waterlogging`);
   await page.waitForFunction(() => (window as unknown as WC).warmcity?.ready === true, undefined, { timeout: 600_000, polling: 250 });
-  await page.waitForFunction(() => (window as unknown as WC).warmcity?.live?.().state === "connected", undefined, { timeout: 60_000, polling: 250 });
+  await page.waitForFunction(() => (window as unknown as WC).warmcity?.live?.().state === "connected", undefined, {
+    timeout: 60_000,
+    polling: 250,
+  });
   const cdp: CDPSession = await context.newCDPSession(page);
   const hasProbe = await page.evaluate(() => !!(window as unknown as WC).warmcity.liveLatencyProbe);
   if (!hasProbe) throw new Error("warmcity.liveLatencyProbe missing: rebuild the app (npx tsx scripts/bench/live.ts --build)");
@@ -247,8 +258,14 @@ try {
       received: after.received - before.received,
       accepted: after.accepted - before.accepted,
       dropped: after.dropped - before.dropped,
-      droppedByReason: Object.fromEntries(Object.entries(after.droppedByReason).map(([k, v]) => [k, v - (before.droppedByReason[k] ?? 0)]).filter(([, v]) => v)),
-      latency: withFeed ? { samples: latencies.length, medianMs: r1(pct(latencies, 50)), p95Ms: r1(pct(latencies, 95)), maxMs: r1(pct(latencies, 100)) } : undefined,
+      droppedByReason: Object.fromEntries(
+        Object.entries(after.droppedByReason)
+          .map(([k, v]) => [k, v - (before.droppedByReason[k] ?? 0)])
+          .filter(([, v]) => v),
+      ),
+      latency: withFeed
+        ? { samples: latencies.length, medianMs: r1(pct(latencies, 50)), p95Ms: r1(pct(latencies, 95)), maxMs: r1(pct(latencies, 100)) }
+        : undefined,
       heapAfterGcMb: withFeed ? { start: r1(heapMb[0]), middle: r1(heapMb[1]), end: r1(heapMb[2]) } : undefined,
     };
   }
@@ -263,7 +280,9 @@ try {
   const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
   const h = feed.heapAfterGcMb!;
   const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
-  const heapMaxDev = h.start ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1) : undefined;
+  const heapMaxDev = h.start
+    ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1)
+    : undefined;
   const p95 = feed.latency!.p95Ms;
   const result = {
     date: new Date().toISOString(),
@@ -287,18 +306,33 @@ try {
   const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
   console.log(`\nlive feed bench (same run, ${seconds} s per phase, ${rate} msg/s target)`);
   console.log("phase          frames   fps     wall ms/frame   median render ms   published   received   dropped");
-  for (const [k, v] of [["(a) no feed", noFeed], ["(b) feed", feed]] as const)
+  for (const [k, v] of [
+    ["(a) no feed", noFeed],
+    ["(b) feed", feed],
+  ] as const)
     console.log(
       `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
     );
-  row("achieved publish rate (msg/s)", `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`);
+  row(
+    "achieved publish rate (msg/s)",
+    `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`,
+  );
   row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
   row("latency samples", feed.latency!.samples);
-  row("message→drawn median / p95 ms", `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${result.targets.latencyP95.pass ? "PASS" : "MISS"}`);
+  row(
+    "message→drawn median / p95 ms",
+    `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${result.targets.latencyP95.pass ? "PASS" : "MISS"}`,
+  );
   row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${result.targets.frameRatio.pass ? "PASS" : "MISS"}`);
   row("render-only ratio (main thread)", renderRatio);
-  row("received ÷ published", `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`);
-  row("heap after GC start/mid/end MB", `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${result.targets.heapFlat.pass ? "PASS" : "MISS"}`);
+  row(
+    "received ÷ published",
+    `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`,
+  );
+  row(
+    "heap after GC start/mid/end MB",
+    `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${result.targets.heapFlat.pass ? "PASS" : "MISS"}`,
+  );
   row("dropped by reason", JSON.stringify(feed.droppedByReason));
   if (pageErrors.length) row("page errors", pageErrors.slice(0, 3).join(" | "));
   mkdirSync(join(ROOT, "bench-results"), { recursive: true });

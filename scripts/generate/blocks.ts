@@ -42,7 +42,9 @@ const clamp = (x: number, a: number, b: number) => Math.max(a, Math.min(b, x));
 /** Clipping makes new vertices: round them like every other coordinate (7 decimals). */
 export function roundGeom(g: AreaGeom): AreaGeom {
   const r = (ring: number[][]) => ring.map((p) => [round7(p[0]), round7(p[1])]);
-  return g.type === "Polygon" ? { type: "Polygon", coordinates: g.coordinates.map(r) } : { type: "MultiPolygon", coordinates: g.coordinates.map((p) => p.map(r)) };
+  return g.type === "Polygon"
+    ? { type: "Polygon", coordinates: g.coordinates.map(r) }
+    : { type: "MultiPolygon", coordinates: g.coordinates.map((p) => p.map(r)) };
 }
 
 export function collectBlocks(plan: Plan, world: World, waterGeoms: AreaGeom[]): Block[] {
@@ -385,9 +387,18 @@ export function fillBlock(b: Block, ctx: Ctx): void {
       const feed: [[number, number], [number, number]] =
         s.axis === "v"
           ? fromWest
-            ? [[b.edges.w.pos + b.edges.w.widthM * 0.4, vc], [s.box.u1, vc]]
-            : [[b.edges.e.pos - b.edges.e.widthM * 0.4, vc], [s.box.u0, vc]]
-          : [[uc, b.edges.s.pos + b.edges.s.widthM * 0.4], [uc, s.box.v1]];
+            ? [
+                [b.edges.w.pos + b.edges.w.widthM * 0.4, vc],
+                [s.box.u1, vc],
+              ]
+            : [
+                [b.edges.e.pos - b.edges.e.widthM * 0.4, vc],
+                [s.box.u0, vc],
+              ]
+          : [
+              [uc, b.edges.s.pos + b.edges.s.widthM * 0.4],
+              [uc, s.box.v1],
+            ];
       world.strips.push({ props, frame, box: s.box, axis: s.axis, feed });
     }
   }
@@ -416,7 +427,15 @@ function shopRow(strip: Box, along: "u" | "v", year: number, out: Bld[], rng: Rn
       along === "u"
         ? { u0: strip.u0 + x, u1: strip.u0 + x + l, v0: strip.v0, v1: strip.v1 }
         : { v0: strip.v0 + x, v1: strip.v0 + x + l, u0: strip.u0, u1: strip.u1 };
-    out.push({ ring: rect(box.u0, box.v0, box.u1, box.v1), box, use: "commercial", floors: rng.pick([1, 2, 2, 3]), storeyM: 3.6, year: year + rng.int(0, 8), compound: undefined });
+    out.push({
+      ring: rect(box.u0, box.v0, box.u1, box.v1),
+      box,
+      use: "commercial",
+      floors: rng.pick([1, 2, 2, 3]),
+      storeyM: 3.6,
+      year: year + rng.int(0, 8),
+      compound: undefined,
+    });
     x += l + rng.range(4, 9);
   }
 }
@@ -446,12 +465,27 @@ function rowSpec(kind: BlockKind, rng: Rng): RowSpec {
     case "res-mid": {
       if (rng.chance(0.55)) return { floors: 6, depth: rng.range(12, 13.5), len: [28, 48], gap: 20, sgap: [9, 15], jitterFloors: false };
       const floors = rng.int(11, 18);
-      return { floors, depth: rng.range(14, 15.5), len: [30, 50], gap: clamp(0.9 * floors * 3, 22, 44), sgap: [14, 22], jitterFloors: true };
+      return {
+        floors,
+        depth: rng.range(14, 15.5),
+        len: [30, 50],
+        gap: clamp(0.9 * floors * 3, 22, 44),
+        sgap: [14, 22],
+        jitterFloors: true,
+      };
     }
     case "res-new": {
       const floors = rng.int(18, 33);
       const point = rng.chance(0.6);
-      return { floors, depth: point ? rng.range(20, 24) : rng.range(14.5, 16), len: point ? [22, 27] : [42, 60], gap: clamp(0.65 * floors * 3, 30, 56), sgap: point ? [22, 32] : [16, 24], point, jitterFloors: true };
+      return {
+        floors,
+        depth: point ? rng.range(20, 24) : rng.range(14.5, 16),
+        len: point ? [22, 27] : [42, 60],
+        gap: clamp(0.65 * floors * 3, 30, 56),
+        sgap: point ? [22, 32] : [16, 24],
+        point,
+        jitterFloors: true,
+      };
     }
     case "res-villa":
       return { floors: 3, depth: rng.range(12, 14), len: [16, 30], gap: 14, sgap: [8, 12], jitterFloors: false };
@@ -461,7 +495,14 @@ function rowSpec(kind: BlockKind, rng: Rng): RowSpec {
       // Kangbashi estates: mostly 11–18 storey slabs, some 6-storey
       if (rng.chance(0.35)) return { floors: 6, depth: 13, len: [34, 56], gap: 24, sgap: [10, 16], jitterFloors: false };
       const floors = rng.int(11, 18);
-      return { floors, depth: rng.range(13.5, 15), len: [30, 52], gap: clamp(1.0 * floors * 3, 24, 50), sgap: [14, 22], jitterFloors: true };
+      return {
+        floors,
+        depth: rng.range(13.5, 15),
+        len: [30, 52],
+        gap: clamp(1.0 * floors * 3, 24, 50),
+        sgap: [14, 22],
+        jitterFloors: true,
+      };
     }
   }
 }
@@ -503,7 +544,13 @@ function residentialRows(area: Box, b: Block, rng: Rng, out: Bld[], strips: Stri
     // lawns between the buildings of a row and at its ends (fixed attached green)
     const xs = [area.u0 + 1, ...row.flatMap((bx) => [bx.u0 + shift - 2.5, bx.u1 + shift + 2.5]), area.u1 - 1];
     for (let q = 0; q + 1 < xs.length; q += 2)
-      if (xs[q + 1] - xs[q] >= 4) lawns.push({ box: { u0: xs[q], u1: xs[q + 1], v0: v0 + 1, v1: v0 + spec.depth - 1 }, axis: "u", greenType: "attached", fixed: true });
+      if (xs[q + 1] - xs[q] >= 4)
+        lawns.push({
+          box: { u0: xs[q], u1: xs[q + 1], v0: v0 + 1, v1: v0 + spec.depth - 1 },
+          axis: "u",
+          greenType: "attached",
+          fixed: true,
+        });
     for (const bx of row) {
       const box = { ...bx, u0: bx.u0 + shift, u1: bx.u1 + shift };
       // an occasional slab is stepped back by a metre or two: rows of identical boxes look fake
@@ -535,13 +582,23 @@ function residentialRows(area: Box, b: Block, rng: Rng, out: Bld[], strips: Stri
     if (b.kind !== "res-villa" && v1 - v0 >= 14 && boxW(strip) > 90 && rng.chance(0.55)) {
       const len = rng.range(18, 32);
       const east = rng.chance(0.5);
-      const bx: Box = east ? { u0: strip.u1 - len, u1: strip.u1, v0: v0 + 2, v1: v1 - 2 } : { u0: strip.u0, u1: strip.u0 + len, v0: v0 + 2, v1: v1 - 2 };
+      const bx: Box = east
+        ? { u0: strip.u1 - len, u1: strip.u1, v0: v0 + 2, v1: v1 - 2 }
+        : { u0: strip.u0, u1: strip.u0 + len, v0: v0 + 2, v1: v1 - 2 };
       const deep = Math.min(boxH(bx), rng.range(12, 20));
       const cv = (bx.v0 + bx.v1) / 2;
       bx.v0 = cv - deep / 2;
       bx.v1 = cv + deep / 2;
       const kinder = rng.chance(0.35);
-      out.push({ ring: rect(bx.u0, bx.v0, bx.u1, bx.v1), box: bx, use: kinder ? "public" : "commercial", floors: kinder ? 3 : rng.int(1, 2), storeyM: kinder ? 3.6 : 3.3, year: b.year + rng.int(0, 3), compound });
+      out.push({
+        ring: rect(bx.u0, bx.v0, bx.u1, bx.v1),
+        box: bx,
+        use: kinder ? "public" : "commercial",
+        floors: kinder ? 3 : rng.int(1, 2),
+        storeyM: kinder ? 3.6 : 3.3,
+        year: b.year + rng.int(0, 3),
+        compound,
+      });
       if (east) strip.u1 = bx.u0 - 4;
       else strip.u0 = bx.u1 + 4;
     }
@@ -559,7 +616,12 @@ function lots(area: Box, target: number, gap: number): Box[] {
   const out: Box[] = [];
   for (let j = 0; j < ny; j++)
     for (let i = 0; i < nx; i++)
-      out.push({ u0: area.u0 + i * (lw + gap), u1: area.u0 + i * (lw + gap) + lw, v0: area.v0 + j * (lh + gap), v1: area.v0 + j * (lh + gap) + lh });
+      out.push({
+        u0: area.u0 + i * (lw + gap),
+        u1: area.u0 + i * (lw + gap) + lw,
+        v0: area.v0 + j * (lh + gap),
+        v1: area.v0 + j * (lh + gap) + lh,
+      });
   return out;
 }
 
@@ -594,7 +656,14 @@ function commercialLots(area: Box, b: Block, rng: Rng, out: Bld[], strips: Strip
       const side = Math.min(lw - 6, lh * 0.55, rng.range(26, 34));
       const cu = (lot.u0 + lot.u1) / 2;
       const t: Box = { u0: cu - side / 2, u1: cu + side / 2, v0: lot.v1 - side, v1: lot.v1 };
-      out.push({ ring: rect(t.u0, t.v0, t.u1, t.v1), box: t, use: "commercial", floors: old ? rng.int(12, 24) : rng.int(18, 32), storeyM: 3.6, year });
+      out.push({
+        ring: rect(t.u0, t.v0, t.u1, t.v1),
+        box: t,
+        use: "commercial",
+        floors: old ? rng.int(12, 24) : rng.int(18, 32),
+        storeyM: 3.6,
+        year,
+      });
       const podH = Math.min(20, lh - side - 8);
       if (podH > 10) {
         const p: Box = { u0: lot.u0 + 2, u1: lot.u1 - 2, v0: lot.v0, v1: lot.v0 + podH };
@@ -603,18 +672,41 @@ function commercialLots(area: Box, b: Block, rng: Rng, out: Bld[], strips: Strip
     } else if (roll < 0.65 && lw > 30 && lh > 30) {
       const du = Math.min(lw * 0.45, rng.range(15, 22));
       const dv = Math.min(lh * 0.45, rng.range(15, 22));
-      out.push({ ring: lShape(lot.u0, lot.v0, lot.u1, lot.v1, du, dv, rng.int(0, 3)), box: lot, use: "commercial", floors: old ? rng.int(4, 9) : rng.int(5, 12), storeyM: 3.6, year });
+      out.push({
+        ring: lShape(lot.u0, lot.v0, lot.u1, lot.v1, du, dv, rng.int(0, 3)),
+        box: lot,
+        use: "commercial",
+        floors: old ? rng.int(4, 9) : rng.int(5, 12),
+        storeyM: 3.6,
+        year,
+      });
     } else {
       const s = 3;
       const x: Box = { u0: lot.u0 + s, u1: lot.u1 - s, v0: lot.v0 + s, v1: lot.v1 - s };
       if (boxW(x) > 8 && boxH(x) > 8)
-        out.push({ ring: rect(x.u0, x.v0, x.u1, x.v1), box: x, use: "commercial", floors: old ? rng.int(3, 7) : rng.int(3, 6), storeyM: 4.5, year });
+        out.push({
+          ring: rect(x.u0, x.v0, x.u1, x.v1),
+          box: x,
+          use: "commercial",
+          floors: old ? rng.int(3, 7) : rng.int(3, 6),
+          storeyM: 4.5,
+          year,
+        });
     }
   }
   lotGapStrips(area, ls, strips);
 }
 
-const CBD_NAMES = ["康巴什金融中心", "南岸双子塔", "鄂尔多斯国际商务中心", "湖景大厦", "南岸环球中心", "伊泰大厦", "汇能大厦", "康巴什国际大厦"];
+const CBD_NAMES = [
+  "康巴什金融中心",
+  "南岸双子塔",
+  "鄂尔多斯国际商务中心",
+  "湖景大厦",
+  "南岸环球中心",
+  "伊泰大厦",
+  "汇能大厦",
+  "康巴什国际大厦",
+];
 
 function cbdTowers(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[]): void {
   const ls = lots(area, 80, 30);
@@ -651,10 +743,25 @@ function school(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[])
     // the top slab shares its band with the gym in the north-east corner
     const len = Math.min(k === 0 ? W - gw - 32 : W - 20, rng.range(60, 84));
     const u0 = area.u0 + 10;
-    out.push({ ring: rect(u0, v1 - 15, u0 + len, v1), box: { u0, u1: u0 + len, v0: v1 - 15, v1 }, use: "public", floors: rng.int(4, 5), storeyM: 3.6, year });
-    if (k + 1 < slabs) strips.push({ box: { u0: u0 + 4, u1: u0 + len - 4, v0: v1 - 34 + 3, v1: v1 - 15 - 3 }, axis: "v", greenType: "attached" });
+    out.push({
+      ring: rect(u0, v1 - 15, u0 + len, v1),
+      box: { u0, u1: u0 + len, v0: v1 - 15, v1 },
+      use: "public",
+      floors: rng.int(4, 5),
+      storeyM: 3.6,
+      year,
+    });
+    if (k + 1 < slabs)
+      strips.push({ box: { u0: u0 + 4, u1: u0 + len - 4, v0: v1 - 34 + 3, v1: v1 - 15 - 3 }, axis: "v", greenType: "attached" });
   }
-  out.push({ ring: rect(area.u1 - gw - 6, top - 36, area.u1 - 6, top - 6), box: { u0: area.u1 - gw - 6, u1: area.u1 - 6, v0: top - 36, v1: top - 6 }, use: "public", floors: 2, storeyM: 6, year });
+  out.push({
+    ring: rect(area.u1 - gw - 6, top - 36, area.u1 - 6, top - 6),
+    box: { u0: area.u1 - gw - 6, u1: area.u1 - 6, v0: top - 36, v1: top - 6 },
+    use: "public",
+    floors: 2,
+    storeyM: 6,
+    year,
+  });
 }
 
 function hospital(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[]): void {
@@ -662,10 +769,19 @@ function hospital(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[
   const H = boxH(area);
   const year = b.year + rng.int(0, 3);
   const main: Box = { u0: area.u0 + 10, u1: area.u0 + Math.min(W - 20, 110), v0: area.v1 - Math.min(H * 0.45, 70), v1: area.v1 - 8 };
-  out.push({ ring: lShape(main.u0, main.v0, main.u1, main.v1, 22, 20, 2), box: main, use: "public", floors: rng.int(10, 16), storeyM: 3.9, year, name: b.district === "kangbashi" ? "康巴什区人民医院" : "东胜区人民医院" });
+  out.push({
+    ring: lShape(main.u0, main.v0, main.u1, main.v1, 22, 20, 2),
+    box: main,
+    use: "public",
+    floors: rng.int(10, 16),
+    storeyM: 3.9,
+    year,
+    name: b.district === "kangbashi" ? "康巴什区人民医院" : "东胜区人民医院",
+  });
   const low: Box = { u0: area.u0 + 10, u1: area.u1 - 10, v0: area.v0 + 8, v1: area.v0 + 8 + Math.min(30, H * 0.2) };
   out.push({ ring: rect(low.u0, low.v0, low.u1, low.v1), box: low, use: "public", floors: rng.int(4, 6), storeyM: 4.2, year });
-  if (main.v0 - low.v1 > 14) strips.push({ box: { u0: area.u0 + 6, u1: area.u1 - 6, v0: low.v1 + 4, v1: main.v0 - 4 }, axis: "v", greenType: "attached" });
+  if (main.v0 - low.v1 > 14)
+    strips.push({ box: { u0: area.u0 + 6, u1: area.u1 - 6, v0: low.v1 + 4, v1: main.v0 - 4 }, axis: "v", greenType: "attached" });
 }
 
 function government(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[]): void {
@@ -676,11 +792,29 @@ function government(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraf
     // the city government: a long, tall slab on the axis with two lower wings
     const v1 = area.v1 - 20;
     const mainW = Math.min(W * 0.45, 190);
-    out.push({ ring: rect(cu - mainW / 2, v1 - 48, cu + mainW / 2, v1), box: { u0: cu - mainW / 2, u1: cu + mainW / 2, v0: v1 - 48, v1 }, use: "public", floors: 22, storeyM: 4, year, name: b.name, landmark: true });
+    out.push({
+      ring: rect(cu - mainW / 2, v1 - 48, cu + mainW / 2, v1),
+      box: { u0: cu - mainW / 2, u1: cu + mainW / 2, v0: v1 - 48, v1 },
+      use: "public",
+      floors: 22,
+      storeyM: 4,
+      year,
+      name: b.name,
+      landmark: true,
+    });
     for (const sgn of [-1, 1]) {
       const u0 = sgn < 0 ? area.u0 + 20 : cu + mainW / 2 + 14;
       const u1 = sgn < 0 ? cu - mainW / 2 - 14 : area.u1 - 20;
-      if (u1 - u0 > 20) out.push({ ring: rect(u0, v1 - 40, u1, v1 - 4), box: { u0, u1, v0: v1 - 40, v1: v1 - 4 }, use: "public", floors: 10, storeyM: 4, year, name: `${b.name}${sgn < 0 ? "西" : "东"}楼` });
+      if (u1 - u0 > 20)
+        out.push({
+          ring: rect(u0, v1 - 40, u1, v1 - 4),
+          box: { u0, u1, v0: v1 - 40, v1: v1 - 4 },
+          use: "public",
+          floors: 10,
+          storeyM: 4,
+          year,
+          name: `${b.name}${sgn < 0 ? "西" : "东"}楼`,
+        });
     }
     strips.push({ box: { u0: area.u0 + 10, u1: area.u1 - 10, v0: area.v0 + 10, v1: v1 - 70 }, axis: "v", greenType: "attached" });
     return;
@@ -703,25 +837,72 @@ function culture(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraft[]
     const [mu, mv] = frame.fromLonLat(109.778, 39.6);
     const cu = clamp(mu, area.u0 + 115, area.u1 - 115);
     const cv = clamp(mv, area.v0 + 75, area.v1 - 75);
-    out.push({ ring: ellipse(cu, cv, 105, 68, 36, 2.2), box: { u0: cu - 105, u1: cu + 105, v0: cv - 68, v1: cv + 68 }, use: "public", floors: 8, storeyM: 5, year, name: b.name, landmark: true });
+    out.push({
+      ring: ellipse(cu, cv, 105, 68, 36, 2.2),
+      box: { u0: cu - 105, u1: cu + 105, v0: cv - 68, v1: cv + 68 },
+      use: "public",
+      floors: 8,
+      storeyM: 5,
+      year,
+      name: b.name,
+      landmark: true,
+    });
     strips.push({ box: { u0: area.u0 + 8, u1: area.u1 - 8, v0: area.v0 + 6, v1: cv - 68 - 12 }, axis: "v", greenType: "attached" });
     return;
   }
   if (b.name === "鄂尔多斯图书馆·大剧院") {
     const cu = (area.u0 + area.u1) / 2;
     const lib: Box = { u0: cu - 80, u1: cu + 80, v0: area.v1 - 20 - 90, v1: area.v1 - 20 };
-    out.push({ ring: rect(lib.u0, lib.v0, lib.u1, lib.v1), box: lib, use: "public", floors: 7, storeyM: 4.5, year, name: "鄂尔多斯图书馆", landmark: true });
+    out.push({
+      ring: rect(lib.u0, lib.v0, lib.u1, lib.v1),
+      box: lib,
+      use: "public",
+      floors: 7,
+      storeyM: 4.5,
+      year,
+      name: "鄂尔多斯图书馆",
+      landmark: true,
+    });
     const tv = area.v0 + 20 + 60;
-    out.push({ ring: ellipse(cu, tv, 72, 58, 36, 2), box: { u0: cu - 72, u1: cu + 72, v0: tv - 58, v1: tv + 58 }, use: "public", floors: 9, storeyM: 5, year, name: "鄂尔多斯大剧院", landmark: true });
-    if (lib.v0 - (tv + 58) > 16) strips.push({ box: { u0: area.u0 + 8, u1: area.u1 - 8, v0: tv + 58 + 5, v1: lib.v0 - 5 }, axis: "v", greenType: "attached" });
+    out.push({
+      ring: ellipse(cu, tv, 72, 58, 36, 2),
+      box: { u0: cu - 72, u1: cu + 72, v0: tv - 58, v1: tv + 58 },
+      use: "public",
+      floors: 9,
+      storeyM: 5,
+      year,
+      name: "鄂尔多斯大剧院",
+      landmark: true,
+    });
+    if (lib.v0 - (tv + 58) > 16)
+      strips.push({ box: { u0: area.u0 + 8, u1: area.u1 - 8, v0: tv + 58 + 5, v1: lib.v0 - 5 }, axis: "v", greenType: "attached" });
     return;
   }
   if (b.name === "鄂尔多斯体育中心") {
     const cu = (area.u0 + area.u1) / 2;
     const cv = (area.v0 + area.v1) / 2 + 60;
-    out.push({ ring: ellipse(cu, cv, 135, 112, 48, 2), box: { u0: cu - 135, u1: cu + 135, v0: cv - 112, v1: cv + 112 }, use: "public", floors: 10, storeyM: 5, year, name: "鄂尔多斯体育场", landmark: true });
+    out.push({
+      ring: ellipse(cu, cv, 135, 112, 48, 2),
+      box: { u0: cu - 135, u1: cu + 135, v0: cv - 112, v1: cv + 112 },
+      use: "public",
+      floors: 10,
+      storeyM: 5,
+      year,
+      name: "鄂尔多斯体育场",
+      landmark: true,
+    });
     const gym: Box = { u0: cu - 70, u1: cu + 70, v0: area.v0 + 20, v1: area.v0 + 20 + 70 };
-    if (gym.v1 < cv - 112 - 10) out.push({ ring: chamfered(gym.u0, gym.v0, gym.u1, gym.v1, 18), box: gym, use: "public", floors: 6, storeyM: 5, year, name: "鄂尔多斯体育馆", landmark: true });
+    if (gym.v1 < cv - 112 - 10)
+      out.push({
+        ring: chamfered(gym.u0, gym.v0, gym.u1, gym.v1, 18),
+        box: gym,
+        use: "public",
+        floors: 6,
+        storeyM: 5,
+        year,
+        name: "鄂尔多斯体育馆",
+        landmark: true,
+      });
     return;
   }
   const x: Box = { u0: area.u0 + 20, u1: area.u1 - 20, v0: area.v0 + 30, v1: area.v1 - 30 };
@@ -733,7 +914,14 @@ function industrial(area: Box, b: Block, rng: Rng, out: Bld[], strips: StripDraf
   for (const lot of ls) {
     const x: Box = { u0: lot.u0 + 6, u1: lot.u1 - 6, v0: lot.v0 + 6, v1: lot.v1 - 22 };
     if (boxW(x) < 20 || boxH(x) < 15) continue;
-    out.push({ ring: rect(x.u0, x.v0, x.u1, x.v1), box: x, use: "industrial", floors: rng.int(1, 2), storeyM: 7, year: b.year + rng.int(0, 5) });
+    out.push({
+      ring: rect(x.u0, x.v0, x.u1, x.v1),
+      box: x,
+      use: "industrial",
+      floors: rng.int(1, 2),
+      storeyM: 7,
+      year: b.year + rng.int(0, 5),
+    });
     const o: Box = { u0: lot.u0 + 6, u1: lot.u0 + 6 + Math.min(30, boxW(x)), v0: lot.v1 - 18, v1: lot.v1 - 4 };
     out.push({ ring: rect(o.u0, o.v0, o.u1, o.v1), box: o, use: "industrial", floors: 3, storeyM: 3.6, year: b.year + rng.int(0, 5) });
   }

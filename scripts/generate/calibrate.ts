@@ -40,7 +40,9 @@ export function assignResidents(w: World, perCapitaTarget: number, kangbashiPopu
   const total = Math.round(parkArea / perCapitaTarget);
   let dongsheng = total - kangbashiPopulation;
   if (dongsheng < 50_000) {
-    log(`residents: park area ${(parkArea / 1e6).toFixed(2)} km² is too small for ${perCapitaTarget} m²/person; Dongsheng floored at 50,000`);
+    log(
+      `residents: park area ${(parkArea / 1e6).toFixed(2)} km² is too small for ${perCapitaTarget} m²/person; Dongsheng floored at 50,000`,
+    );
     dongsheng = 50_000;
   }
   for (const [d, pop] of [
@@ -52,7 +54,9 @@ export function assignResidents(w: World, perCapitaTarget: number, kangbashiPopu
     const weights = homes.map((b) => b.props.floorAreaM2 * (b.props.floors <= 3 ? 0.6 : 1));
     apportion(pop, weights).forEach((n, i) => (homes[i].props.residents = n));
   }
-  log(`residents: kangbashi ${kangbashiPopulation.toLocaleString("en")}, dongsheng ${dongsheng.toLocaleString("en")}; parks ${(parkArea / 1e6).toFixed(2)} km²`);
+  log(
+    `residents: kangbashi ${kangbashiPopulation.toLocaleString("en")}, dongsheng ${dongsheng.toLocaleString("en")}; parks ${(parkArea / 1e6).toFixed(2)} km²`,
+  );
 }
 
 /** Heat metering in Kangbashi: newest-first random order until the metered floor area reaches the target. */
@@ -132,7 +136,8 @@ export function calibrateGreen(w: World, ratioTarget: number, coverageTarget: nu
     const got = inside(stripGeoms(k));
     if (got > 0) k *= needGreen / got;
   }
-  if (k > 1) log(`green: strips at full width give ${(((parksIn + fixedIn + strips1) / B) * 100).toFixed(2)} %, below the ${ratioTarget} % target`);
+  if (k > 1)
+    log(`green: strips at full width give ${(((parksIn + fixedIn + strips1) / B) * 100).toFixed(2)} %, below the ${ratioTarget} % target`);
   w.stripK = Math.max(0.05, Math.min(1, k));
 
   const needTrees = ((coverageTarget - ratioTarget) / 100) * B;

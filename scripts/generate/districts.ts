@@ -35,7 +35,9 @@ export function loadDistricts(): Rec<DistrictProps>[] {
     console.warn(`districts: boundary file not readable (${(e as Error).message}); districts.geojson will be empty`);
     return [];
   }
-  const all = raw.features.filter((f) => f.geometry && DISTRICT_NAMES[f.properties.adcode]).map((f) => ({ adcode: f.properties.adcode, geometry: toWgs(f.geometry) }));
+  const all = raw.features
+    .filter((f) => f.geometry && DISTRICT_NAMES[f.properties.adcode])
+    .map((f) => ({ adcode: f.properties.adcode, geometry: toWgs(f.geometry) }));
   const out: Rec<DistrictProps>[] = [];
   const city = all.length > 1 ? union(featureCollection(all.map((d) => feature(d.geometry)))) : undefined;
   if (city)
@@ -45,7 +47,11 @@ export function loadDistricts(): Rec<DistrictProps>[] {
     });
   for (const code of [150602, 150603]) {
     const d = all.find((x) => x.adcode === code);
-    if (d) out.push({ props: { adcode: code, name: DISTRICT_NAMES[code].zh, nameEn: DISTRICT_NAMES[code].en, source: SOURCE }, geometry: d.geometry });
+    if (d)
+      out.push({
+        props: { adcode: code, name: DISTRICT_NAMES[code].zh, nameEn: DISTRICT_NAMES[code].en, source: SOURCE },
+        geometry: d.geometry,
+      });
   }
   return out;
 }

@@ -23,7 +23,17 @@ import { loadDistricts } from "./districts";
 import { type V2, boxH, boxW, chaikin, polylineLength, resample } from "./geo";
 import { deriveRoads, dropWetRoads, isDev, type Cell } from "./grid";
 import { planKangbashi } from "./kangbashi";
-import { type GreenwayDraft, addMedians, addPipes, addRoads, addTreeStrips, chunks, lateralCandidates, parkLoop, type SegRec } from "./networks";
+import {
+  type GreenwayDraft,
+  addMedians,
+  addPipes,
+  addRoads,
+  addTreeStrips,
+  chunks,
+  lateralCandidates,
+  parkLoop,
+  type SegRec,
+} from "./networks";
 import { type Plan, fillParkGaps } from "./plan";
 import { addCharging, addConstruction, addFacilities, addWaterlogging, markDeadEnds, markFeaturedStreets, selectCarves } from "./pois";
 import { Rng } from "./rng";
@@ -117,7 +127,10 @@ export function buildCity(seed: number, scale: number, manifest: KpiManifest, lo
     for (const wb of p.water) {
       const geometry = polygon(p.grid.frame, wb.ring);
       gs.push(geometry);
-      w.water.push({ props: { id: w.id("water", p.district), name: wb.name, district: p.district, source: "synthetic", waterType: wb.waterType }, geometry });
+      w.water.push({
+        props: { id: w.id("water", p.district), name: wb.name, district: p.district, source: "synthetic", waterType: wb.waterType },
+        geometry,
+      });
     }
     waterGeoms.set(p.district, gs);
   }
@@ -140,7 +153,12 @@ export function buildCity(seed: number, scale: number, manifest: KpiManifest, lo
       irrigation.push({
         frame: b.grid.frame,
         box: b.box,
-        holes: holes.map((h) => ({ u0: Math.min(...h.map((p) => p[0])), u1: Math.max(...h.map((p) => p[0])), v0: Math.min(...h.map((p) => p[1])), v1: Math.max(...h.map((p) => p[1])) })),
+        holes: holes.map((h) => ({
+          u0: Math.min(...h.map((p) => p[0])),
+          u1: Math.max(...h.map((p) => p[0])),
+          v0: Math.min(...h.map((p) => p[1])),
+          v1: Math.max(...h.map((p) => p[1])),
+        })),
         district: b.district,
         year: b.year,
       });
@@ -172,7 +190,13 @@ export function buildCity(seed: number, scale: number, manifest: KpiManifest, lo
       if (d) geometry = roundGeom(d.geometry as AreaGeom);
     }
     w.builtup.push({
-      props: { id: w.id("builtup", p.district), name: p.district === "kangbashi" ? "康巴什区建成区" : "东胜区建成区", district: p.district, source: "synthetic", areaM2: Math.round(areaM2(geometry)) },
+      props: {
+        id: w.id("builtup", p.district),
+        name: p.district === "kangbashi" ? "康巴什区建成区" : "东胜区建成区",
+        district: p.district,
+        source: "synthetic",
+        areaM2: Math.round(areaM2(geometry)),
+      },
       geometry,
     });
   }
@@ -199,7 +223,12 @@ export function buildCity(seed: number, scale: number, manifest: KpiManifest, lo
   cal.assignHeatMetering(w, T("heatMeteredFloorArea"), cr.fork("heat"));
   cal.calibrateCompounds(
     w,
-    { renovated: T("oldCompoundsRenovated"), elevators: T("elevatorsAdded"), green: T("greenCommunities"), smart: T("smartSecurityCompounds") },
+    {
+      renovated: T("oldCompoundsRenovated"),
+      elevators: T("elevatorsAdded"),
+      green: T("greenCommunities"),
+      smart: T("smartSecurityCompounds"),
+    },
     cr.fork("compounds"),
     o.referenceYear,
     log,
@@ -227,7 +256,9 @@ function addExpressway(w: World, plans: Plan[]): void {
   const d = plans.find((p) => p.district === "dongsheng");
   if (!k || !d) return;
   const kf = k.grid.frame;
-  const kv = k.grid.vs.filter((l) => l.cls === "arterial").reduce((best, l) => (Math.abs(l.pos - 1625) < Math.abs(best.pos - 1625) ? l : best));
+  const kv = k.grid.vs
+    .filter((l) => l.cls === "arterial")
+    .reduce((best, l) => (Math.abs(l.pos - 1625) < Math.abs(best.pos - 1625) ? l : best));
   const start: V2 = [k.grid.us[k.grid.us.length - 1].pos, kv.pos];
   const dc = kf.fromLonLat(d.grid.frame.lon0, d.grid.frame.lat0);
   const dir: V2 = [start[0] - dc[0], start[1] - dc[1]];
@@ -267,7 +298,14 @@ function greenwayDrafts(plans: Plan[], blocks: Block[], segs: SegRec[]): Greenwa
         const flush = () => {
           if (run.length > 3 && polylineLength(run) > 400)
             for (const c of chunks(run, 1500))
-              out.push({ frame: g.frame, pts: c, type: "riverside", name: side > 0 ? "乌兰木伦河北岸滨河绿道" : "乌兰木伦河南岸滨河绿道", district: p.district, priority: 0 });
+              out.push({
+                frame: g.frame,
+                pts: c,
+                type: "riverside",
+                name: side > 0 ? "乌兰木伦河北岸滨河绿道" : "乌兰木伦河南岸滨河绿道",
+                district: p.district,
+                priority: 0,
+              });
           run = [];
         };
         for (const q of bank) {
@@ -276,19 +314,38 @@ function greenwayDrafts(plans: Plan[], blocks: Block[], segs: SegRec[]): Greenwa
         }
         flush();
       }
-      out.push({ frame: g.frame, pts: [[0, 2700], [0, -850]], type: "urban", name: "中轴线绿道", district: p.district, priority: 1 });
+      out.push({
+        frame: g.frame,
+        pts: [
+          [0, 2700],
+          [0, -850],
+        ],
+        type: "urban",
+        name: "中轴线绿道",
+        district: p.district,
+        priority: 1,
+      });
     }
     for (const b of blocks) {
       if (b.plan !== p || !b.sb || b.sb.parkType === "community" || (b.kind !== "park" && b.kind !== "square")) continue;
       const loop = parkLoop(b.box);
-      if (loop) out.push({ frame: g.frame, pts: loop, type: "community", name: `${b.name ?? "公园"}环园绿道`, district: p.district, priority: 1 });
+      if (loop)
+        out.push({ frame: g.frame, pts: loop, type: "community", name: `${b.name ?? "公园"}环园绿道`, district: p.district, priority: 1 });
     }
     // along arterials, inside the protective green band, where the road runs 3+ blocks
     for (const axis of ["u", "v"] as const) {
       const lines = (axis === "u" ? g.us : g.vs).filter((l) => l.cls === "arterial");
       for (const line of lines) {
         const mine = segs
-          .filter((s) => s.plan === p && s.seg.axis === axis && s.seg.line === line && !s.seg.bridge && isDev(s.seg.sideHi) && (p.district === "kangbashi" || (s.seg.sideHi?.ring ?? 0) >= 1))
+          .filter(
+            (s) =>
+              s.plan === p &&
+              s.seg.axis === axis &&
+              s.seg.line === line &&
+              !s.seg.bridge &&
+              isDev(s.seg.sideHi) &&
+              (p.district === "kangbashi" || (s.seg.sideHi?.ring ?? 0) >= 1),
+          )
           .sort((a, b) => a.seg.k - b.seg.k);
         let run: SegRec[] = [];
         const flush = () => {
@@ -296,8 +353,18 @@ function greenwayDrafts(plans: Plan[], blocks: Block[], segs: SegRec[]): Greenwa
             const off = line.widthM / 2 + g.setbackM + (p.district === "kangbashi" ? 15 : 7);
             const a = run[0].seg.a;
             const b = run[run.length - 1].seg.b;
-            const pts: V2[] = axis === "u" ? [[a[0] + off, a[1]], [b[0] + off, b[1]]] : [[a[0], a[1] + off], [b[0], b[1] + off]];
-            for (const c of chunks(pts, 1500)) out.push({ frame: g.frame, pts: c, type: "urban", name: `${run[0].seg.name}绿道`, district: p.district, priority: 2 });
+            const pts: V2[] =
+              axis === "u"
+                ? [
+                    [a[0] + off, a[1]],
+                    [b[0] + off, b[1]],
+                  ]
+                : [
+                    [a[0], a[1] + off],
+                    [b[0], b[1] + off],
+                  ];
+            for (const c of chunks(pts, 1500))
+              out.push({ frame: g.frame, pts: c, type: "urban", name: `${run[0].seg.name}绿道`, district: p.district, priority: 2 });
           }
           run = [];
         };
@@ -398,7 +465,10 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
   // Inspector outputs (not KPI inputs): network nodes, drawn from their own random stream, and
   // the offline search index.
   const nodes = pipeNodes(w.pipes, seed);
-  const nodeText = featureCollectionText("pipe-nodes", nodes.map((f) => ({ props: f.properties, geometry: f.geometry })));
+  const nodeText = featureCollectionText(
+    "pipe-nodes",
+    nodes.map((f) => ({ props: f.properties, geometry: f.geometry })),
+  );
   writeFileSync(join(outDir, "pipe-nodes.geojson"), nodeText);
   files.push(join(outDir, "pipe-nodes.geojson"));
   layers["pipe-nodes"] = nodes.length;
@@ -417,7 +487,11 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
       { layerId: "districts", feats: feats.districts, englishProperty: "nameEn" },
       { layerId: "buildings", feats: feats.buildings, typeProperty: "use", byId: true },
       { layerId: "charging", feats: feats.charging, byId: true },
-      ...(["gas", "water", "drainage", "heating", "reclaimed"] as const).map((n) => ({ layerId: `pipes-${n}`, feats: feats[`pipes-${n}`], byId: true })),
+      ...(["gas", "water", "drainage", "heating", "reclaimed"] as const).map((n) => ({
+        layerId: `pipes-${n}`,
+        feats: feats[`pipes-${n}`],
+        byId: true,
+      })),
     ]),
   );
   writeFileSync(join(outDir, "search-index.json"), search);
@@ -470,7 +544,8 @@ async function main(): Promise<void> {
   const outDir = args.out ?? join(REPO_ROOT, "public/generated/city");
   const { summary } = await generateCity({ seed: args.seed, scale: args.scale, outDir, log: (m) => console.log(`  ${m}`) });
   console.log(`generated seed ${summary.seed} scale ${summary.scale} → ${outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  for (const [id, k] of Object.entries(summary.kpis)) console.log(`  ${k.met ? "✓" : "✗"} ${id}: ${k.value} ${k.unit} (target ${k.target})`);
+  for (const [id, k] of Object.entries(summary.kpis))
+    console.log(`  ${k.met ? "✓" : "✗"} ${id}: ${k.value} ${k.unit} (target ${k.target})`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

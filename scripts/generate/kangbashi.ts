@@ -65,19 +65,11 @@ export function planKangbashi(rng: Rng, scale: number): Plan {
   // region bounds, scaled
   const north = { w: -5200 * s, e: 6000 * s, n: 3600 * s };
   const south = { w: -2600 * s, e: 3200 * s, s: -1900 - 2000 * s };
-  const grid = new Grid(
-    "kangbashi",
-    frame,
-    lines(north.w - 900, Math.max(north.e, south.e) + 900),
-    lines(south.s - 700, north.n + 900),
-    8,
-  );
+  const grid = new Grid("kangbashi", frame, lines(north.w - 900, Math.max(north.e, south.e) + 900), lines(south.s - 700, north.n + 900), 8);
   const seed = rng.fork("kbs-edge").seed;
   // The region edges wobble a little (value noise) so the city does not end in a ruler line.
   const inNorth = (u: number, v: number, pad: number) =>
-    u >= north.w - pad &&
-    u <= north.e + pad + 700 * noise1d(seed, v / 1500) &&
-    v <= north.n + pad + 650 * noise1d(seed + 1, u / 1400);
+    u >= north.w - pad && u <= north.e + pad + 700 * noise1d(seed, v / 1500) && v <= north.n + pad + 650 * noise1d(seed + 1, u / 1400);
   const inSouth = (u: number, v: number, pad: number) =>
     u >= south.w - pad + 200 * noise1d(seed + 2, v / 700) &&
     u <= south.e + pad + 250 * noise1d(seed + 3, v / 700) &&

@@ -85,7 +85,10 @@ export function addPipes(recs: SegRec[], world: World, rng: Rng, referenceYear: 
       [seg.b[0] + nrm[0] * d, seg.b[1] + nrm[1] * d],
     ];
     const heated = [seg.sideLo, seg.sideHi].some(
-      (c) => isDev(c) && (RESIDENTIAL_KINDS.includes(c!.kind) || ["commercial", "commercial-old", "cbd", "gov", "school", "hospital", "culture"].includes(c!.kind)),
+      (c) =>
+        isDev(c) &&
+        (RESIDENTIAL_KINDS.includes(c!.kind) ||
+          ["commercial", "commercial-old", "cbd", "gov", "school", "hospital", "culture"].includes(c!.kind)),
     );
     const cls = seg.line.cls;
     const y = seg.year;
@@ -108,7 +111,16 @@ export function addPipes(recs: SegRec[], world: World, rng: Rng, referenceYear: 
         diameterMm: rng.chance(0.5) ? d0 : d1,
         depthM: Math.round(rng.range(DEPTH[network][0], DEPTH[network][1]) * 10) / 10,
         installYear,
-        pressureClass: network === "gas" ? (cls === "branch" ? "low" : cls === "secondary" ? (rng.chance(0.5) ? "medium" : "low") : "medium") : undefined,
+        pressureClass:
+          network === "gas"
+            ? cls === "branch"
+              ? "low"
+              : cls === "secondary"
+                ? rng.chance(0.5)
+                  ? "medium"
+                  : "low"
+                : "medium"
+            : undefined,
       };
       world.pipes[network].push({ props, geometry: lineString(frame, pts) });
     };
@@ -130,7 +142,10 @@ export interface Lateral {
   lengthM: number;
 }
 
-export function lateralCandidates(world: World, irrigation: Array<{ frame: Frame; box: Box; holes: Box[]; district: Lateral["district"]; year: number }>): Lateral[] {
+export function lateralCandidates(
+  world: World,
+  irrigation: Array<{ frame: Frame; box: Box; holes: Box[]; district: Lateral["district"]; year: number }>,
+): Lateral[] {
   const out: Lateral[] = [];
   for (const s of world.strips) {
     if (!s.feed) continue;
@@ -232,7 +247,14 @@ export function addMedians(recs: SegRec[], world: World): void {
     const p = seg.line.pos;
     const box: Box = seg.axis === "u" ? { u0: p - h, u1: p + h, v0: s0, v1: s1 } : { u0: s0, u1: s1, v0: p - h, v1: p + h };
     world.green.push({
-      props: { id: world.id("green", plan.district), name: `${seg.name}中央绿化带`, district: plan.district, source: "synthetic", greenType: "attached", year: seg.year },
+      props: {
+        id: world.id("green", plan.district),
+        name: `${seg.name}中央绿化带`,
+        district: plan.district,
+        source: "synthetic",
+        greenType: "attached",
+        year: seg.year,
+      },
       geometry: boxPolygon(g.frame, box),
     });
   }

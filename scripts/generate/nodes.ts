@@ -28,7 +28,12 @@ interface Rec {
 }
 
 const SHARE: Partial<Record<PipeNetwork, number>> = { gas: 0.3, water: 0.35, drainage: 1, heating: 0.12 };
-const TYPE: Partial<Record<PipeNetwork, NodeType>> = { gas: "valve", water: "valve", drainage: "manhole", heating: "heat-exchange-station" };
+const TYPE: Partial<Record<PipeNetwork, NodeType>> = {
+  gas: "valve",
+  water: "valve",
+  drainage: "manhole",
+  heating: "heat-exchange-station",
+};
 /** Manholes also stand along long sewers, about every 50 m (CJJ/GB 50014 spacing for 600–1500 mm). */
 const MANHOLE_SPACING_M = 50;
 const M_PER_DEG = 111_195;

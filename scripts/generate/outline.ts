@@ -77,9 +77,7 @@ export function traceCells(g: Grid, inside: (i: number, j: number) => boolean): 
     const [a, b] = [h[0], h[1]];
     const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
     const p: V2 = [(a[0] + b[0]) / 2 + ((b[1] - a[1]) / len) * 1, (a[1] + b[1]) / 2 - ((b[0] - a[0]) / len) * 1];
-    const owner = outers
-      .filter((o) => pointInRing(p, o.outer))
-      .sort((x, y) => signedArea(x.outer) - signedArea(y.outer))[0];
+    const owner = outers.filter((o) => pointInRing(p, o.outer)).sort((x, y) => signedArea(x.outer) - signedArea(y.outer))[0];
     if (owner) owner.holes.push(h);
   }
   return outers;

@@ -75,8 +75,7 @@ function parkBoxes(g: Grid): Box[] {
  */
 function corners(b: Box): V2[] {
   const out: V2[] = [];
-  for (let a = 0; a <= 4; a++)
-    for (let c = 0; c <= 4; c++) out.push([b.u0 + ((b.u1 - b.u0) * a) / 4, b.v0 + ((b.v1 - b.v0) * c) / 4]);
+  for (let a = 0; a <= 4; a++) for (let c = 0; c <= 4; c++) out.push([b.u0 + ((b.u1 - b.u0) * a) / 4, b.v0 + ((b.v1 - b.v0) * c) / 4]);
   return out;
 }
 
@@ -163,7 +162,15 @@ export function fillParkGaps(g: Grid, reach: number, name: (n: number) => string
       continue;
     }
     const best = e.c;
-    const sb = g.addSuperblock({ i0: best.i, i1: best.i + 1, j0: best.j, j1: best.j + 1, kind: "park", parkType: "community", name: name(added + 1) });
+    const sb = g.addSuperblock({
+      i0: best.i,
+      i1: best.i + 1,
+      j0: best.j,
+      j1: best.j + 1,
+      kind: "park",
+      parkType: "community",
+      name: name(added + 1),
+    });
     if (!sb) continue;
     added++;
     const box = g.blockBox(best.i, best.j);

@@ -50,7 +50,11 @@ export function spread<T>(cands: T[], pos: (t: T) => V2, k: number, start: V2): 
 const centre = (b: Box): V2 => [(b.u0 + b.u1) / 2, (b.v0 + b.v1) / 2];
 
 /** Marks blocks for smart/other parking lots and pocket parks / small green spaces. */
-export function selectCarves(blocks: Block[], rng: Rng, n: { smartParking: number; otherParking: number; pocketParks: number; pocketGreen: number }): void {
+export function selectCarves(
+  blocks: Block[],
+  rng: Rng,
+  n: { smartParking: number; otherParking: number; pocketParks: number; pocketGreen: number },
+): void {
   const free = (b: Block) => b.carve.length === 0 && !b.sb && !b.clipped && boxW(b.box) > 120 && boxH(b.box) > 120;
   const commercial = rng.shuffle(blocks.filter((b) => free(b) && ["commercial", "commercial-old", "cbd", "hospital"].includes(b.kind)));
   const residential = rng.shuffle(blocks.filter((b) => free(b) && ["res-kbs", "res-mid", "res-new"].includes(b.kind)));
@@ -62,10 +66,7 @@ export function selectCarves(blocks: Block[], rng: Rng, n: { smartParking: numbe
   const kbs = blocks.filter((b) => free(b) && b.kind === "res-kbs");
   const total = n.pocketParks + n.pocketGreen;
   const nOld = Math.min(old.length, Math.round(total * 0.7));
-  const picks = [
-    ...spread(old, (b) => centre(b.box), nOld, [0, 0]),
-    ...spread(kbs, (b) => centre(b.box), total - nOld, [0, 500]),
-  ];
+  const picks = [...spread(old, (b) => centre(b.box), nOld, [0, 0]), ...spread(kbs, (b) => centre(b.box), total - nOld, [0, 500])];
   rng.shuffle(picks);
   picks.forEach((b, k) => b.carve.push({ type: k < n.pocketParks ? "pocket-park" : "pocket-green" }));
 }
@@ -118,7 +119,9 @@ export function addCharging(world: World, segs: SegRec[], rng: Rng, total: numbe
     else if (rng.chance(0.4)) inLot(p.id, p.district, rng.int(4, 10));
   }
   // kerbside clusters on arterial and secondary roads
-  const kerb = rng.shuffle(segs.filter((s) => !s.seg.bridge && s.seg.line.cls !== "branch" && (isDev(s.seg.sideLo) || isDev(s.seg.sideHi))));
+  const kerb = rng.shuffle(
+    segs.filter((s) => !s.seg.bridge && s.seg.line.cls !== "branch" && (isDev(s.seg.sideLo) || isDev(s.seg.sideHi))),
+  );
   let round = 0;
   while (world.charging.length < total && kerb.length > 0 && round < 20) {
     for (const { plan, seg } of kerb) {
@@ -158,7 +161,12 @@ function communityOf(plan: Plan, c: Cell): string {
   return rep ? `${base}${cnNumber(rep + 1)}` : base;
 }
 
-export function addFacilities(world: World, blocks: Block[], rng: Rng, counts: Record<"community-service" | "elderly-care" | "childcare", number>): void {
+export function addFacilities(
+  world: World,
+  blocks: Block[],
+  rng: Rng,
+  counts: Record<"community-service" | "elderly-care" | "childcare", number>,
+): void {
   const homes: HomeSpot[] = [];
   for (const b of blocks) {
     if (!RESIDENTIAL_KINDS.includes(b.kind)) continue;
@@ -221,7 +229,13 @@ export function addFacilities(world: World, blocks: Block[], rng: Rng, counts: R
     const level = n % 3 === 0 ? "中学" : "小学";
     const dn = b.district === "kangbashi" ? "康巴什区" : "东胜区";
     world.facilities.push({
-      props: { id: world.id("facility", b.district), name: `${dn}第${cnNumber(n)}${level}`, district: b.district, source: "synthetic", facilityType: "school" },
+      props: {
+        id: world.id("facility", b.district),
+        name: `${dn}第${cnNumber(n)}${level}`,
+        district: b.district,
+        source: "synthetic",
+        facilityType: "school",
+      },
       geometry: point(b.grid.frame, centre(b.box)),
     });
   }
@@ -321,7 +335,15 @@ export function addConstruction(world: World, blocks: Block[], rng: Rng, perDist
 }
 
 /** Featured streets (网红特色街区): short runs of old-core lanes; `stalls` split by length, summing exactly. */
-export function markFeaturedStreets(world: World, segs: SegRec[], rng: Rng, count: number, stalls: number, sinceYear: number, referenceYear: number): void {
+export function markFeaturedStreets(
+  world: World,
+  segs: SegRec[],
+  rng: Rng,
+  count: number,
+  stalls: number,
+  sinceYear: number,
+  referenceYear: number,
+): void {
   const lane = (s: SegRec) => {
     const c = [s.seg.sideLo, s.seg.sideHi];
     return !s.seg.bridge && s.seg.line.cls === "branch" && c.every((x) => isDev(x) && (x!.ring === 0 || s.plan.district === "kangbashi"));
@@ -352,7 +374,8 @@ export function markFeaturedStreets(world: World, segs: SegRec[], rng: Rng, coun
   const raw = flat.map((f) => (stalls * f.len) / totalLen);
   const base = raw.map(Math.floor);
   let left = stalls - base.reduce((a, b) => a + b, 0);
-  raw.map((r, i) => [r - base[i], i] as const)
+  raw
+    .map((r, i) => [r - base[i], i] as const)
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
     .forEach(([, i]) => {
       if (left > 0) {
@@ -373,7 +396,13 @@ export function markDeadEnds(world: World, segs: SegRec[], rng: Rng, count: numb
   const cands = rng.shuffle(
     segs.filter((s) => {
       const p = world.roads[s.roadIndex].props;
-      return s.plan.district === "dongsheng" && s.seg.line.cls === "branch" && !s.seg.bridge && !p.featuredStreet && [s.seg.sideLo, s.seg.sideHi].some((c) => isDev(c) && c!.ring <= 1);
+      return (
+        s.plan.district === "dongsheng" &&
+        s.seg.line.cls === "branch" &&
+        !s.seg.bridge &&
+        !p.featuredStreet &&
+        [s.seg.sideLo, s.seg.sideHi].some((c) => isDev(c) && c!.ring <= 1)
+      );
     }),
   );
   for (const s of cands.slice(0, count)) {

@@ -8,7 +8,9 @@ import type { Feat } from "./output";
 customPinyin({ 康巴什: "kāng bā shí", 乌兰木伦: "wū lán mù lún" });
 
 export const toPinyin: Pinyin = (text) => {
-  const syll = pinyin(text, { toneType: "none", type: "array", nonZh: "consecutive" }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ""));
+  const syll = pinyin(text, { toneType: "none", type: "array", nonZh: "consecutive" }).map((s) =>
+    s.toLowerCase().replace(/[^a-z0-9]/g, ""),
+  );
   return { initials: syll.map((s) => s[0] ?? "").join(""), full: syll.join("") };
 };
 
@@ -22,7 +24,10 @@ function at(f: Feat): [number, number] {
   }
   const ring = g.type === "Polygon" ? g.coordinates[0] : g.type === "MultiPolygon" ? g.coordinates[0][0] : undefined;
   if (!ring) return [0, 0];
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of ring) {
     x0 = Math.min(x0, x);
     x1 = Math.max(x1, x);

@@ -47,7 +47,14 @@ export function runSimulation(o: RunOptions): Running {
   if (!sensors) throw new Error("the demo city is missing: run `npm run data` first");
   const clock = o.clock ?? 1;
   const startMs = o.startMs ?? Date.now();
-  const sim = new Simulation({ sensors, rules: loadRules(), seed: o.seed ?? 1, startMs, events: o.events, maxDepthCm: waterloggingDepths() });
+  const sim = new Simulation({
+    sensors,
+    rules: loadRules(),
+    seed: o.seed ?? 1,
+    startMs,
+    events: o.events,
+    maxDepthCm: waterloggingDepths(),
+  });
   const rate = o.rate === undefined ? undefined : Math.min(MAX_RATE, Math.max(1, o.rate));
   const scale = rate ? (naturalRate(sensors) * clock) / rate : 1;
   const sched = schedule(sim, sensors, startMs, scale);

@@ -46,7 +46,8 @@ const NAMES: Record<SensorKind, { zh: string }> = {
 };
 
 /** Every `step`-th element, so the sample is spread over the whole city and stable. */
-const spread = <T>(xs: T[], max: number) => (xs.length <= max ? xs : xs.filter((_, i) => i % Math.ceil(xs.length / max) === 0).slice(0, max));
+const spread = <T>(xs: T[], max: number) =>
+  xs.length <= max ? xs : xs.filter((_, i) => i % Math.ceil(xs.length / max) === 0).slice(0, max);
 
 export function deriveSensors(readLayer: (name: string) => Feature[]): SensorInfo[] {
   const out: SensorInfo[] = [];
@@ -71,7 +72,8 @@ export function deriveSensors(readLayer: (name: string) => Feature[]): SensorInf
   const heat = readLayer("pipes-heating").filter((f) => Number(f.properties.diameterMm) >= 700);
   for (const f of spread(heat, 60)) add("heating", "pipes-heating", f, "hs");
   for (const f of readLayer("construction").filter((f) => f.properties.status === "active")) add("construction", "construction", f, "cs");
-  for (const f of readLayer("compounds").filter((f) => Number(f.properties.elevatorsAdded) > 0)) add("elevator", "compounds", f, "el", `${String(f.properties.name ?? "")} ${NAMES.elevator.zh}`);
+  for (const f of readLayer("compounds").filter((f) => Number(f.properties.elevatorsAdded) > 0))
+    add("elevator", "compounds", f, "el", `${String(f.properties.name ?? "")} ${NAMES.elevator.zh}`);
   for (const f of readLayer("charging")) add("charging", "charging", f, "cp");
   for (const f of readLayer("parking").filter((f) => f.properties.smart === true)) add("parking", "parking", f, "pk");
   return out;
@@ -96,7 +98,11 @@ export function sensorsGeoJson(sensors: SensorInfo[]): string {
 export function ensureSensorsFile(): SensorInfo[] | undefined {
   const stamp = join(CITY_DIR, ".stamp.json");
   if (!existsSync(stamp)) return undefined;
-  if (existsSync(SENSORS_FILE) && statSync(SENSORS_FILE).mtimeMs >= statSync(stamp).mtimeMs && statSync(SENSORS_FILE).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs)
+  if (
+    existsSync(SENSORS_FILE) &&
+    statSync(SENSORS_FILE).mtimeMs >= statSync(stamp).mtimeMs &&
+    statSync(SENSORS_FILE).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs
+  )
     return loadSensorsFile();
   const sensors = deriveSensors(readCityLayer);
   mkdirSync(dirname(SENSORS_FILE), { recursive: true });
@@ -109,6 +115,15 @@ export function loadSensorsFile(file = SENSORS_FILE): SensorInfo[] {
   return fc.features.map((f) => {
     const p = f.properties as Record<string, string>;
     const [lon, lat] = f.geometry.coordinates as [number, number];
-    return { id: p.id, kind: p.kind as SensorKind, district: p.district, name: p.name, lonDeg: lon, latDeg: lat, onLayer: p.onLayer, onFeature: p.onFeature };
+    return {
+      id: p.id,
+      kind: p.kind as SensorKind,
+      district: p.district,
+      name: p.name,
+      lonDeg: lon,
+      latDeg: lat,
+      onLayer: p.onLayer,
+      onFeature: p.onFeature,
+    };
   });
 }

@@ -32,7 +32,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   const a: SimulateArgs = { broker: "mqtt://127.0.0.1:1883", clock: 1, seed: 1, speed: 1, events: {} };
   const num = (flag: string, v: string | undefined, lo: number, hi: number) => {
     const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < lo || n > hi) throw new ArgsError(`${flag} expects a number in [${lo}, ${hi}], got ${v ?? "nothing"}`);
+    if (v === undefined || !Number.isFinite(n) || n < lo || n > hi)
+      throw new ArgsError(`${flag} expects a number in [${lo}, ${hi}], got ${v ?? "nothing"}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -44,20 +45,47 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
       return v;
     };
     switch (f) {
-      case "--broker": a.broker = take(); break;
-      case "--username": a.username = take(); break;
-      case "--password": a.password = take(); break;
-      case "--rate": a.rate = num(f, take(), 1, MAX_RATE); break;
-      case "--clock": a.clock = num(f, take(), 0.01, 3600); break;
-      case "--seed": a.seed = num(f, take(), 0, 2 ** 31); break;
-      case "--duration": a.durationS = num(f, take(), 0.1, 1e7); break;
-      case "--record": a.record = take(); break;
-      case "--replay": a.replay = take(); break;
-      case "--speed": a.speed = num(f, take(), 1, 120); break;
-      case "--storm-at": a.events.stormAtS = num(f, take(), 0, 1e7); break;
-      case "--gas-at": a.events.gasDropAtS = num(f, take(), 0, 1e7); break;
-      case "--heating-at": a.events.heatingFaultAtS = num(f, take(), 0, 1e7); break;
-      default: throw new ArgsError(`unknown option ${f}`);
+      case "--broker":
+        a.broker = take();
+        break;
+      case "--username":
+        a.username = take();
+        break;
+      case "--password":
+        a.password = take();
+        break;
+      case "--rate":
+        a.rate = num(f, take(), 1, MAX_RATE);
+        break;
+      case "--clock":
+        a.clock = num(f, take(), 0.01, 3600);
+        break;
+      case "--seed":
+        a.seed = num(f, take(), 0, 2 ** 31);
+        break;
+      case "--duration":
+        a.durationS = num(f, take(), 0.1, 1e7);
+        break;
+      case "--record":
+        a.record = take();
+        break;
+      case "--replay":
+        a.replay = take();
+        break;
+      case "--speed":
+        a.speed = num(f, take(), 1, 120);
+        break;
+      case "--storm-at":
+        a.events.stormAtS = num(f, take(), 0, 1e7);
+        break;
+      case "--gas-at":
+        a.events.gasDropAtS = num(f, take(), 0, 1e7);
+        break;
+      case "--heating-at":
+        a.events.heatingFaultAtS = num(f, take(), 0, 1e7);
+        break;
+      default:
+        throw new ArgsError(`unknown option ${f}`);
     }
   }
   a.password ??= process.env.WARMCITY_MQTT_PASSWORD;
@@ -78,7 +106,12 @@ async function main() {
   let client: mqtt.MqttClient | undefined;
   let sink: Sink = () => {};
   if (args.broker !== "none") {
-    client = await mqtt.connectAsync(args.broker, { username: args.username, password: args.password, clientId: `warmcity-sim-${process.pid}`, reconnectPeriod: 1000 });
+    client = await mqtt.connectAsync(args.broker, {
+      username: args.username,
+      password: args.password,
+      clientId: `warmcity-sim-${process.pid}`,
+      reconnectPeriod: 1000,
+    });
     const c = client;
     sink = (msgs) => {
       for (const m of msgs) c.publish(m.topic, m.payload, { qos: 0, retain: m.retain });
@@ -104,7 +137,8 @@ async function main() {
   await client?.endAsync();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void main().catch((e: Error) => {
-  console.error(`simulate: ${e.message}`);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`)
+  void main().catch((e: Error) => {
+    console.error(`simulate: ${e.message}`);
+    process.exit(1);
+  });

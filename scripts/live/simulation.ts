@@ -42,7 +42,15 @@ export const PERIOD_S: Record<SensorKind, number> = {
   parking: 60,
   charging: 300,
 };
-const UNIT: Record<SensorKind, string | undefined> = { gas: "kPa", heating: "°C", waterlogging: "cm", construction: undefined, elevator: undefined, charging: undefined, parking: "%" };
+const UNIT: Record<SensorKind, string | undefined> = {
+  gas: "kPa",
+  heating: "°C",
+  waterlogging: "cm",
+  construction: undefined,
+  elevator: undefined,
+  charging: undefined,
+  parking: "%",
+};
 
 /** Integer hash → [0, 1): stable noise per (seed, sensor, slot). */
 function hash01(...xs: number[]): number {
@@ -90,7 +98,14 @@ export class Simulation {
     const gas = o.sensors.filter((s) => s.kind === "gas");
     const first = gas[Math.floor(hash01(o.seed, 1) * gas.length)];
     // "One main": the chosen monitoring point and its two nearest neighbours.
-    const near = first ? [...gas].sort((a, b) => Math.hypot(a.lonDeg - first.lonDeg, a.latDeg - first.latDeg) - Math.hypot(b.lonDeg - first.lonDeg, b.latDeg - first.latDeg)).slice(0, 3) : [];
+    const near = first
+      ? [...gas]
+          .sort(
+            (a, b) =>
+              Math.hypot(a.lonDeg - first.lonDeg, a.latDeg - first.latDeg) - Math.hypot(b.lonDeg - first.lonDeg, b.latDeg - first.latDeg),
+          )
+          .slice(0, 3)
+      : [];
     this.gasMain = new Set(near.map((s) => s.id));
     const heat = o.sensors.filter((s) => s.kind === "heating");
     this.faultySubstation = heat[Math.floor(hash01(o.seed, 2) * heat.length)]?.id;
@@ -136,7 +151,7 @@ export class Simulation {
         const x = tS - T.stormAtS;
         // Rain intensity rises for 4 min, falls until 10 min; water builds with the rain and drains after.
         const rise = x < 0 ? 0 : x < 240 ? (x / 240) ** 1.5 : x < 600 ? 1 - 0.15 * ((x - 240) / 360) : Math.max(0, 0.85 - (x - 600) / 900);
-        const depth = max * rise * (0.85 + 0.15 * (n(40) + 1) / 2) + 0.3 * Math.max(0, n(30));
+        const depth = max * rise * (0.85 + (0.15 * (n(40) + 1)) / 2) + 0.3 * Math.max(0, n(30));
         values = { value: round(Math.max(0, depth), 1) };
         break;
       }
@@ -186,7 +201,16 @@ export class Simulation {
       this.episodes.set(s.id, kept);
       const rec: AlarmRecord = {
         ts: r.ts,
-        episodes: kept.map(({ ruleId, level, peakLevel, since, until, value, peak, updated }) => ({ ruleId, level, peakLevel, since, until, value, peak, updated })),
+        episodes: kept.map(({ ruleId, level, peakLevel, since, until, value, peak, updated }) => ({
+          ruleId,
+          level,
+          peakLevel,
+          since,
+          until,
+          value,
+          peak,
+          updated,
+        })),
       };
       out.push({ topic: alarmTopic(s.district, s.id), payload: JSON.stringify(rec), retain: true });
     }

@@ -10,7 +10,10 @@ import { WebSocketServer, createWebSocketStream } from "ws";
 import { ensureSensorsFile } from "./sensors";
 import { runSimulation, type Running } from "./runner";
 
-type HttpLike = { on(ev: "upgrade", fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown; once(ev: "close", fn: () => void): unknown };
+type HttpLike = {
+  on(ev: "upgrade", fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
+  once(ev: "close", fn: () => void): unknown;
+};
 
 export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: number; rate?: number; simulate?: boolean } = {}) {
   const broker = await Aedes.createBroker({
@@ -29,13 +32,18 @@ export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: numbe
   });
   let run: Running | undefined;
   try {
-    if (opts.simulate !== false) run = runSimulation({
-      clock: opts.clock ?? Number(process.env.WARMCITY_SIM_CLOCK ?? 1),
-      rate: opts.rate ?? (process.env.WARMCITY_SIM_RATE ? Number(process.env.WARMCITY_SIM_RATE) : undefined),
-      sink: (msgs) => {
-        for (const m of msgs) broker.publish({ cmd: "publish", topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: m.retain, dup: false }, () => {});
-      },
-    });
+    if (opts.simulate !== false)
+      run = runSimulation({
+        clock: opts.clock ?? Number(process.env.WARMCITY_SIM_CLOCK ?? 1),
+        rate: opts.rate ?? (process.env.WARMCITY_SIM_RATE ? Number(process.env.WARMCITY_SIM_RATE) : undefined),
+        sink: (msgs) => {
+          for (const m of msgs)
+            broker.publish(
+              { cmd: "publish", topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: m.retain, dup: false },
+              () => {},
+            );
+        },
+      });
   } catch (e) {
     console.warn(`[live] simulator not started: ${(e as Error).message}`);
   }

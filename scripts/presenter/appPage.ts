@@ -10,7 +10,10 @@ import { startHarness, waitForReady, type Harness, type OpenedPage } from "../..
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 export function buildApp(outDir: string): void {
-  const r = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], { cwd: ROOT, stdio: "inherit" });
+  const r = spawnSync(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
@@ -61,5 +64,8 @@ export type W = {
 };
 
 export async function waitFor(page: Page, body: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction((b) => new Function("w", `return ${b}`)((window as unknown as W).warmcity), body, { timeout: timeoutMs, polling: 100 });
+  await page.waitForFunction((b) => new Function("w", `return ${b}`)((window as unknown as W).warmcity), body, {
+    timeout: timeoutMs,
+    polling: 100,
+  });
 }

@@ -28,14 +28,20 @@ const { page, cdp, o } = app;
 const rows: Array<{ cycle: number; s: number; heapMb: number; primitives: number; medianFrameMs?: number; errors: number }> = [];
 try {
   await page.evaluate(() => (window as unknown as W).warmcity.whenKpis());
-  await page.evaluate(([id, k]) => (window as unknown as W).warmcity.playTour(id as string, { loop: true, timeScale: k as number }), [tourId, timeScale] as const);
+  await page.evaluate(([id, k]) => (window as unknown as W).warmcity.playTour(id as string, { loop: true, timeScale: k as number }), [
+    tourId,
+    timeScale,
+  ] as const);
   console.log("cycle   wall s   heap after GC MB   primitives   median frame ms   errors");
   let t = Date.now();
   for (let c = 1; c <= cycles; c++) {
     await waitFor(page, `w.tour() && w.tour().cycle >= ${c}`, 600_000);
     const heapMb = await heapAfterGcMb(cdp);
     const st = await page.evaluate(() => (window as unknown as W).warmcity.sceneStats());
-    const errors = (await page.evaluate(() => (window as unknown as W).warmcity.errors())).length + o.record.pageErrors.length + o.record.consoleErrors.length;
+    const errors =
+      (await page.evaluate(() => (window as unknown as W).warmcity.errors())).length +
+      o.record.pageErrors.length +
+      o.record.consoleErrors.length;
     const row = { cycle: c, s: (Date.now() - t) / 1000, heapMb, primitives: st.primitives, medianFrameMs: st.medianFrameMs, errors };
     t = Date.now();
     rows.push(row);
@@ -45,8 +51,21 @@ try {
   }
   const first = rows[0];
   const last = rows[rows.length - 1];
-  console.log(`heap after GC: cycle 1 ${first.heapMb.toFixed(1)} MB → cycle ${last.cycle} ${last.heapMb.toFixed(1)} MB (${(last.heapMb - first.heapMb).toFixed(1)} MB); errors ${last.errors}`);
-  if (last.errors) console.log(JSON.stringify({ errors: await page.evaluate(() => (window as unknown as W).warmcity.errors()), page: o.record.pageErrors, console: o.record.consoleErrors.slice(0, 5) }, null, 1));
+  console.log(
+    `heap after GC: cycle 1 ${first.heapMb.toFixed(1)} MB → cycle ${last.cycle} ${last.heapMb.toFixed(1)} MB (${(last.heapMb - first.heapMb).toFixed(1)} MB); errors ${last.errors}`,
+  );
+  if (last.errors)
+    console.log(
+      JSON.stringify(
+        {
+          errors: await page.evaluate(() => (window as unknown as W).warmcity.errors()),
+          page: o.record.pageErrors,
+          console: o.record.consoleErrors.slice(0, 5),
+        },
+        null,
+        1,
+      ),
+    );
 } finally {
   await app.close();
 }

@@ -27,7 +27,10 @@ try {
   /** Plays `step` of the platform tour with its dwell stretched to ≥ dwellS and counts frames in dwellS of it. */
   async function dwell(step: number, dwellInData: number) {
     const scale = (dwellS + 2) / dwellInData;
-    await page.evaluate(([s, k]) => (window as unknown as W).warmcity.playTour("platform", { step: s, timeScale: k }), [step, scale] as const);
+    await page.evaluate(([s, k]) => (window as unknown as W).warmcity.playTour("platform", { step: s, timeScale: k }), [
+      step,
+      scale,
+    ] as const);
     await waitFor(page, `w.tour() && w.tour().step === ${step} && w.tour().phase === "dwell"`, 300_000);
     await page.waitForTimeout(500);
     const a = await frames();
@@ -36,7 +39,12 @@ try {
     const b = await frames();
     const s = (Date.now() - t0) / 1000;
     await page.evaluate(() => (window as unknown as W).warmcity.pauseTour());
-    return { frames: b.frames - a.frames, seconds: +s.toFixed(2), fps: +((b.frames - a.frames) / s).toFixed(2), medianFrameMs: b.medianFrameMs };
+    return {
+      frames: b.frames - a.frames,
+      seconds: +s.toFixed(2),
+      fps: +((b.frames - a.frames) / s).toFixed(2),
+      medianFrameMs: b.medianFrameMs,
+    };
   }
   // Step 0 (CIM base platform) is a still dwell; step 5 (N scenarios) orbits the museum.
   const still = await dwell(0, 9);
@@ -51,9 +59,16 @@ try {
   };
   console.log("\ntour dwell frames (same run)");
   console.log("case          frames   seconds   fps     median frame ms");
-  for (const [k, v] of [["still dwell", still], ["orbit dwell", orbit]] as const)
-    console.log(`${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.seconds).padStart(7)}   ${String(v.fps).padStart(5)}   ${v.medianFrameMs?.toFixed(0) ?? "–"}`);
-  console.log(`still/orbit frames ratio: ${result.ratio} (target: a still dwell renders ≤ 2 frames) ${still.frames <= 2 ? "PASS" : "MISS"}`);
+  for (const [k, v] of [
+    ["still dwell", still],
+    ["orbit dwell", orbit],
+  ] as const)
+    console.log(
+      `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.seconds).padStart(7)}   ${String(v.fps).padStart(5)}   ${v.medianFrameMs?.toFixed(0) ?? "–"}`,
+    );
+  console.log(
+    `still/orbit frames ratio: ${result.ratio} (target: a still dwell renders ≤ 2 frames) ${still.frames <= 2 ? "PASS" : "MISS"}`,
+  );
   mkdirSync(join(ROOT, "bench-results"), { recursive: true });
   writeFileSync(join(ROOT, "bench-results", "tour.json"), JSON.stringify(result, null, 2));
 } finally {

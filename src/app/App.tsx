@@ -103,7 +103,11 @@ export default function App() {
       (loaded) => {
         performance.mark("warmcity:manifests");
         const m = src.custom
-          ? { ...loaded, catalog: relocateCatalog(loaded.catalog, src.base), kpis: { ...loaded.kpis, sources: relocateSources(loaded.kpis.sources, src.base) } }
+          ? {
+              ...loaded,
+              catalog: relocateCatalog(loaded.catalog, src.base),
+              kpis: { ...loaded.kpis, sources: relocateSources(loaded.kpis.sources, src.base) },
+            }
           : loaded;
         let s = bootState(m);
         if (src.problem) s = addNotice(s, "warn", M.urlParam("catalog", "", src.problem));
@@ -112,7 +116,14 @@ export default function App() {
       (e: unknown) => setFatal(explainFatal(e)),
     );
   }, []);
-  if (fatal) return <ErrorScreen title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start" explain={fatal.explain} detail={fatal.detail} />;
+  if (fatal)
+    return (
+      <ErrorScreen
+        title="配置文件有误，无法启动 · A manifest is invalid; the viewer cannot start"
+        explain={fatal.explain}
+        detail={fatal.detail}
+      />
+    );
   if (!boot) return <div className="boot">暖城孪生 · Warm City Twin …</div>;
   return <Cockpit store={boot.store} manifests={boot.manifests} />;
 }
@@ -163,10 +174,12 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     // Features dropped or drawn with a caveat are said once per layer, in the notice bar.
     return async (spec: LayerSpec, onProgress: (p: number) => void) => {
       const data = await load(spec, onProgress);
-      if (data.skipped && data.ids.length) store.dispatch((s) => addNotice(s, "info", M.skippedNotice(spec.title, data.skipped, data.skippedWhy)));
+      if (data.skipped && data.ids.length)
+        store.dispatch((s) => addNotice(s, "info", M.skippedNotice(spec.title, data.skipped, data.skippedWhy)));
       if (data.caveats) store.dispatch((s) => addNotice(s, "info", M.caveatNotice(spec.title, data.caveats!)));
       // An analysis that finds nothing is a valid empty answer; a data file with nothing in it is worth a word.
-      if (!data.ids.length && !data.skipped && !spec.url.startsWith("analysis:")) store.dispatch((s) => addNotice(s, "info", M.emptyLayer(spec.title)));
+      if (!data.ids.length && !data.skipped && !spec.url.startsWith("analysis:"))
+        store.dispatch((s) => addNotice(s, "info", M.emptyLayer(spec.title)));
       return data;
     };
   }, [analysisLayers, store]);
@@ -231,7 +244,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const swapKey = JSON.stringify(swappedRoleUrls(state));
   const cockpitRuns = useRef(0);
 
-  const inspector = useMemo(() => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current), [store, manifests, loadVector]);
+  const inspector = useMemo(
+    () => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current),
+    [store, manifests, loadVector],
+  );
   useEffect(() => {
     installInspectorAutomation(store, inspector, () => sceneRef.current);
   }, [store, inspector, automation]);
@@ -277,7 +293,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     const rerun = cockpitRuns.current++ > 0;
     const w = startCockpitWorker(store, manifests, (layers) => {
       analysisLayers.publish(layers);
-      if (rerun) for (const l of store.get().catalog.layers) if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
+      if (rerun)
+        for (const l of store.get().catalog.layers)
+          if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
     });
     return () => w.terminate();
   }, [sceneReady, store, manifests, analysisLayers, swapKey]);
@@ -305,7 +323,8 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     if (groundAlpha === 1) return state;
     const layers = { ...state.layers };
     for (const l of state.catalog.layers)
-      if (isGroundLayer(l) && layers[l.id] && (underground || !l.tiles)) layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
+      if (isGroundLayer(l) && layers[l.id] && (underground || !l.tiles))
+        layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
     return { ...state, layers };
   }, [state, groundAlpha, underground]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
@@ -363,7 +382,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       // Generous: a software renderer on a busy 2-core kiosk can take minutes for the first load.
       const drawn = await sceneRef.current?.whenDrawn(STARTUP_DRAW_TIMEOUT_MS);
       // A scene that never finishes drawing still becomes usable; the reason is shown.
-      if (drawn && !drawn.ok) store.dispatch((s) => addNotice(s, "warn", { zh: `场景未能绘制完成 · ${drawn.reason}`, en: `The scene did not finish drawing · ${drawn.reason}` }));
+      if (drawn && !drawn.ok)
+        store.dispatch((s) =>
+          addNotice(s, "warn", { zh: `场景未能绘制完成 · ${drawn.reason}`, en: `The scene did not finish drawing · ${drawn.reason}` }),
+        );
       performance.mark("warmcity:ready");
       const pending = contextLosses.current.find((c) => c.recoveredMs === undefined);
       if (pending) {

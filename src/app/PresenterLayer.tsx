@@ -25,7 +25,12 @@ function loadDraft(store: Store): Tour {
     return validateTour(JSON.parse(raw), DRAFT_KEY);
   } catch (e) {
     localStorage.setItem(`${DRAFT_KEY}.broken-${Date.now()}`, raw);
-    store.dispatch((s) => addNotice(s, "warn", { zh: `${t("zh", "draftBroken")}：${(e as Error).message}`, en: `${t("en", "draftBroken")}: ${(e as Error).message}` }));
+    store.dispatch((s) =>
+      addNotice(s, "warn", {
+        zh: `${t("zh", "draftBroken")}：${(e as Error).message}`,
+        en: `${t("en", "draftBroken")}: ${(e as Error).message}`,
+      }),
+    );
     return emptyDraft();
   }
 }
@@ -147,30 +152,30 @@ export function PresenterLayer({
   return (
     <>
       <div className="presenter-bottom">
-      <TourCaption state={state} tour={current} kpiDefs={kpiDefs} />
-      <TourPlayerBar
-        state={state}
-        c={{
-          tours,
-          current,
-          phase,
-          kiosk: kiosk.on,
-          interactive: kiosk.interactive,
-          orbiting,
-          editorOpen,
-          play: (id) => presenter.api.playTour(id),
-          togglePlay: presenter.togglePlay,
-          next: presenter.api.nextStep,
-          prev: presenter.api.prevStep,
-          goto: presenter.gotoStep,
-          setLoop: presenter.setLoop,
-          stop: presenter.stopTour,
-          orbit: () => setOrbiting(presenter.orbit()),
-          copyLink: () => void copyLink(),
-          fullscreen: () => void document.documentElement.requestFullscreen?.().catch(() => undefined),
-          toggleEditor: () => setEditorOpen((o) => !o),
-        }}
-      />
+        <TourCaption state={state} tour={current} kpiDefs={kpiDefs} />
+        <TourPlayerBar
+          state={state}
+          c={{
+            tours,
+            current,
+            phase,
+            kiosk: kiosk.on,
+            interactive: kiosk.interactive,
+            orbiting,
+            editorOpen,
+            play: (id) => presenter.api.playTour(id),
+            togglePlay: presenter.togglePlay,
+            next: presenter.api.nextStep,
+            prev: presenter.api.prevStep,
+            goto: presenter.gotoStep,
+            setLoop: presenter.setLoop,
+            stop: presenter.stopTour,
+            orbit: () => setOrbiting(presenter.orbit()),
+            copyLink: () => void copyLink(),
+            fullscreen: () => void document.documentElement.requestFullscreen?.().catch(() => undefined),
+            toggleEditor: () => setEditorOpen((o) => !o),
+          }}
+        />
       </div>
       {editorOpen && !kiosk.on && (
         <TourEditor

@@ -70,7 +70,13 @@ export interface ViewControl {
   views(): string[];
 }
 
-export function installAutomation(store: Store, getScene: () => SceneApi | undefined, runtimeErrors: string[], views: ViewControl, presenter: PresenterApi) {
+export function installAutomation(
+  store: Store,
+  getScene: () => SceneApi | undefined,
+  runtimeErrors: string[],
+  views: ViewControl,
+  presenter: PresenterApi,
+) {
   let ready = false;
   const api: WarmCityApi = {
     ...presenter,
@@ -138,7 +144,10 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
     // `missing` in English for scripts (stable text); the cards show the user's language.
     kpis: () =>
       Object.fromEntries(
-        Object.entries(store.get().cockpit.kpis).map(([id, r]) => [id, { value: r.value, unit: r.unit, ...(r.missing ? { missing: r.missing.en } : {}) }]),
+        Object.entries(store.get().cockpit.kpis).map(([id, r]) => [
+          id,
+          { value: r.value, unit: r.unit, ...(r.missing ? { missing: r.missing.en } : {}) },
+        ]),
       ),
     whenKpis: () =>
       new Promise<void>((resolve) => {
@@ -161,8 +170,7 @@ export function installAutomation(store: Store, getScene: () => SceneApi | undef
 }
 
 export function waitSettled(store: Store): Promise<void> {
-  const settled = () =>
-    Object.values(store.get().layers).every((l) => !l.visible || l.status === "ready" || l.status === "error");
+  const settled = () => Object.values(store.get().layers).every((l) => !l.visible || l.status === "ready" || l.status === "error");
   return new Promise((resolve) => {
     if (settled()) return resolve();
     const off = store.subscribe(() => {

@@ -93,7 +93,10 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
         chartData[c.id] = { categories: [], series: [], totals: [], ungrouped: 0, missing: failedLayers(bad, failed) };
         continue;
       }
-      chartData[c.id] = aggregate(c, c.layers.flatMap((l) => city[l]?.features ?? []));
+      chartData[c.id] = aggregate(
+        c,
+        c.layers.flatMap((l) => city[l]?.features ?? []),
+      );
     }
     post({ type: "progress", progress: 0.97, step: "analyses" });
     let analyses: CockpitState["analyses"] = {};

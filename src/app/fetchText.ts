@@ -17,7 +17,11 @@ export const DEFAULT_LIMITS: FetchLimits = { stallMs: 15_000, maxBytes: 150 * 10
 const pathOf = (url: string) => {
   try {
     const u = new URL(url);
-    return u.protocol === "blob:" ? "(analysis result)" : u.host === (globalThis.location?.host ?? "") ? u.pathname : `${u.host}${u.pathname}`;
+    return u.protocol === "blob:"
+      ? "(analysis result)"
+      : u.host === (globalThis.location?.host ?? "")
+        ? u.pathname
+        : `${u.host}${u.pathname}`;
   } catch {
     return url;
   }

@@ -36,7 +36,10 @@ async function fetchBytes(url: string, name: string): Promise<Uint8Array> {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new ImportError({ zh: `${name}：无法下载（${(e as Error).message}）`, en: `${name}: cannot be downloaded (${(e as Error).message})` });
+    throw new ImportError({
+      zh: `${name}：无法下载（${(e as Error).message}）`,
+      en: `${name}: cannot be downloaded (${(e as Error).message})`,
+    });
   }
   if (!res.ok) throw new ImportError({ zh: `${name}：下载失败 HTTP ${res.status}`, en: `${name}: download failed, HTTP ${res.status}` });
   const total = Number(res.headers.get("content-length")) || 0;
@@ -84,11 +87,20 @@ self.onmessage = async (e: MessageEvent<ImportRequest>) => {
       if (isTileset(got)) return post({ type: "tileset", url: req.url });
       bytes = got;
     }
-    const r = importData({ name: req.name, bytes, text: req.text, crs: req.crs, encoding: req.encoding }, (p, step) => post({ type: "progress", progress: 0.3 + 0.6 * p, step }));
+    const r = importData({ name: req.name, bytes, text: req.text, crs: req.crs, encoding: req.encoding }, (p, step) =>
+      post({ type: "progress", progress: 0.3 + 0.6 * p, step }),
+    );
     const layers: ImportedLayerOut[] = r.layers.map((l) => {
       const hasHeight = l.kind === "polygon" && addHeights(l.fc);
       const fields = categoricalFields(l.fc.features);
-      return { kind: l.kind, text: JSON.stringify(l.fc), count: l.fc.features.length, fields, fieldValues: fieldValues(l.fc.features, fields), hasHeight };
+      return {
+        kind: l.kind,
+        text: JSON.stringify(l.fc),
+        count: l.fc.features.length,
+        fields,
+        fieldValues: fieldValues(l.fc.features, fields),
+        hasHeight,
+      };
     });
     const { layers: _l, ...result } = r;
     void _l;
@@ -97,7 +109,10 @@ self.onmessage = async (e: MessageEvent<ImportRequest>) => {
     const msg: I18n =
       err instanceof ImportError
         ? err.msg
-        : { zh: `${req.name}：无法读取（${(err as Error)?.message ?? String(err)}）`, en: `${req.name}: cannot be read (${(err as Error)?.message ?? String(err)})` };
+        : {
+            zh: `${req.name}：无法读取（${(err as Error)?.message ?? String(err)}）`,
+            en: `${req.name}: cannot be read (${(err as Error)?.message ?? String(err)})`,
+          };
     post({ type: "error", msg });
   }
 };

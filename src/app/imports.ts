@@ -38,7 +38,10 @@ export interface ImportJob {
 }
 
 export class ImportFailure extends Error {
-  constructor(readonly msg: I18n, lang: "zh" | "en") {
+  constructor(
+    readonly msg: I18n,
+    lang: "zh" | "en",
+  ) {
     super(lang === "zh" ? msg.zh : msg.en);
     this.name = "ImportFailure";
   }
@@ -58,7 +61,8 @@ export function createImporter(store: Store, persist = new ImportStore()) {
   };
   const patchJob = (id: number, p: Partial<ImportJob>) => setJobs(jobs.map((j) => (j.id === id ? { ...j, ...p } : j)));
   const lang = () => store.get().lang;
-  const say = (m: I18n, level: "info" | "warn" | "error" = "error") => store.dispatch((s) => addNotice(s, level, s.lang === "zh" ? m.zh : m.en));
+  const say = (m: I18n, level: "info" | "warn" | "error" = "error") =>
+    store.dispatch((s) => addNotice(s, level, s.lang === "zh" ? m.zh : m.en));
 
   let persistWarned = false;
   const persistProblem = (p: unknown, name?: string) => {
@@ -89,7 +93,13 @@ export function createImporter(store: Store, persist = new ImportStore()) {
     const spec = s.catalog.layers.find((l) => l.id === id);
     const meta = s.imports?.[id];
     if (!spec || !meta) return undefined;
-    return { id, spec: { ...spec, url: spec.kind === "3dtiles" ? spec.url : "" }, meta, visible: s.layers[id]?.visible ?? true, opacity: s.layers[id]?.opacity ?? 1 };
+    return {
+      id,
+      spec: { ...spec, url: spec.kind === "3dtiles" ? spec.url : "" },
+      meta,
+      visible: s.layers[id]?.visible ?? true,
+      opacity: s.layers[id]?.opacity ?? 1,
+    };
   };
 
   function addLayer(spec: LayerSpec, meta: ImportedMeta, text: string | undefined) {
@@ -101,7 +111,10 @@ export function createImporter(store: Store, persist = new ImportStore()) {
   function add(input: AddDataInput): { jobId: number; promise: Promise<string[]> } {
     const name = input.name ?? (input.url ? nameOfUrl(input.url) : "data");
     const jobId = ++jobSeq;
-    setJobs([...jobs.filter((j) => j.status === "running" || j.status === "error"), { id: jobId, name, progress: 0, step: "start", status: "running" }]);
+    setJobs([
+      ...jobs.filter((j) => j.status === "running" || j.status === "error"),
+      { id: jobId, name, progress: 0, step: "start", status: "running" },
+    ]);
     const promise = new Promise<string[]>((resolve, reject) => {
       const w = new Worker(new URL("./import.worker.ts", import.meta.url), { type: "module" });
       const fail = (msg: I18n) => {
@@ -128,8 +141,30 @@ export function createImporter(store: Store, persist = new ImportStore()) {
         const batch = `b${Date.now().toString(36)}${++batchSeq}`;
         if (m.type === "tileset") {
           const id = nextLayerId();
-          const spec: LayerSpec = { id, title: { zh: name, en: name }, group: "mydata", kind: "3dtiles", url: m.url, visible: true, pickable: true, style: { color: { type: "constant", color: "#d9e8ff" } } };
-          addLayer(spec, { name: input.url ?? name, format: "3dtiles", crs: "EPSG:4978", crsLabel: { zh: "3D Tiles（地心坐标）", en: "3D Tiles (earth-centred)" }, featureCount: 0, fields: [], hasHeight: false, batch }, undefined);
+          const spec: LayerSpec = {
+            id,
+            title: { zh: name, en: name },
+            group: "mydata",
+            kind: "3dtiles",
+            url: m.url,
+            visible: true,
+            pickable: true,
+            style: { color: { type: "constant", color: "#d9e8ff" } },
+          };
+          addLayer(
+            spec,
+            {
+              name: input.url ?? name,
+              format: "3dtiles",
+              crs: "EPSG:4978",
+              crsLabel: { zh: "3D Tiles（地心坐标）", en: "3D Tiles (earth-centred)" },
+              featureCount: 0,
+              fields: [],
+              hasHeight: false,
+              batch,
+            },
+            undefined,
+          );
           setJobs(jobs.filter((j) => j.id !== jobId));
           return resolve([id]);
         }
@@ -171,14 +206,27 @@ export function createImporter(store: Store, persist = new ImportStore()) {
         }
         for (const wm of m.result.warnings) say(wm, "warn");
         if (m.result.skipped)
-          say({ zh: `${name}：${m.result.skipped} 个要素没有可用的几何，已跳过`, en: `${name}: ${m.result.skipped} feature(s) without usable geometry skipped` }, "info");
+          say(
+            {
+              zh: `${name}：${m.result.skipped} 个要素没有可用的几何，已跳过`,
+              en: `${name}: ${m.result.skipped} feature(s) without usable geometry skipped`,
+            },
+            "info",
+          );
         setJobs(jobs.filter((j) => j.id !== jobId));
         resolve(ids);
       };
       w.onerror = (e) => fail({ zh: `${name}：解析程序出错（${e.message}）`, en: `${name}: the parser failed (${e.message})` });
       let bytes: ArrayBuffer | undefined;
       if (input.bytes) bytes = input.bytes instanceof Uint8Array ? input.bytes.slice().buffer : input.bytes.slice(0);
-      const req: ImportRequest = { name, bytes, text: input.text, url: input.url ? new URL(input.url, document.baseURI).href : undefined, crs: input.crs, encoding: input.encoding };
+      const req: ImportRequest = {
+        name,
+        bytes,
+        text: input.text,
+        url: input.url ? new URL(input.url, document.baseURI).href : undefined,
+        crs: input.crs,
+        encoding: input.encoding,
+      };
       w.postMessage(req, bytes ? [bytes] : []);
     });
     promise.catch(() => {});
@@ -246,7 +294,11 @@ export function createImporter(store: Store, persist = new ImportStore()) {
     const meta = s.imports?.[layerId];
     const spec = s.catalog.layers.find((l) => l.id === layerId);
     if (!meta || !spec || spec.kind === "3dtiles") return;
-    const style = autoStyle(spec.kind, meta.colorIndex ?? 0, { hasHeight: meta.hasHeight, field, values: field ? meta.fieldValues?.[field] : undefined });
+    const style = autoStyle(spec.kind, meta.colorIndex ?? 0, {
+      hasHeight: meta.hasHeight,
+      field,
+      values: field ? meta.fieldValues?.[field] : undefined,
+    });
     store.dispatch((x) => setImportedStyle(x, layerId, style, field));
     const rec = stored(layerId);
     if (rec) persist.putMeta(rec).catch(() => {});
@@ -296,7 +348,8 @@ export function createImporter(store: Store, persist = new ImportStore()) {
     }
     for (const [role, sw] of Object.entries(data.swaps))
       // The demo's visibility to restore later is the current view's, not the one saved.
-      if (store.get().imports?.[sw.layerId] && !useAsProblem(store.get(), sw.layerId, role)) store.dispatch((s) => useAsUpdater(s, sw.layerId, role));
+      if (store.get().imports?.[sw.layerId] && !useAsProblem(store.get(), sw.layerId, role))
+        store.dispatch((s) => useAsUpdater(s, sw.layerId, role));
     return n;
   }
 
@@ -322,5 +375,8 @@ export type Importer = ReturnType<typeof createImporter>;
 /** The CRS choices offered in the import panel: auto + the systems Chinese data comes in. */
 export const CRS_CHOICES: Array<{ key: string; label: I18n }> = [
   { key: "auto", label: { zh: "自动（读取 .prj / crs，否则 WGS84）", en: "Auto (.prj / crs, else WGS84)" } },
-  ...["wgs84", "cgcs2000", "gcj02", "bd09", "gk3:111", "gk3z:37", "gk6:111", "gk6z:19", "EPSG:3857"].map((key) => ({ key, label: crsLabel(parseCrs(key)!) })),
+  ...["wgs84", "cgcs2000", "gcj02", "bd09", "gk3:111", "gk3z:37", "gk6:111", "gk6z:19", "EPSG:3857"].map((key) => ({
+    key,
+    label: crsLabel(parseCrs(key)!),
+  })),
 ];

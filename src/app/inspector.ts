@@ -10,7 +10,16 @@ import { countMatches, matchesFilter, validateFilter } from "../domain/inspector
 import type { FieldSpec } from "../domain/inspector/fields";
 import { measureArea, measureDistance } from "../domain/inspector/measure";
 import { SearchIndex, type SearchDoc, type SearchGroup, type TypeLabels } from "../domain/inspector/search";
-import { addMeasurement, inspectorOf, setExcavation, setFilter, setFilterCount, setInspectorMessage, setTool, type Tool } from "../domain/inspector/state";
+import {
+  addMeasurement,
+  inspectorOf,
+  setExcavation,
+  setFilter,
+  setFilterCount,
+  setInspectorMessage,
+  setTool,
+  type Tool,
+} from "../domain/inspector/state";
 import { addNotice, select, setLayerVisible, type PickedFeature } from "../domain/state";
 import type { SceneApi } from "../cesium/CesiumView";
 import type { Store } from "./store";
@@ -31,7 +40,8 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     if (!p) {
       const spec = specs.get(layerId);
       if (!spec) return Promise.resolve(undefined);
-      const src: LayerSpec | undefined = spec.kind === "3dtiles" ? (spec.features ? { ...spec, kind: "polygon", url: spec.features } : undefined) : spec;
+      const src: LayerSpec | undefined =
+        spec.kind === "3dtiles" ? (spec.features ? { ...spec, kind: "polygon", url: spec.features } : undefined) : spec;
       p = src
         ? load(src, () => {}).then((d) => {
             getScene()?.inspector?.remember(layerId, d);
@@ -52,7 +62,9 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       const types: TypeLabels[] = [];
       for (const l of catalog.layers) {
         const fs = l.fields ? catalog.fields?.[l.fields] : undefined;
-        for (const f of fs ?? []) for (const [value, label] of Object.entries(f.values ?? {})) if (f.filterable && f.name !== "district") types.push({ layer: l.id, value, labels: [label.zh, label.en] });
+        for (const f of fs ?? [])
+          for (const [value, label] of Object.entries(f.values ?? {}))
+            if (f.filterable && f.name !== "district") types.push({ layer: l.id, value, labels: [label.zh, label.en] });
       }
       searchP = fetch(new URL(`${cityDir}search-index.json`, document.baseURI).href)
         .then((r) => {
@@ -79,7 +91,14 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     const count = d ? { matched: countMatches(d.props, filter), total: d.props.length } : { matched: NaN, total: NaN };
     if (!Object.keys(filter).length) store.dispatch((s) => setFilterCount(s, layerId, undefined));
     else store.dispatch((s) => setFilterCount(s, layerId, count));
-    if (count.matched === 0) store.dispatch((s) => setInspectorMessage(s, { where: "filter", zh: `“${spec.title.zh}”没有符合筛选条件的要素`, en: `no feature of “${spec.title.en}” matches the filter` }));
+    if (count.matched === 0)
+      store.dispatch((s) =>
+        setInspectorMessage(s, {
+          where: "filter",
+          zh: `“${spec.title.zh}”没有符合筛选条件的要素`,
+          en: `no feature of “${spec.title.en}” matches the filter`,
+        }),
+      );
     return count;
   }
 
@@ -99,7 +118,9 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       const t0 = performance.now();
       const { pit, rows } = excavatePit(idx, polygon, depth);
       lastExcavationMs = performance.now() - t0;
-      store.dispatch((s) => setInspectorMessage(setExcavation(s, { ring: pit.ring, depthM: pit.depthM, areaM2: pit.areaM2, rows }), undefined));
+      store.dispatch((s) =>
+        setInspectorMessage(setExcavation(s, { ring: pit.ring, depthM: pit.depthM, areaM2: pit.areaM2, rows }), undefined),
+      );
       return rows;
     } catch (e) {
       const m = e instanceof UserError ? e : new UserError(String((e as Error).message), String((e as Error).message));
@@ -121,7 +142,8 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     if (!spec.pickable) return fail(`图层“${spec.title.zh}”不可选取`, `layer “${spec.title.en}” cannot be selected`);
     const d = await data(layerId);
     const index = d ? d.ids.indexOf(String(featureId)) : -1;
-    if (!d || index < 0) return fail(`图层“${spec.title.zh}”中没有编号为“${featureId}”的要素`, `layer “${spec.title.en}” has no feature “${featureId}”`);
+    if (!d || index < 0)
+      return fail(`图层“${spec.title.zh}”中没有编号为“${featureId}”的要素`, `layer “${spec.title.en}” has no feature “${featureId}”`);
     const picked: PickedFeature = { layerId, featureId: d.ids[index], properties: d.props[index] };
     if (!store.get().layers[layerId]?.visible) store.dispatch((s) => setLayerVisible(s, layerId, true));
     store.dispatch((s) => select(s, picked));
@@ -166,7 +188,13 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
         store.dispatch((s) => addMeasurement(s, { kind: tool, points: [[p[0], p[1], 0], p], value }));
       }
     } catch (e) {
-      store.dispatch((s) => setInspectorMessage(setTool(s, undefined), { where: tool.startsWith("excavate") ? "excavation" : "measure", zh: userMessage(e, "zh"), en: userMessage(e, "en") }));
+      store.dispatch((s) =>
+        setInspectorMessage(setTool(s, undefined), {
+          where: tool.startsWith("excavate") ? "excavation" : "measure",
+          zh: userMessage(e, "zh"),
+          en: userMessage(e, "en"),
+        }),
+      );
     }
   }
 
@@ -191,7 +219,11 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       return format === "csv" ? hitListCsv(ex.rows, fieldsOf(catalog, "pipes-gas"), s.lang) : hitListGeoJson(ex.rows, ex.ring, ex.depthM);
     }
     const id = what === "selection" ? s.selection?.layerId : layerId;
-    if (!id) throw new UserError(what === "selection" ? "没有选中的要素" : "请指定图层", what === "selection" ? "nothing is selected" : "which layer?");
+    if (!id)
+      throw new UserError(
+        what === "selection" ? "没有选中的要素" : "请指定图层",
+        what === "selection" ? "nothing is selected" : "which layer?",
+      );
     const d = await data(id);
     if (!d) throw new UserError("该图层没有可导出的数据", "this layer has no exportable data");
     const indices: number[] = [];
@@ -202,13 +234,23 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       const f = ins.filters[id];
       for (let i = 0; i < d.props.length; i++) if (matchesFilter(f, d.props[i])) indices.push(i);
     }
-    return format === "csv" ? featuresCsv(fieldsOf(catalog, id), indices.map((i) => d.props[i]), s.lang) : featuresGeoJson(d, indices);
+    return format === "csv"
+      ? featuresCsv(
+          fieldsOf(catalog, id),
+          indices.map((i) => d.props[i]),
+          s.lang,
+        )
+      : featuresGeoJson(d, indices);
   }
   async function exportFile(what: "selection" | "filter" | "excavation", format: "csv" | "geojson", layerId?: string) {
     try {
       const text = await exportText(what, format, layerId);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "");
-      download(`warmcity-${what}${layerId ? `-${layerId}` : ""}-${stamp}.${format}`, text, format === "csv" ? "text/csv;charset=utf-8" : "application/geo+json");
+      download(
+        `warmcity-${what}${layerId ? `-${layerId}` : ""}-${stamp}.${format}`,
+        text,
+        format === "csv" ? "text/csv;charset=utf-8" : "application/geo+json",
+      );
       return text;
     } catch (e) {
       store.dispatch((s) => addNotice(s, "warn", { zh: userMessage(e, "zh"), en: userMessage(e, "en") }));
@@ -227,14 +269,30 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     return url;
   }
 
-  return { data, search, searchIndex, applyFilter, excavate, pitIndex, selectFeature, markSelection, toolDone, exportText, exportFile, exportPng, lastExcavationMs: () => lastExcavationMs };
+  return {
+    data,
+    search,
+    searchIndex,
+    applyFilter,
+    excavate,
+    pitIndex,
+    selectFeature,
+    markSelection,
+    toolDone,
+    exportText,
+    exportFile,
+    exportPng,
+    lastExcavationMs: () => lastExcavationMs,
+  };
 }
 
 export type InspectorService = ReturnType<typeof createInspector>;
 
 function centre(d: ParsedLayer, index: number): [number, number] {
   if (d.kind === "point") return [d.coords[2 * index], d.coords[2 * index + 1]];
-  let x = 0, y = 0, n = 0;
+  let x = 0,
+    y = 0,
+    n = 0;
   for (let k = 0; k < d.parts.length; k += 3) {
     if (d.parts[k] !== index) continue;
     const start = d.parts[k + 1];

@@ -41,7 +41,9 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
     setFilter: (layerId, filter) => svc.applyFilter(layerId, filter),
     filters() {
       const ins = inspectorOf(store.get());
-      return Object.fromEntries(Object.entries(ins.filters).map(([id, f]) => [id, { filter: structuredClone(f), ...(ins.filterCounts[id] ?? {}) }]));
+      return Object.fromEntries(
+        Object.entries(ins.filters).map(([id, f]) => [id, { filter: structuredClone(f), ...(ins.filterCounts[id] ?? {}) }]),
+      );
     },
     excavate: (poly, depth) => svc.excavate(poly, depth),
     clearExcavation: () => store.dispatch((s) => ({ ...s, inspector: { ...inspectorOf(s), excavation: undefined } })),
@@ -62,7 +64,8 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
     selection: () => structuredClone(store.get().selection),
     measurements: () => structuredClone(inspectorOf(store.get()).measurements),
     measure: (kind, pts) => (kind === "distance" ? measureDistance(pts) : { areaM2: measureArea(pts).areaM2 }),
-    exportData: (what, format, layerId, download) => (download ? svc.exportFile(what, format, layerId) : svc.exportText(what, format, layerId)),
+    exportData: (what, format, layerId, download) =>
+      download ? svc.exportFile(what, format, layerId) : svc.exportText(what, format, layerId),
     exportPng: () => svc.exportPng(),
   };
   if (window.warmcity) {

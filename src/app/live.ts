@@ -33,11 +33,21 @@ async function fetchJson(url: string): Promise<unknown> {
 export async function loadLiveFeed(sensorsUrl: string, rulesUrl: string): Promise<LiveFeed> {
   const [fc, rules] = await Promise.all([fetchJson(sensorsUrl), fetchJson(rulesUrl)]);
   const sensors: SensorInfo[] = [];
-  for (const f of (fc as { features?: Array<{ geometry?: { coordinates?: number[] }; properties?: Record<string, string> }> }).features ?? []) {
+  for (const f of (fc as { features?: Array<{ geometry?: { coordinates?: number[] }; properties?: Record<string, string> }> }).features ??
+    []) {
     const p = f.properties ?? {};
     const c = f.geometry?.coordinates;
     if (!p.id || !p.kind || !c) continue;
-    sensors.push({ id: p.id, kind: p.kind as SensorKind, district: p.district, name: p.name, lonDeg: c[0], latDeg: c[1], onLayer: p.onLayer, onFeature: p.onFeature });
+    sensors.push({
+      id: p.id,
+      kind: p.kind as SensorKind,
+      district: p.district,
+      name: p.name,
+      lonDeg: c[0],
+      latDeg: c[1],
+      onLayer: p.onLayer,
+      onFeature: p.onFeature,
+    });
   }
   return new LiveFeed(sensors, validateAlarms(rules, rulesUrl).rules);
 }

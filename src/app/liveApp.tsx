@@ -23,7 +23,16 @@ export interface LiveInfo {
   sensorsSeen: number;
   sensorsOnline: number;
   activeAlarms: Record<AlarmLevel, number>;
-  alarms: Array<{ key: string; sensorId: string; ruleId: string; level: AlarmLevel; since: number; until?: number; value: number; acked: boolean }>;
+  alarms: Array<{
+    key: string;
+    sensorId: string;
+    ruleId: string;
+    level: AlarmLevel;
+    since: number;
+    until?: number;
+    value: number;
+    acked: boolean;
+  }>;
   reconnects: number;
   /** With a sensor id: its last reading (sensor time), state and how many readings the sparkline holds. */
   sensor?: { ts: number; values: Record<string, number>; state: string; history: number };
@@ -80,7 +89,16 @@ export function liveInfo(sensorId?: string): LiveInfo {
     sensorsSeen: s.stats.sensorsSeen,
     sensorsOnline: s.stats.sensorsOnline,
     activeAlarms: s.stats.activeAlarms,
-    alarms: s.alarms.map((a) => ({ key: a.key, sensorId: a.sensorId, ruleId: a.ruleId, level: a.level, since: a.since, until: a.until, value: a.value, acked: a.acked })),
+    alarms: s.alarms.map((a) => ({
+      key: a.key,
+      sensorId: a.sensorId,
+      ruleId: a.ruleId,
+      level: a.level,
+      since: a.since,
+      until: a.until,
+      value: a.value,
+      acked: a.acked,
+    })),
     reconnects: live.client.reconnects(),
     ...(sensorId ? { sensor: sensorInfo(live.feed, sensorId) } : {}),
   };
@@ -101,7 +119,12 @@ function start(sensorsUrl: string, store: Store): Promise<Live | undefined> {
       setLiveSource({ feed, onMessages: client.onMessages });
       return live;
     } catch (e) {
-      store.dispatch((s) => addNotice(s, "error", { zh: `实时数据无法启动：${(e as Error).message}`, en: `Live feed could not start: ${(e as Error).message}` }));
+      store.dispatch((s) =>
+        addNotice(s, "error", {
+          zh: `实时数据无法启动：${(e as Error).message}`,
+          en: `Live feed could not start: ${(e as Error).message}`,
+        }),
+      );
       return undefined;
     }
   })();
@@ -118,7 +141,13 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
       w.live = liveInfo;
       w.liveLatencyProbe = liveLatencyProbe;
     }
-    if (cfg.problem) store.dispatch((s) => addNotice(s, "warn", { zh: `实时数据地址无效，已改用本站：${cfg.problem}`, en: `Live feed address invalid, using this site: ${cfg.problem}` }));
+    if (cfg.problem)
+      store.dispatch((s) =>
+        addNotice(s, "warn", {
+          zh: `实时数据地址无效，已改用本站：${cfg.problem}`,
+          en: `Live feed address invalid, using this site: ${cfg.problem}`,
+        }),
+      );
   }, [store]);
   useEffect(() => {
     if ((anyVisible || cfg.explicit) && liveLayers[0]) void start(liveLayers[0].url, store).then(setReady);
@@ -141,7 +170,9 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
         const s = ready.feed.sensors.get(id)?.info;
         if (!s) return;
         // Look at the sensor from 700 m south, 45° down.
-        store.dispatch((st) => requestCamera(st, { lonDeg: s.lonDeg, latDeg: s.latDeg - 700 / 111_320, heightM: 1000, headingDeg: 0, pitchDeg: -45 }));
+        store.dispatch((st) =>
+          requestCamera(st, { lonDeg: s.lonDeg, latDeg: s.latDeg - 700 / 111_320, heightM: 1000, headingDeg: 0, pitchDeg: -45 }),
+        );
       }}
     />
   );

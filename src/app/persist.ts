@@ -16,7 +16,8 @@ export interface StoredLayer {
 const DB = "warmcity-imports";
 const VERSION = 1;
 
-export type PersistProblem = { kind: "unavailable"; detail: string } | { kind: "quota"; detail: string } | { kind: "error"; detail: string };
+export type PersistProblem =
+  { kind: "unavailable"; detail: string } | { kind: "quota"; detail: string } | { kind: "error"; detail: string };
 
 export class ImportStore {
   private db?: Promise<IDBDatabase>;
@@ -77,7 +78,7 @@ export class ImportStore {
 
   async loadAll(): Promise<{ layers: Array<StoredLayer & { text?: string }>; swaps: Record<string, RoleSwap> }> {
     const db = await this.open();
-    const all = <T,>(store: string) =>
+    const all = <T>(store: string) =>
       new Promise<Array<[string, T]>>((resolve, reject) => {
         const t = db.transaction([store], "readonly");
         const os = t.objectStore(store);

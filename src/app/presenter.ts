@@ -29,7 +29,19 @@ export interface PresenterApi {
   resumeTour(): void;
   nextStep(): void;
   prevStep(): void;
-  tour(): { id: string; step: number; steps: number; playing: boolean; loop: boolean; cycle: number; title: string; stepTitle: string; phase?: "flying" | "dwell" } | undefined;
+  tour():
+    | {
+        id: string;
+        step: number;
+        steps: number;
+        playing: boolean;
+        loop: boolean;
+        cycle: number;
+        title: string;
+        stepTitle: string;
+        phase?: "flying" | "dwell";
+      }
+    | undefined;
   tours(): string[];
   /** The shot of the current step (for tests: where its target is). */
   tourShot(): CameraShot | undefined;
@@ -144,11 +156,14 @@ export function createPresenter(o: PresenterOptions) {
     if (stale()) return;
     setPhase({ seq, name: "dwell", startedAt: performance.now(), durationS: step.dwellS * timeScale });
     if (step.orbit) scene.cameraControl.startOrbit();
-    dwellTimer = setTimeout(() => {
-      if (stale()) return;
-      if (previewSeq === seq) return setTour((cur) => (cur ? { ...cur, playing: false } : cur));
-      setTour((cur) => (cur && cur.seq === seq ? advance(cur, tour.steps.length) : cur));
-    }, step.dwellS * timeScale * 1000);
+    dwellTimer = setTimeout(
+      () => {
+        if (stale()) return;
+        if (previewSeq === seq) return setTour((cur) => (cur ? { ...cur, playing: false } : cur));
+        setTour((cur) => (cur && cur.seq === seq ? advance(cur, tour.steps.length) : cur));
+      },
+      step.dwellS * timeScale * 1000,
+    );
   }
 
   store.subscribe(() => {
@@ -251,8 +266,7 @@ export function createPresenter(o: PresenterOptions) {
     else if (k === "ArrowRight" || k === "PageDown") {
       if (store.get().tour) nextStep();
       else togglePlay();
-    }
-    else if (k === "ArrowLeft" || k === "PageUp") prevStep();
+    } else if (k === "ArrowLeft" || k === "PageUp") prevStep();
     else {
       userInput();
       return;
@@ -269,7 +283,9 @@ export function createPresenter(o: PresenterOptions) {
   };
 
   async function wakeLock() {
-    const wl = (navigator as Navigator & { wakeLock?: { request(t: "screen"): Promise<{ addEventListener(e: string, f: () => void): void }> } }).wakeLock;
+    const wl = (
+      navigator as Navigator & { wakeLock?: { request(t: "screen"): Promise<{ addEventListener(e: string, f: () => void): void }> } }
+    ).wakeLock;
     if (!wl) {
       kiosk.wakeLock = "unsupported";
       return;
@@ -354,7 +370,9 @@ export function createPresenter(o: PresenterOptions) {
     const s = store.get();
     // Only what a link carries; loading progress and KPI results do not rewrite the URL.
     const key = [s.view, s.layers, s.selection, s.lang, s.basemap, s.quality, s.tour?.id, s.tour?.step, s.inspector?.underground];
-    const layerKey = Object.values(s.layers).map((l) => `${l.visible}${l.opacity}`).join();
+    const layerKey = Object.values(s.layers)
+      .map((l) => `${l.visible}${l.opacity}`)
+      .join();
     key[1] = layerKey;
     if (key.some((v, i) => v !== lastShared[i])) {
       lastShared = key;

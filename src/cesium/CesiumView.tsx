@@ -78,8 +78,9 @@ const baseLayer = ImageryLayer.fromProviderAsync(
   TileMapServiceImageryProvider.fromUrl(buildModuleUrl("Assets/Textures/NaturalEarthII")),
   {},
 );
-const contextOptions = { webgl: { alpha: false, antialias: false, powerPreference: "high-performance" as const, preserveDrawingBuffer: true } };
-
+const contextOptions = {
+  webgl: { alpha: false, antialias: false, powerPreference: "high-performance" as const, preserveDrawingBuffer: true },
+};
 
 function applyQuality(viewer: CesiumViewer, q: QualitySettings) {
   const scene = viewer.scene;
@@ -267,7 +268,8 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
         const r = await manager.whenDrawn(Math.max(1, until - Date.now()));
         if (!r.ok || scene.isDestroyed() || !inspector.api.busy()) return r;
         while (inspector.api.busy() && !scene.isDestroyed()) {
-          if (Date.now() > until) return { ok: false, reason: `scene not drawn after ${Math.round(timeoutMs / 1000)} s; waiting for: underground pipes` };
+          if (Date.now() > until)
+            return { ok: false, reason: `scene not drawn after ${Math.round(timeoutMs / 1000)} s; waiting for: underground pipes` };
           scene.requestRender();
           await new Promise((res) => setTimeout(res, 100));
         }

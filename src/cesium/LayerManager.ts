@@ -73,7 +73,10 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
         r.setShow(ls.visible);
         changed = true;
       }
-      this.applied.set(spec.id, restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style });
+      this.applied.set(
+        spec.id,
+        restyle && !ls.visible && prev ? { ...prev, visible: false } : { visible: ls.visible, opacity: ls.opacity, style },
+      );
     }
     // Layers that left the catalog (a removed import): free their GPU batches.
     for (const [id, r] of this.renderers)
@@ -171,8 +174,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
   waitingFor(): string {
     const out: string[] = [];
     for (const id of this.loading) out.push(`${id} (loading data)`);
-    for (const [id, r] of this.renderers)
-      if (this.visible(id) && !r.drawn()) out.push(`${id} (${r.waitingFor?.() ?? "not drawn"})`);
+    for (const [id, r] of this.renderers) if (this.visible(id) && !r.drawn()) out.push(`${id} (${r.waitingFor?.() ?? "not drawn"})`);
     return out.join(", ");
   }
 
@@ -208,7 +210,11 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       const off = this.ctx.onPostRender(onFrame);
       this.wake.add(kick);
       const timer = setTimeout(
-        () => finish({ ok: false, reason: `scene not drawn after ${Math.round(timeoutMs / 1000)} s; waiting for: ${this.waitingFor() || "a frame"}` }),
+        () =>
+          finish({
+            ok: false,
+            reason: `scene not drawn after ${Math.round(timeoutMs / 1000)} s; waiting for: ${this.waitingFor() || "a frame"}`,
+          }),
         timeoutMs,
       );
       if (this.destroyed) return finish({ ok: true });

@@ -93,7 +93,8 @@ export function installCameraControl(viewer: CesiumViewer): CameraControl {
     // The globe here is the bare ellipsoid (the city's ground is drawn on it), so the point
     // under the centre is the ray's hit on the ellipsoid; looking above the horizon, aim 1 km ahead.
     const hit = camera.pickEllipsoid(center(), scene.globe.ellipsoid);
-    const target = hit ?? Cartesian3.add(camera.positionWC, Cartesian3.multiplyByScalar(camera.directionWC, 1000, new Cartesian3()), new Cartesian3());
+    const target =
+      hit ?? Cartesian3.add(camera.positionWC, Cartesian3.multiplyByScalar(camera.directionWC, 1000, new Cartesian3()), new Cartesian3());
     const c = Cartographic.fromCartesian(target);
     return {
       target: { lonDeg: CMath.toDegrees(c.longitude), latDeg: CMath.toDegrees(c.latitude), heightM: Math.max(0, Math.round(c.height)) },

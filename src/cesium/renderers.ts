@@ -164,7 +164,9 @@ class InstanceBatch {
   private applyColors() {
     const p = this.current;
     if (!p || !p.ready) return;
-    const translucent = this.colors.some((c, i) => c[3] < 0.999 && (this.highlighted === undefined || this.features[i] !== this.highlighted));
+    const translucent = this.colors.some(
+      (c, i) => c[3] < 0.999 && (this.highlighted === undefined || this.features[i] !== this.highlighted),
+    );
     if (translucent !== this.translucent) {
       // Opaque ↔ translucent pass: new render state and shader, same vertex buffers.
       this.translucent = translucent;
@@ -252,9 +254,13 @@ export class PolygonRenderer extends VectorRenderer {
       features.push(parts[k]);
       fillColors.push(colorFor(style.color, props[parts[k]], opacity));
     }
-    const outline = style.outlineColor ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6)) : undefined;
+    const outline = style.outlineColor
+      ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6))
+      : undefined;
     // A feature the inspector's filter hides loses its outline too.
-    const outlineColors = outline ? features.map((f): Rgba => (hiddenByFilter(style.color, props[f]) ? [outline[0], outline[1], outline[2], 0] : outline)) : [];
+    const outlineColors = outline
+      ? features.map((f): Rgba => (hiddenByFilter(style.color, props[f]) ? [outline[0], outline[1], outline[2], 0] : outline))
+      : [];
     const key = geometryKey(style);
     if (key === this.geometry) {
       this.fill.recolor(fillColors);
@@ -309,9 +315,16 @@ export class PolygonRenderer extends VectorRenderer {
       if (outlineColors.length)
         lines.push(
           new GeometryInstance({
-            geometry: new PolylineGeometry({ positions: ringPositions[0], width: 1.5, vertexFormat: PolylineColorAppearance.VERTEX_FORMAT }),
+            geometry: new PolylineGeometry({
+              positions: ringPositions[0],
+              width: 1.5,
+              vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
+            }),
             id,
-            attributes: { color: ColorGeometryInstanceAttribute.fromColor(toColor(outlineColors[i])), show: new ShowGeometryInstanceAttribute(outlineColors[i][3] > 0.001) },
+            attributes: {
+              color: ColorGeometryInstanceAttribute.fromColor(toColor(outlineColors[i])),
+              show: new ShowGeometryInstanceAttribute(outlineColors[i][3] > 0.001),
+            },
           }),
         );
     }
@@ -536,7 +549,13 @@ export class TilesRenderer implements LayerRenderer {
   ) {}
   /** Features in the tiles loaded so far (for tilesets that do not state their total). */
   loadedFeatures = 0;
-  static async create(ctx: RenderContext, spec: LayerSpec, url: string, sse: number, reportError: (reason: string | I18n) => void): Promise<TilesRenderer> {
+  static async create(
+    ctx: RenderContext,
+    spec: LayerSpec,
+    url: string,
+    sse: number,
+    reportError: (reason: string | I18n) => void,
+  ): Promise<TilesRenderer> {
     await preflightTileset(url);
     const tileset = await Cesium3DTileset.fromUrl(url, {
       maximumScreenSpaceError: sse,
@@ -555,8 +574,12 @@ export class TilesRenderer implements LayerRenderer {
       void describeTileFailure(e.url ?? "", String(e.message ?? "")).then(reportError);
       ctx.requestRender();
     });
-    tileset.tileLoad.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures += tile.content?.featuresLength ?? 0));
-    tileset.tileUnload.addEventListener((tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures -= tile.content?.featuresLength ?? 0));
+    tileset.tileLoad.addEventListener(
+      (tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures += tile.content?.featuresLength ?? 0),
+    );
+    tileset.tileUnload.addEventListener(
+      (tile: { content?: { featuresLength?: number } }) => (r.loadedFeatures -= tile.content?.featuresLength ?? 0),
+    );
     return r;
   }
   setShow(show: boolean) {
@@ -627,8 +650,7 @@ export function vectorFactory(make: (ctx: RenderContext, spec: LayerSpec, data: 
     const data = await a.loadVector(a.spec, a.onProgress);
     // An empty layer is a valid answer (e.g. an analysis that finds no gaps); a layer whose
     // every feature was unusable is an error.
-    if (data.ids.length === 0 && data.skipped)
-      throw new MessageError(M.allUnusable(data.skipped, data.skippedWhy));
+    if (data.ids.length === 0 && data.skipped) throw new MessageError(M.allUnusable(data.skipped, data.skippedWhy));
     if (a.ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
     return { renderer: make(a.ctx, a.spec, data), featureCount: data.ids.length, skipped: data.skipped };
   };

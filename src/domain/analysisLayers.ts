@@ -51,7 +51,10 @@ const byId = (c: FeatureCollection | undefined) => {
   return m;
 };
 
-export function runAnalyses(city: CityData, asOfYear: number): { summary: AnalysisSummary; layers: Partial<Record<AnalysisLayerId, FeatureCollection>> } {
+export function runAnalyses(
+  city: CityData,
+  asOfYear: number,
+): { summary: AnalysisSummary; layers: Partial<Record<AnalysisLayerId, FeatureCollection>> } {
   const summary: AnalysisSummary = {};
   const layers: Partial<Record<AnalysisLayerId, FeatureCollection>> = {};
   const buildings = byId(city.buildings as FeatureCollection | undefined);
@@ -78,7 +81,13 @@ export function runAnalyses(city: CityData, asOfYear: number): { summary: Analys
             {
               type: "Feature",
               geometry: { type: "Point", coordinates: c },
-              properties: { id: b.id, residents: b.residents, gap, distGreenM: Math.round(b.distGreenM ?? -1), distParkM: Math.round(b.distParkM ?? -1) },
+              properties: {
+                id: b.id,
+                residents: b.residents,
+                gap,
+                distGreenM: Math.round(b.distGreenM ?? -1),
+                distParkM: Math.round(b.distParkM ?? -1),
+              },
             },
           ];
         }),
@@ -99,13 +108,21 @@ export function runAnalyses(city: CityData, asOfYear: number): { summary: Analys
       lc.gaps.flatMap((b): Feature[] => {
         const c = centroid(buildings.get(b.id)?.geometry);
         return c
-          ? [{ type: "Feature", geometry: { type: "Point", coordinates: c }, properties: { id: b.id, residents: b.residents, missing: b.missing.join(", "), missingCount: b.missing.length } }]
+          ? [
+              {
+                type: "Feature",
+                geometry: { type: "Point", coordinates: c },
+                properties: { id: b.id, residents: b.residents, missing: b.missing.join(", "), missingCount: b.missing.length },
+              },
+            ]
           : [];
       }),
     );
   }
 
-  const pipes = (["pipes-gas", "pipes-water", "pipes-drainage", "pipes-heating", "pipes-reclaimed"] as const).flatMap((k) => city[k]?.features ?? []);
+  const pipes = (["pipes-gas", "pipes-water", "pipes-drainage", "pipes-heating", "pipes-reclaimed"] as const).flatMap(
+    (k) => city[k]?.features ?? [],
+  );
   if (pipes.length) {
     const t0 = now();
     const pc = pipeCondition(pipes, { asOfYear });
@@ -140,7 +157,14 @@ export function runAnalyses(city: CityData, asOfYear: number): { summary: Analys
         out.push({
           type: "Feature",
           geometry: f.geometry,
-          properties: { id: np.id, spot: p.id, distM: Math.round(np.distM), diameterMm: np.diameterMm, depthM: np.depthM, flag: np.deep || np.undersized ? "flagged" : "ok" },
+          properties: {
+            id: np.id,
+            spot: p.id,
+            distM: Math.round(np.distM),
+            diameterMm: np.diameterMm,
+            depthM: np.depthM,
+            flag: np.deep || np.undersized ? "flagged" : "ok",
+          },
         });
       }
     layers["analysis-waterlogging-pipes"] = fc(out);

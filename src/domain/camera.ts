@@ -31,6 +31,6 @@ export function isValidCamera(c: CameraView): string | undefined {
 
 /** Angular difference in degrees, wrapping at 360. */
 export function angleDiffDeg(a: number, b: number): number {
-  const d = (((a - b) % 360) + 540) % 360 - 180;
+  const d = ((((a - b) % 360) + 540) % 360) - 180;
   return Math.abs(d);
 }

@@ -307,14 +307,16 @@ function liveBinding(at: At, v: unknown): { topic: string; on: string } {
 
 function bakedTiles(at: At, o: Obj, kind: LayerKind): string {
   const url = str(at, o, "tiles")!;
-  if (kind !== "polygon" && kind !== "line") throw at.child("tiles").err(`only polygon and line layers can be baked to ground tiles, not ${kind}`);
+  if (kind !== "polygon" && kind !== "line")
+    throw at.child("tiles").err(`only polygon and line layers can be baked to ground tiles, not ${kind}`);
   if (!/tileset\.json$/.test(url)) throw at.child("tiles").err(`expected the URL of a tileset.json, got ${JSON.stringify(url)}`);
   return url;
 }
 
 function role(at: At, o: Obj): string | undefined {
   const r = str(at, o, "role", true);
-  if (r !== undefined && !(ROLES as readonly string[]).includes(r)) throw at.child("role").err(`expected one of ${ROLES.join(", ")}, got "${r}"`);
+  if (r !== undefined && !(ROLES as readonly string[]).includes(r))
+    throw at.child("role").err(`expected one of ${ROLES.join(", ")}, got "${r}"`);
   return r;
 }
 
@@ -346,7 +348,8 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
     if (l.role) roles.add(l.role);
   });
   layers.forEach((l, i) => {
-    if (l.live && !seen.has(l.live.on)) throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
+    if (l.live && !seen.has(l.live.on))
+      throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
   });
   return { version: 1, groups, layers, ...(o.fields !== undefined ? { fields } : {}) };
 }

@@ -25,7 +25,8 @@ export function catalogSource(search: string, pageUrl: string, fallback = "data/
   } catch {
     return { base: fallback, custom: false, problem: "not a URL" };
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return { base: fallback, custom: false, problem: `only http(s) URLs, got ${u.protocol}` };
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    return { base: fallback, custom: false, problem: `only http(s) URLs, got ${u.protocol}` };
   const path = u.pathname.endsWith(".json") ? u.pathname.replace(/[^/]+$/, "") : u.pathname.endsWith("/") ? u.pathname : `${u.pathname}/`;
   return { base: `${u.origin}${path}`, custom: true };
 }

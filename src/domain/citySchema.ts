@@ -143,13 +143,7 @@ export interface WaterloggingProps extends Base {
   maxDepthCm: number;
 }
 
-export type FacilityType =
-  | "community-service"
-  | "elderly-care"
-  | "childcare"
-  | "school"
-  | "clinic"
-  | "market";
+export type FacilityType = "community-service" | "elderly-care" | "childcare" | "school" | "clinic" | "market";
 /** facilities.geojson — Point public service places. */
 export interface FacilityProps extends Base {
   facilityType: FacilityType;

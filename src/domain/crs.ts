@@ -57,7 +57,11 @@ function fromEpsg(code: number): Crs | undefined {
   if (code >= 4513 && code <= 4533) return { type: "gk", zoneWidth: 3, zonePrefix: true, centralMeridianDeg: 75 + 3 * (code - 4513) };
   if (code >= 4534 && code <= 4554) return { type: "gk", zoneWidth: 3, zonePrefix: false, centralMeridianDeg: 75 + 3 * (code - 4534) };
   if (code === 3857 || code === 900913)
-    return { type: "proj4", name: "EPSG:3857", def: "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs" };
+    return {
+      type: "proj4",
+      name: "EPSG:3857",
+      def: "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs",
+    };
   if ((code >= 32601 && code <= 32660) || (code >= 32701 && code <= 32760)) {
     const south = code > 32700;
     const zone = code - (south ? 32700 : 32600);
@@ -99,7 +103,8 @@ export function crsKey(c: Crs): string {
   const e = epsgOf(c);
   if (e) return `EPSG:${e}`;
   if (c.type === "proj4") return c.name;
-  if (c.type === "gk") return `gk${c.zoneWidth}${c.zonePrefix ? "z" : ""}:${c.zonePrefix ? gkZone(c.zoneWidth, c.centralMeridianDeg) : c.centralMeridianDeg}`;
+  if (c.type === "gk")
+    return `gk${c.zoneWidth}${c.zonePrefix ? "z" : ""}:${c.zonePrefix ? gkZone(c.zoneWidth, c.centralMeridianDeg) : c.centralMeridianDeg}`;
   return c.type;
 }
 
@@ -118,8 +123,14 @@ export function crsLabel(c: Crs): I18n {
       const e = epsgOf(c);
       const tail = e ? ` · EPSG:${e}` : "";
       return c.zonePrefix
-        ? { zh: `CGCS2000 高斯-克吕格 ${c.zoneWidth}°带 第${z}带（横坐标含带号，中央经线 ${c.centralMeridianDeg}°E）${tail}`, en: `CGCS2000 Gauss-Krüger ${c.zoneWidth}° zone ${z} (zone number in easting, CM ${c.centralMeridianDeg}°E)${tail}` }
-        : { zh: `CGCS2000 高斯-克吕格 ${c.zoneWidth}°带 中央经线 ${c.centralMeridianDeg}°E（不含带号）${tail}`, en: `CGCS2000 Gauss-Krüger ${c.zoneWidth}° CM ${c.centralMeridianDeg}°E (no zone prefix)${tail}` };
+        ? {
+            zh: `CGCS2000 高斯-克吕格 ${c.zoneWidth}°带 第${z}带（横坐标含带号，中央经线 ${c.centralMeridianDeg}°E）${tail}`,
+            en: `CGCS2000 Gauss-Krüger ${c.zoneWidth}° zone ${z} (zone number in easting, CM ${c.centralMeridianDeg}°E)${tail}`,
+          }
+        : {
+            zh: `CGCS2000 高斯-克吕格 ${c.zoneWidth}°带 中央经线 ${c.centralMeridianDeg}°E（不含带号）${tail}`,
+            en: `CGCS2000 Gauss-Krüger ${c.zoneWidth}° CM ${c.centralMeridianDeg}°E (no zone prefix)${tail}`,
+          };
     }
     case "proj4":
       return { zh: c.name, en: c.name };
@@ -181,7 +192,8 @@ export function crsFromWkt(wkt: string): Crs | undefined {
   const head = /^(PROJCS|PROJCRS|GEOGCS|GEOGCRS|GEODCRS)\s*\[\s*"([^"]*)"/i.exec(w);
   const kind = head?.[1].toUpperCase();
   const name = head?.[2] ?? "";
-  const epsgTail = /AUTHORITY\s*\[\s*"EPSG"\s*,\s*"?(\d+)"?\s*\]\s*\]\s*$/i.exec(w) ?? /ID\s*\[\s*"EPSG"\s*,\s*(\d+)\s*\]\s*\]\s*$/i.exec(w);
+  const epsgTail =
+    /AUTHORITY\s*\[\s*"EPSG"\s*,\s*"?(\d+)"?\s*\]\s*\]\s*$/i.exec(w) ?? /ID\s*\[\s*"EPSG"\s*,\s*(\d+)\s*\]\s*\]\s*$/i.exec(w);
   if (epsgTail) {
     const c = fromEpsg(Number(epsgTail[1]));
     if (c) return c;
@@ -233,9 +245,14 @@ export function guessCrs(b: Bbox): { guess?: Crs; text: I18n } {
   const inDeg = Math.abs(b.minX) <= 180 && Math.abs(b.maxX) <= 180 && Math.abs(b.minY) <= 90 && Math.abs(b.maxY) <= 90;
   // China spans 73–135°E, 18–54°N: latitude first means the columns are swapped.
   if (b.minX >= 15 && b.maxX <= 55 && b.minY >= 70 && b.maxY <= 136)
-    return { text: { zh: "看起来是“纬度, 经度”顺序（两列对调了）", en: "they look like latitude, longitude (the two columns are swapped)" } };
+    return {
+      text: { zh: "看起来是“纬度, 经度”顺序（两列对调了）", en: "they look like latitude, longitude (the two columns are swapped)" },
+    };
   if (inDeg) {
-    return { guess: { type: "wgs84" }, text: { zh: "看起来是经纬度（WGS84/CGCS2000/GCJ-02 之一）", en: "they look like degrees (WGS84, CGCS2000 or GCJ-02)" } };
+    return {
+      guess: { type: "wgs84" },
+      text: { zh: "看起来是经纬度（WGS84/CGCS2000/GCJ-02 之一）", en: "they look like degrees (WGS84, CGCS2000 or GCJ-02)" },
+    };
   }
   // Gauss-Krüger northing in China: about 1.9–6.0 million metres.
   const northingOk = b.minY > 1_000_000 && b.maxY < 7_000_000;
@@ -246,14 +263,20 @@ export function guessCrs(b: Bbox): { guess?: Crs; text: I18n } {
         const cm = gkCentralMeridian(3, zone);
         return {
           guess: { type: "gk", zoneWidth: 3, zonePrefix: true, centralMeridianDeg: cm },
-          text: { zh: `看起来是 CGCS2000 高斯-克吕格 3°带投影米，横坐标含带号 ${zone}（中央经线 ${cm}°E）`, en: `they look like CGCS2000 Gauss-Krüger 3° metres with zone number ${zone} in the easting (CM ${cm}°E)` },
+          text: {
+            zh: `看起来是 CGCS2000 高斯-克吕格 3°带投影米，横坐标含带号 ${zone}（中央经线 ${cm}°E）`,
+            en: `they look like CGCS2000 Gauss-Krüger 3° metres with zone number ${zone} in the easting (CM ${cm}°E)`,
+          },
         };
       }
       if (zone >= 13 && zone <= 23) {
         const cm = gkCentralMeridian(6, zone);
         return {
           guess: { type: "gk", zoneWidth: 6, zonePrefix: true, centralMeridianDeg: cm },
-          text: { zh: `看起来是 CGCS2000 高斯-克吕格 6°带投影米，横坐标含带号 ${zone}（中央经线 ${cm}°E）`, en: `they look like CGCS2000 Gauss-Krüger 6° metres with zone number ${zone} in the easting (CM ${cm}°E)` },
+          text: {
+            zh: `看起来是 CGCS2000 高斯-克吕格 6°带投影米，横坐标含带号 ${zone}（中央经线 ${cm}°E）`,
+            en: `they look like CGCS2000 Gauss-Krüger 6° metres with zone number ${zone} in the easting (CM ${cm}°E)`,
+          },
         };
       }
     }
@@ -266,8 +289,16 @@ export function guessCrs(b: Bbox): { guess?: Crs; text: I18n } {
       },
     };
   if (Math.abs(b.minX) <= 20_037_509 && Math.abs(b.maxX) <= 20_037_509 && b.minX > 8_000_000 && b.maxY < 8_000_000 && b.minY > 1_500_000)
-    return { guess: fromEpsg(3857), text: { zh: "看起来是 Web 墨卡托投影米（EPSG:3857）", en: "they look like Web Mercator metres (EPSG:3857)" } };
-  return { text: { zh: "看起来是某种投影坐标（米），请指定坐标系或附上 .prj", en: "they look like projected metres of some kind: choose the coordinate system or include the .prj" } };
+    return {
+      guess: fromEpsg(3857),
+      text: { zh: "看起来是 Web 墨卡托投影米（EPSG:3857）", en: "they look like Web Mercator metres (EPSG:3857)" },
+    };
+  return {
+    text: {
+      zh: "看起来是某种投影坐标（米），请指定坐标系或附上 .prj",
+      en: "they look like projected metres of some kind: choose the coordinate system or include the .prj",
+    },
+  };
 }
 
 /**

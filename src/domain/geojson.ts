@@ -176,7 +176,8 @@ export function flattenFeatures(features: unknown[], kind: ParsedLayer["kind"]):
     skipped++;
     count(reasons, key, text);
   };
-  const posWhy = (p: unknown): keyof typeof REASONS => (checkPos(p) === "outOfRange" ? "outOfRange" : checkPos(p) === "notFinite" ? "notFinite" : "badCoords");
+  const posWhy = (p: unknown): keyof typeof REASONS =>
+    checkPos(p) === "outOfRange" ? "outOfRange" : checkPos(p) === "notFinite" ? "notFinite" : "badCoords";
 
   features.forEach((f, i) => {
     if (typeof f !== "object" || f === null || Array.isArray(f)) return skip("notFeature", REASONS.notFeature);
@@ -190,7 +191,8 @@ export function flattenFeatures(features: unknown[], kind: ParsedLayer["kind"]):
     let why: keyof typeof REASONS | undefined;
     let selfIntersecting = false;
     if (kind === "point") {
-      const pts: unknown[] = g.type === "Point" ? [g.coordinates] : g.type === "MultiPoint" && Array.isArray(g.coordinates) ? g.coordinates : [];
+      const pts: unknown[] =
+        g.type === "Point" ? [g.coordinates] : g.type === "MultiPoint" && Array.isArray(g.coordinates) ? g.coordinates : [];
       const p0 = pts[0];
       if (isPos(p0)) {
         coords.push(p0[0], p0[1]);

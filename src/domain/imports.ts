@@ -95,13 +95,21 @@ export function fieldValues(features: Feature[], fields: string[]): Record<strin
       if (v === undefined || v === null) continue;
       counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
     }
-    out[field] = [...counts].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length).map(([k]) => k);
+    out[field] = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, PALETTE.length)
+      .map(([k]) => k);
   }
   return out;
 }
 
 export function categoricalRule(field: string, values: string[]): ColorRule {
-  return { type: "categorical", property: field, categories: Object.fromEntries(values.slice(0, PALETTE.length).map((k, i) => [k, PALETTE[i]])), default: "#8c8c8c" };
+  return {
+    type: "categorical",
+    property: field,
+    categories: Object.fromEntries(values.slice(0, PALETTE.length).map((k, i) => [k, PALETTE[i]])),
+    default: "#8c8c8c",
+  };
 }
 
 const HEIGHT_RAMP: ColorRule = {
@@ -118,9 +126,17 @@ const HEIGHT_RAMP: ColorRule = {
 
 /** The style an import gets: a height ramp + extrusion for footprints with heights, a
  * categorical rule on the chosen field, else one colour per import. */
-export function autoStyle(kind: Exclude<LayerKind, "3dtiles">, index: number, opts: { hasHeight?: boolean; field?: string; values?: string[] } = {}): LayerStyle {
+export function autoStyle(
+  kind: Exclude<LayerKind, "3dtiles">,
+  index: number,
+  opts: { hasHeight?: boolean; field?: string; values?: string[] } = {},
+): LayerStyle {
   const color: ColorRule =
-    opts.field && opts.values ? categoricalRule(opts.field, opts.values) : opts.hasHeight && kind === "polygon" ? HEIGHT_RAMP : { type: "constant", color: PALETTE[index % PALETTE.length] };
+    opts.field && opts.values
+      ? categoricalRule(opts.field, opts.values)
+      : opts.hasHeight && kind === "polygon"
+        ? HEIGHT_RAMP
+        : { type: "constant", color: PALETTE[index % PALETTE.length] };
   const style: LayerStyle = { color, opacity: kind === "polygon" && !opts.hasHeight ? 0.7 : 1 };
   if (kind === "point") {
     style.pointSizePx = 10;
@@ -156,7 +172,9 @@ export function removeImportedLayer(s: S, id: string): S {
   void _gone;
   void _meta;
   const rest = out.catalog.layers.filter((l) => l.id !== id);
-  const groups = rest.some((l) => l.group === MY_DATA_GROUP.id) ? out.catalog.groups : out.catalog.groups.filter((g) => g.id !== MY_DATA_GROUP.id);
+  const groups = rest.some((l) => l.group === MY_DATA_GROUP.id)
+    ? out.catalog.groups
+    : out.catalog.groups.filter((g) => g.id !== MY_DATA_GROUP.id);
   return {
     ...out,
     catalog: { ...out.catalog, groups, layers: rest },
@@ -189,13 +207,17 @@ export function roleTitle(s: AppState, role: string): I18n {
 export function useAsProblem(s: S, layerId: string, role: string): I18n | undefined {
   const spec = s.catalog.layers.find((l) => l.id === layerId);
   if (!spec || !s.imports?.[layerId]) return { zh: `没有导入的图层“${layerId}”`, en: `no imported layer "${layerId}"` };
-  if (!(ROLES as readonly string[]).includes(role)) return { zh: `没有用途“${role}”（可选：${ROLES.join("、")}）`, en: `no role "${role}" (roles: ${ROLES.join(", ")})` };
+  if (!(ROLES as readonly string[]).includes(role))
+    return { zh: `没有用途“${role}”（可选：${ROLES.join("、")}）`, en: `no role "${role}" (roles: ${ROLES.join(", ")})` };
   const demo = demoLayersFor(s, role)[0];
   const want = demo ? (demo.kind === "3dtiles" ? "polygon" : demo.kind) : undefined;
   if (want && spec.kind !== want) {
     const kz = { point: "点", line: "线", polygon: "面", "3dtiles": "三维瓦片", live: "实时监测" } as const;
     const t = roleTitle(s, role);
-    return { zh: `“${t.zh}”需要${kz[want]}要素，而“${spec.title.zh}”是${kz[spec.kind]}图层`, en: `"${t.en}" needs ${want} features; "${spec.title.en}" is a ${spec.kind} layer` };
+    return {
+      zh: `“${t.zh}”需要${kz[want]}要素，而“${spec.title.zh}”是${kz[spec.kind]}图层`,
+      en: `"${t.en}" needs ${want} features; "${spec.title.en}" is a ${spec.kind} layer`,
+    };
   }
   return undefined;
 }

@@ -101,7 +101,10 @@ export const M = {
   kpiLayerFailed: (layer: string, detail: I18n): I18n => ({ zh: `图层 ${layer} 读取失败（${detail.zh}）`, en: `${layer}: ${detail.en}` }),
   kpiNotComputable: (): I18n => ({ zh: "无法从数据计算出结果", en: "the calculator could not compute it from the data" }),
   analysisFailed: (detail: I18n): I18n => ({ zh: `分析计算失败：${detail.zh}`, en: `The analysis failed: ${detail.en}` }),
-  cockpitFailed: (detail: I18n): I18n => ({ zh: `驾驶舱指标计算失败：${detail.zh}`, en: `The cockpit could not be computed: ${detail.en}` }),
+  cockpitFailed: (detail: I18n): I18n => ({
+    zh: `驾驶舱指标计算失败：${detail.zh}`,
+    en: `The cockpit could not be computed: ${detail.en}`,
+  }),
   httpStatus: (status: number): I18n => ({ zh: `服务器返回 HTTP ${status}`, en: `HTTP ${status}` }),
   // Notices.
   urlParam: (param: string, value: string, reason: string): I18n => ({
@@ -138,7 +141,8 @@ export const M = {
 
 /** What the error screen says about a manifest that stops the app: the file and field in both languages, the reason as the validator gave it. */
 export function explainFatal(e: unknown): { explain: I18n; detail: string } {
-  if (e instanceof ManifestError) return { explain: e.field === "(file)" ? M.manifestFile(e.file) : M.manifestField(e.file, e.field), detail: e.message };
+  if (e instanceof ManifestError)
+    return { explain: e.field === "(file)" ? M.manifestFile(e.file) : M.manifestField(e.file, e.field), detail: e.message };
   const m = messageOf(e, "启动失败");
   return { explain: m, detail: m.en };
 }

@@ -109,8 +109,7 @@ export function initialState(catalog: Catalog, url: UrlState = { notices: [] }):
     panelOpen: true,
     cockpit: { status: "idle", kpis: {}, charts: {} },
   };
-  for (const n of url.notices)
-    s = addNotice(s, "warn", M.urlParam(n.param, n.value, n.reason));
+  for (const n of url.notices) s = addNotice(s, "warn", M.urlParam(n.param, n.value, n.reason));
   if (url.camera) s = requestCamera(s, url.camera, true);
   return s;
 }

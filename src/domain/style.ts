@@ -170,7 +170,15 @@ export const HIGHLIGHT_COLOR = "#ffd54a";
 export function highlightStyle(style: LayerStyle, h: Highlight): LayerStyle {
   return {
     ...style,
-    color: { type: "highlight", base: style.color, property: h.property, value: h.value, binSize: h.binSize, color: HIGHLIGHT_COLOR, dim: 0.25 },
+    color: {
+      type: "highlight",
+      base: style.color,
+      property: h.property,
+      value: h.value,
+      binSize: h.binSize,
+      color: HIGHLIGHT_COLOR,
+      dim: 0.25,
+    },
   };
 }
 
@@ -180,6 +188,8 @@ export function basemapStyle(style: LayerStyle, basemap: "night" | "day"): Layer
   if (basemap !== "day" || !day) return style;
   // A categorical day rule without labels borrows the night rule's (same categories).
   const color =
-    day.type === "categorical" && !day.labels && style.color.type === "categorical" && style.color.labels ? { ...day, labels: style.color.labels } : day;
+    day.type === "categorical" && !day.labels && style.color.type === "categorical" && style.color.labels
+      ? { ...day, labels: style.color.labels }
+      : day;
   return { ...style, color };
 }

@@ -9,7 +9,8 @@ const SUPPORTED = ["1.0", "1.1"];
 
 /** What is wrong with a parsed tileset.json, or undefined when Cesium can take it. */
 export function checkTilesetJson(json: unknown): I18n | undefined {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return M.tilesetInvalid({ zh: "不是 JSON 对象", en: "not a JSON object" });
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return M.tilesetInvalid({ zh: "不是 JSON 对象", en: "not a JSON object" });
   const t = json as { asset?: { version?: unknown }; root?: unknown; geometricError?: unknown };
   if (typeof t.asset !== "object" || t.asset === null) return M.tilesetInvalid({ zh: "缺少 asset", en: "no asset" });
   const v = t.asset.version;

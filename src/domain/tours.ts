@@ -132,12 +132,14 @@ export function validateStep(at: ManifestCursor, v: unknown): TourStep {
   let layersOff: string[] = [];
   if (o.layers !== undefined) {
     const lo = expectObj(at.child("layers"), o.layers);
-    for (const k of Object.keys(lo)) if (k !== "on" && k !== "off") throw at.child("layers").child(k).err('unknown field (known: on, off)');
+    for (const k of Object.keys(lo)) if (k !== "on" && k !== "off") throw at.child("layers").child(k).err("unknown field (known: on, off)");
     layersOn = ids(at.child("layers").child("on"), lo.on);
     layersOff = ids(at.child("layers").child("off"), lo.off);
   }
-  if (o.view !== undefined && (typeof o.view !== "string" || !o.view)) throw at.child("view").err(`expected a view id, got ${describe(o.view)}`);
-  if (o.orbit !== undefined && typeof o.orbit !== "boolean") throw at.child("orbit").err(`expected true or false, got ${describe(o.orbit)}`);
+  if (o.view !== undefined && (typeof o.view !== "string" || !o.view))
+    throw at.child("view").err(`expected a view id, got ${describe(o.view)}`);
+  if (o.orbit !== undefined && typeof o.orbit !== "boolean")
+    throw at.child("orbit").err(`expected true or false, got ${describe(o.orbit)}`);
   return {
     title: i18n(at.child("title"), o.title),
     shot: shot(at.child("shot"), o.shot),
@@ -359,7 +361,12 @@ export interface StepContext {
   featureProps?: Record<string, unknown>;
 }
 
-export function applyTourStep(s: import("./state").AppState, step: TourStep, ctx: StepContext, applyView: (s: import("./state").AppState, v: import("./views").ViewSpec) => import("./state").AppState): import("./state").AppState {
+export function applyTourStep(
+  s: import("./state").AppState,
+  step: TourStep,
+  ctx: StepContext,
+  applyView: (s: import("./state").AppState, v: import("./views").ViewSpec) => import("./state").AppState,
+): import("./state").AppState {
   let out = ctx.view ? applyView(s, ctx.view) : s;
   const layers = { ...out.layers };
   const show = (id: string, visible: boolean) => {
@@ -391,7 +398,11 @@ export function tourToJson(t: Tour): Record<string, unknown> {
     steps: t.steps.map((s) => ({
       title: s.title,
       shot: {
-        target: { lonDeg: +s.shot.target.lonDeg.toFixed(6), latDeg: +s.shot.target.latDeg.toFixed(6), ...(s.shot.target.heightM ? { heightM: s.shot.target.heightM } : {}) },
+        target: {
+          lonDeg: +s.shot.target.lonDeg.toFixed(6),
+          latDeg: +s.shot.target.latDeg.toFixed(6),
+          ...(s.shot.target.heightM ? { heightM: s.shot.target.heightM } : {}),
+        },
         rangeM: Math.round(s.shot.rangeM),
         headingDeg: +s.shot.headingDeg.toFixed(1),
         pitchDeg: +s.shot.pitchDeg.toFixed(1),

@@ -3,17 +3,7 @@
 // Structural errors are fatal (ManifestError naming file and field); a reference to a layer,
 // KPI or chart that does not exist is not: the view still opens and says what is missing.
 import { isValidCamera, type CameraView } from "./camera";
-import {
-  expectObj,
-  i18n,
-  id as idField,
-  layerStyle,
-  ManifestCursor,
-  str,
-  type Catalog,
-  type I18n,
-  type LayerStyle,
-} from "./catalog";
+import { expectObj, i18n, id as idField, layerStyle, ManifestCursor, str, type Catalog, type I18n, type LayerStyle } from "./catalog";
 import { requestCamera, type AppState } from "./state";
 
 export interface AppSpec {

@@ -17,7 +17,9 @@ export function Clock({ lang }: { lang: Lang }) {
   return (
     <div className="clock">
       <span className="clock-time num">{now.toLocaleTimeString(loc, { hour12: false })}</span>
-      <span className="clock-date">{now.toLocaleDateString(loc, { year: "numeric", month: "2-digit", day: "2-digit", weekday: "short" })}</span>
+      <span className="clock-date">
+        {now.toLocaleDateString(loc, { year: "numeric", month: "2-digit", day: "2-digit", weekday: "short" })}
+      </span>
     </div>
   );
 }
@@ -27,7 +29,12 @@ export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatc
   return (
     <header className="titlebar" data-testid="titlebar">
       <div className="titlebar-left">
-        <button className="icon-btn big" onClick={() => dispatch(togglePanel)} aria-label={state.panelOpen ? t(lang, "collapse") : t(lang, "expand")} data-testid="panel-toggle">
+        <button
+          className="icon-btn big"
+          onClick={() => dispatch(togglePanel)}
+          aria-label={state.panelOpen ? t(lang, "collapse") : t(lang, "expand")}
+          data-testid="panel-toggle"
+        >
           ☰
         </button>
         <div className="status-chips">
@@ -45,14 +52,23 @@ export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatc
         </button>
         <div className="seg" role="group" aria-label="basemap">
           {(["night", "day"] as const).map((b) => (
-            <button key={b} className={state.basemap === b ? "on" : ""} onClick={() => dispatch((s) => setBasemap(s, b))} data-testid={`basemap-${b}`}>
+            <button
+              key={b}
+              className={state.basemap === b ? "on" : ""}
+              onClick={() => dispatch((s) => setBasemap(s, b))}
+              data-testid={`basemap-${b}`}
+            >
               {t(lang, b)}
             </button>
           ))}
         </div>
         <label className="select">
           {t(lang, "quality")}
-          <select value={state.quality} onChange={(e) => dispatch((s) => setQuality(s, e.target.value as Quality))} data-testid="quality-select">
+          <select
+            value={state.quality}
+            onChange={(e) => dispatch((s) => setQuality(s, e.target.value as Quality))}
+            data-testid="quality-select"
+          >
             <option value="auto">{t(lang, "qAuto")}</option>
             <option value="low">{t(lang, "qLow")}</option>
             <option value="high">{t(lang, "qHigh")}</option>
@@ -94,7 +110,17 @@ export function Notices({ state, dispatch }: { state: AppState; dispatch(u: Upda
   );
 }
 
-export function Inspector({ state, dispatch, fields, onExport }: { state: AppState; dispatch(u: Updater): void; fields?: FieldSpec[]; onExport?(format: "csv" | "geojson"): void }) {
+export function Inspector({
+  state,
+  dispatch,
+  fields,
+  onExport,
+}: {
+  state: AppState;
+  dispatch(u: Updater): void;
+  fields?: FieldSpec[];
+  onExport?(format: "csv" | "geojson"): void;
+}) {
   const sel = state.selection;
   if (!sel) return null;
   const lang = state.lang;
@@ -142,8 +168,12 @@ export function ErrorScreen({ title, explain, detail }: { title: string; explain
       <h1>{title}</h1>
       {explain && (
         <>
-          <p lang="zh-CN" data-testid="error-zh">{explain.zh}</p>
-          <p lang="en" data-testid="error-en">{explain.en}</p>
+          <p lang="zh-CN" data-testid="error-zh">
+            {explain.zh}
+          </p>
+          <p lang="en" data-testid="error-en">
+            {explain.en}
+          </p>
         </>
       )}
       <pre>{detail}</pre>

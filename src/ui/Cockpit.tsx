@@ -86,9 +86,12 @@ export function ViewSwitcher({
 }
 
 export function formatKpi(value: number, unit: string, def: KpiDef | undefined, lang: Lang): { num: string; unit: string } {
-  const unitLabel = def?.unitLabel?.[lang] || (unit === "count" ? "" : unit === "m²/person" ? (lang === "zh" ? "平方米/人" : "m²/person") : unit);
+  const unitLabel =
+    def?.unitLabel?.[lang] || (unit === "count" ? "" : unit === "m²/person" ? (lang === "zh" ? "平方米/人" : "m²/person") : unit);
   if (unit === "m²" && value >= 1e5)
-    return lang === "zh" ? { num: formatNumber(value / 1e4, lang, 1), unit: "万平方米" } : { num: formatNumber(value / 1e6, lang, 2), unit: "million m²" };
+    return lang === "zh"
+      ? { num: formatNumber(value / 1e4, lang, 1), unit: "万平方米" }
+      : { num: formatNumber(value / 1e6, lang, 2), unit: "million m²" };
   const digits = unit === "count" ? 0 : unit === "%" || unit === "km" || unit === "m²/person" || unit === "ha" ? 1 : 0;
   return { num: formatNumber(value, lang, digits), unit: unitLabel };
 }
@@ -151,7 +154,13 @@ function KpiCard({
     );
   }
   return (
-    <button className={`kpi-card kpi-${status}`} data-testid={`kpi-${id}`} data-status={status} onClick={onClick} title={def?.description?.[lang] ?? title}>
+    <button
+      className={`kpi-card kpi-${status}`}
+      data-testid={`kpi-${id}`}
+      data-status={status}
+      onClick={onClick}
+      title={def?.description?.[lang] ?? title}
+    >
       <div className="kpi-title">
         {title}
         <ImportedBadge state={state} roles={def ? importedRolesOf(state, def.calculator) : []} />
@@ -164,7 +173,9 @@ function KpiCard({
 /** Marks a figure computed from imported data (a role swapped in "我的数据"). */
 function ImportedBadge({ state, roles }: { state: AppState; roles: string[] }) {
   if (!roles.length) return null;
-  const names = roles.map((r) => state.catalog.layers.find((l) => l.id === state.roleSwaps?.[r]?.layerId)?.title[state.lang] ?? r).join(", ");
+  const names = roles
+    .map((r) => state.catalog.layers.find((l) => l.id === state.roleSwaps?.[r]?.layerId)?.title[state.lang] ?? r)
+    .join(", ");
   return (
     <span className="kpi-imported" data-testid="kpi-imported" title={`${t(state.lang, "importBadgeTip")}: ${names}`}>
       {t(state.lang, "importBadge")}
@@ -191,7 +202,11 @@ export function chartOption(spec: ChartSpec, data: ChartData, lang: Lang, fontPx
   const cats = data.categories.map((c) => groupLabel(spec.groupBy, c, lang));
   const unit = spec.unit[lang];
   const fmt = (v: number) => formatNumber(v, lang, spec.measure === "count" ? 0 : 1);
-  const tooltip = { trigger: spec.type === "pie" ? "item" : "axis", textStyle: { fontSize: fontPx }, valueFormatter: (v: number) => `${fmt(v)} ${unit}` };
+  const tooltip = {
+    trigger: spec.type === "pie" ? "item" : "axis",
+    textStyle: { fontSize: fontPx },
+    valueFormatter: (v: number) => `${fmt(v)} ${unit}`,
+  };
   if (spec.type === "pie")
     return {
       color: data.categories.map((c, i) => KEY_COLORS[c] ?? PALETTE[i % PALETTE.length]),
@@ -238,7 +253,10 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
   const lang = state.lang;
   const data = spec ? state.cockpit.charts[spec.id] : undefined;
   const fontPx = Math.round(Math.max(12, Math.min(22, window.innerWidth / 150)));
-  const option = useMemo(() => (spec && data && !data.missing ? chartOption(spec, data, lang, fontPx) : undefined), [spec, data, lang, fontPx]);
+  const option = useMemo(
+    () => (spec && data && !data.missing ? chartOption(spec, data, lang, fontPx) : undefined),
+    [spec, data, lang, fontPx],
+  );
   return (
     <div className="chart-card" data-testid={spec ? `chart-${spec.id}` : undefined}>
       <div className="chart-title">
@@ -363,7 +381,11 @@ function AnalysisCard({ id, state }: { id: AnalysisId; state: AppState }) {
             ))}
           </ul>
           <div className="stat-row">
-            <Stat label={tx(lang, "gasOld")} value={formatNumber(p.gasOverAgeUnrenewed.count, lang)} unit={`(${formatNumber(p.gasOverAgeUnrenewed.lengthKm, lang, 1)} km)`} />
+            <Stat
+              label={tx(lang, "gasOld")}
+              value={formatNumber(p.gasOverAgeUnrenewed.count, lang)}
+              unit={`(${formatNumber(p.gasOverAgeUnrenewed.lengthKm, lang, 1)} km)`}
+            />
           </div>
           <div className="analysis-foot">{ms(p.ms)}</div>
         </>
@@ -414,7 +436,8 @@ export function CockpitPanels({
   const pick = (h: Highlight) =>
     dispatch((s) => {
       let out = setHighlight(s, h);
-      for (const id of h.layerIds) if (out.layers[id]) out = { ...out, layers: { ...out.layers, [id]: { ...out.layers[id], visible: true } } };
+      for (const id of h.layerIds)
+        if (out.layers[id]) out = { ...out, layers: { ...out.layers, [id]: { ...out.layers[id], visible: true } } };
       return out;
     });
   const problems = views.problems[view.id] ?? [];

@@ -119,7 +119,14 @@ export default function ImportPanel({ state, importer }: Props) {
               setUrl("");
             }}
           >
-            <input type="url" value={url} placeholder={t(lang, "importUrl")} aria-label={t(lang, "importUrl")} onChange={(e) => setUrl(e.target.value)} data-testid="import-url" />
+            <input
+              type="url"
+              value={url}
+              placeholder={t(lang, "importUrl")}
+              aria-label={t(lang, "importUrl")}
+              onChange={(e) => setUrl(e.target.value)}
+              data-testid="import-url"
+            />
             <button className="text-btn" type="submit">
               {t(lang, "importAdd")}
             </button>
@@ -182,14 +189,19 @@ export default function ImportPanel({ state, importer }: Props) {
               {imported.map((l) => {
                 const meta = state.imports![l.id];
                 const role = swappedRoleOf(l.id);
-                const roles = l.kind === "3dtiles" ? [] : ROLES.filter((r) => demoLayersFor(state, r).some((d) => (d.kind === "3dtiles" ? "polygon" : d.kind) === l.kind));
+                const roles =
+                  l.kind === "3dtiles"
+                    ? []
+                    : ROLES.filter((r) => demoLayersFor(state, r).some((d) => (d.kind === "3dtiles" ? "polygon" : d.kind) === l.kind));
                 return (
                   <li key={l.id} className="import-layer" data-testid={`import-layer-${l.id}`}>
                     <div className="import-job-line">
                       <span className="import-name" title={meta.name}>
                         {l.title[lang]}
                       </span>
-                      <span className="num muted">{meta.format === "3dtiles" ? "3D Tiles" : `${formatNumber(meta.featureCount, lang)} ${t(lang, "features")}`}</span>
+                      <span className="num muted">
+                        {meta.format === "3dtiles" ? "3D Tiles" : `${formatNumber(meta.featureCount, lang)} ${t(lang, "features")}`}
+                      </span>
                       <button className="text-btn" onClick={() => importer.remove(l.id)} data-testid={`import-remove-${l.id}`}>
                         {t(lang, "importRemove")}
                       </button>
@@ -202,7 +214,11 @@ export default function ImportPanel({ state, importer }: Props) {
                       <div className="import-options">
                         <label>
                           {t(lang, "importStyle")}
-                          <select value={meta.styleField ?? ""} onChange={(e) => importer.restyle(l.id, e.target.value || undefined)} data-testid={`import-style-${l.id}`}>
+                          <select
+                            value={meta.styleField ?? ""}
+                            onChange={(e) => importer.restyle(l.id, e.target.value || undefined)}
+                            data-testid={`import-style-${l.id}`}
+                          >
                             <option value="">{meta.hasHeight ? t(lang, "importStyleHeight") : t(lang, "importStyleSingle")}</option>
                             {meta.fields.map((f) => (
                               <option key={f} value={f}>

@@ -9,7 +9,18 @@ import { formatFieldValue, type FieldSpec } from "../domain/inspector/fields";
 import { isRange, type FieldFilter, type FieldStats, type LayerFilter } from "../domain/inspector/filter";
 import { formatArea, formatLength } from "../domain/inspector/measure";
 import type { SearchGroup, SearchResult } from "../domain/inspector/search";
-import { inspectorOf, removeMeasurement, setExcavation, setGroundAlpha, setInspectorMessage, setPipeScale, setPitDepth, setTool, setUnderground, type Tool } from "../domain/inspector/state";
+import {
+  inspectorOf,
+  removeMeasurement,
+  setExcavation,
+  setGroundAlpha,
+  setInspectorMessage,
+  setPipeScale,
+  setPitDepth,
+  setTool,
+  setUnderground,
+  type Tool,
+} from "../domain/inspector/state";
 import type { AppState } from "../domain/state";
 import type { Updater } from "../app/store";
 import { t } from "./i18n";
@@ -39,7 +50,13 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
     if (ins.measurements.length) setPanel("measure");
   }, [ins.measurements.length]);
   const tool = (x: Tool) => () => dispatch((s) => setInspectorMessage(setTool(s, inspectorOf(s).tool === x ? undefined : x), undefined));
-  const hint = ins.tool ? (ins.tool === "excavate-rect" ? t(lang, "rectHint") : ins.tool === "height" || ins.tool === "depth" ? t(lang, "pickHint") : t(lang, "measureHint")) : undefined;
+  const hint = ins.tool
+    ? ins.tool === "excavate-rect"
+      ? t(lang, "rectHint")
+      : ins.tool === "height" || ins.tool === "depth"
+        ? t(lang, "pickHint")
+        : t(lang, "measureHint")
+    : undefined;
   const msg = ins.message && ins.message.where !== "search" && ins.message.where !== "select" ? ins.message[lang] : undefined;
   // The tour player (and its caption) and the live strip also sit at the bottom between the
   // docks: the toolbar stands on top of whichever of them is highest.
@@ -70,8 +87,12 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
   return (
     <div className="insp-column" ref={column}>
       {panel === "filter" && <FilterPanel state={state} actions={actions} onClose={() => setPanel(undefined)} />}
-      {panel === "hits" && ins.excavation && <HitList state={state} dispatch={dispatch} actions={actions} onClose={() => setPanel(undefined)} />}
-      {panel === "measure" && ins.measurements.length > 0 && <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />}
+      {panel === "hits" && ins.excavation && (
+        <HitList state={state} dispatch={dispatch} actions={actions} onClose={() => setPanel(undefined)} />
+      )}
+      {panel === "measure" && ins.measurements.length > 0 && (
+        <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />
+      )}
       {(hint || msg) && (
         <div className={`insp-hint ${msg ? "error" : ""}`} role="status" data-testid="insp-hint">
           {msg ?? hint}
@@ -80,45 +101,92 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
       <div className="insp-bar panel" data-testid="insp-bar">
         <SearchBox lang={lang} actions={actions} state={state} />
         <div className="insp-group">
-          <button className={`tool-btn ${ins.underground ? "on" : ""}`} onClick={() => dispatch((s) => setUnderground(s, !inspectorOf(s).underground))} data-testid="underground-toggle" aria-pressed={ins.underground}>
+          <button
+            className={`tool-btn ${ins.underground ? "on" : ""}`}
+            onClick={() => dispatch((s) => setUnderground(s, !inspectorOf(s).underground))}
+            data-testid="underground-toggle"
+            aria-pressed={ins.underground}
+          >
             ⛏ {t(lang, "underground")}
           </button>
           {ins.underground && (
             <>
               <label className="tool-range" title={t(lang, "groundAlpha")}>
                 {t(lang, "groundAlpha")}
-                <input type="range" min={0.05} max={1} step={0.05} value={ins.groundAlpha} onChange={(e) => dispatch((s) => setGroundAlpha(s, Number(e.target.value)))} data-testid="ground-alpha" />
+                <input
+                  type="range"
+                  min={0.05}
+                  max={1}
+                  step={0.05}
+                  value={ins.groundAlpha}
+                  onChange={(e) => dispatch((s) => setGroundAlpha(s, Number(e.target.value)))}
+                  data-testid="ground-alpha"
+                />
               </label>
               <DepthReadout lang={lang} actions={actions} />
             </>
           )}
           <label className="tool-range" title={t(lang, "pipeScale")}>
             {t(lang, "pipeScale")} <span className="num">{ins.pipeScale}×</span>
-            <input type="range" min={1} max={20} step={1} value={ins.pipeScale} onChange={(e) => dispatch((s) => setPipeScale(s, Number(e.target.value)))} data-testid="pipe-scale" />
+            <input
+              type="range"
+              min={1}
+              max={20}
+              step={1}
+              value={ins.pipeScale}
+              onChange={(e) => dispatch((s) => setPipeScale(s, Number(e.target.value)))}
+              data-testid="pipe-scale"
+            />
           </label>
         </div>
         <div className="insp-group">
-          <button className={`tool-btn ${ins.tool === "excavate-rect" ? "on" : ""}`} onClick={tool("excavate-rect")} data-testid="tool-excavate-rect">
+          <button
+            className={`tool-btn ${ins.tool === "excavate-rect" ? "on" : ""}`}
+            onClick={tool("excavate-rect")}
+            data-testid="tool-excavate-rect"
+          >
             ▭ {t(lang, "excavateRect")}
           </button>
-          <button className={`tool-btn ${ins.tool === "excavate-poly" ? "on" : ""}`} onClick={tool("excavate-poly")} data-testid="tool-excavate-poly">
+          <button
+            className={`tool-btn ${ins.tool === "excavate-poly" ? "on" : ""}`}
+            onClick={tool("excavate-poly")}
+            data-testid="tool-excavate-poly"
+          >
             ⬠ {t(lang, "excavatePoly")}
           </button>
           <label className="tool-num">
             {t(lang, "pitDepth")}
-            <input type="number" min={0.1} max={100} step={0.5} value={ins.pitDepthM} onChange={(e) => dispatch((s) => setPitDepth(s, Number(e.target.value)))} data-testid="pit-depth" />
+            <input
+              type="number"
+              min={0.1}
+              max={100}
+              step={0.5}
+              value={ins.pitDepthM}
+              onChange={(e) => dispatch((s) => setPitDepth(s, Number(e.target.value)))}
+              data-testid="pit-depth"
+            />
             m
           </label>
         </div>
         <div className="insp-group">
           {(["distance", "area", "height", "depth"] as const).map((k) => (
-            <button key={k} className={`tool-btn ${ins.tool === k ? "on" : ""}`} onClick={tool(k)} data-testid={`tool-${k}`} disabled={k === "depth" && !ins.underground}>
+            <button
+              key={k}
+              className={`tool-btn ${ins.tool === k ? "on" : ""}`}
+              onClick={tool(k)}
+              data-testid={`tool-${k}`}
+              disabled={k === "depth" && !ins.underground}
+            >
               {t(lang, k === "distance" ? "mDistance" : k === "area" ? "mArea" : k === "height" ? "mHeight" : "mDepth")}
             </button>
           ))}
         </div>
         <div className="insp-group">
-          <button className={`tool-btn ${panel === "filter" ? "on" : ""}`} onClick={() => setPanel(panel === "filter" ? undefined : "filter")} data-testid="filter-toggle">
+          <button
+            className={`tool-btn ${panel === "filter" ? "on" : ""}`}
+            onClick={() => setPanel(panel === "filter" ? undefined : "filter")}
+            data-testid="filter-toggle"
+          >
             ⛃ {t(lang, "filter")}
             {Object.keys(ins.filters).length > 0 && <span className="badge num">{Object.keys(ins.filters).length}</span>}
           </button>
@@ -141,7 +209,9 @@ function DepthReadout({ lang, actions }: { lang: Lang; actions: InspectorActions
   const below = h < 0;
   return (
     <span className={`chip ${below ? "warn" : "ok"} depth-readout`} data-testid="depth-readout">
-      {below ? `${t(lang, "cameraDepth")} ${formatLength(-h, lang)} · ${t(lang, "belowGround")}` : `${t(lang, "cameraHeight")} ${formatLength(h, lang)}`}
+      {below
+        ? `${t(lang, "cameraDepth")} ${formatLength(-h, lang)} · ${t(lang, "belowGround")}`
+        : `${t(lang, "cameraHeight")} ${formatLength(h, lang)}`}
     </span>
   );
 }
@@ -200,12 +270,23 @@ function SearchBox({ lang, actions, state }: { lang: Lang; actions: InspectorAct
       {open && q.trim() !== "" && (
         <div className="search-results panel" data-testid="search-results">
           {loading && !groups && <div className="muted">{t(lang, "searchLoading")}</div>}
-          {groups && groups.length === 0 && <div className="muted" data-testid="search-none">{t(lang, "searchNone")}</div>}
+          {groups && groups.length === 0 && (
+            <div className="muted" data-testid="search-none">
+              {t(lang, "searchNone")}
+            </div>
+          )}
           {groups?.map((g) => (
             <div key={g.layer} className="search-group">
               <div className="search-group-title">{title(g.layer)}</div>
               {g.results.map((r) => (
-                <button key={r.id} className="search-hit" onClick={() => choose(r)} data-testid="search-hit" data-layer={r.layer} data-id={r.id}>
+                <button
+                  key={r.id}
+                  className="search-hit"
+                  onClick={() => choose(r)}
+                  data-testid="search-hit"
+                  data-layer={r.layer}
+                  data-id={r.id}
+                >
                   <span className="search-name">{r.name ?? r.id}</span>
                   <span className="search-meta">{[typeLabel(r), r.name ? r.id : ""].filter(Boolean).join(" · ")}</span>
                 </button>
@@ -222,7 +303,9 @@ function FilterPanel({ state, actions, onClose }: { state: AppState; actions: In
   const lang = state.lang;
   const ins = inspectorOf(state);
   const layers = state.catalog.layers.filter((l) => (actions.fields(l.id) ?? []).some((f) => f.filterable && f.name !== "id"));
-  const [layerId, setLayerId] = useState(() => Object.keys(ins.filters)[0] ?? layers.find((l) => l.id.startsWith("pipes-") && state.layers[l.id]?.visible)?.id ?? layers[0]?.id);
+  const [layerId, setLayerId] = useState(
+    () => Object.keys(ins.filters)[0] ?? layers.find((l) => l.id.startsWith("pipes-") && state.layers[l.id]?.visible)?.id ?? layers[0]?.id,
+  );
   const [stats, setStats] = useState<Record<string, FieldStats> | undefined>();
   useEffect(() => {
     setStats(undefined);
@@ -258,9 +341,18 @@ function FilterPanel({ state, actions, onClose }: { state: AppState; actions: In
           </select>
         </label>
         <span className="filter-count num" data-testid="filter-count">
-          {count ? `${t(lang, "matched")} ${count.matched.toLocaleString()} / ${t(lang, "of")} ${count.total.toLocaleString()}` : state.layers[layerId]?.featureCount ? `${t(lang, "of")} ${state.layers[layerId].featureCount!.toLocaleString()}` : ""}
+          {count
+            ? `${t(lang, "matched")} ${count.matched.toLocaleString()} / ${t(lang, "of")} ${count.total.toLocaleString()}`
+            : state.layers[layerId]?.featureCount
+              ? `${t(lang, "of")} ${state.layers[layerId].featureCount!.toLocaleString()}`
+              : ""}
         </span>
-        <button className="text-btn" onClick={() => void actions.applyFilter(layerId, {})} disabled={!ins.filters[layerId]} data-testid="filter-clear">
+        <button
+          className="text-btn"
+          onClick={() => void actions.applyFilter(layerId, {})}
+          disabled={!ins.filters[layerId]}
+          data-testid="filter-clear"
+        >
           {t(lang, "clearFilter")}
         </button>
         <button className="text-btn" onClick={() => void actions.exportFile("filter", "csv", layerId)} data-testid="filter-export-csv">
@@ -274,14 +366,33 @@ function FilterPanel({ state, actions, onClose }: { state: AppState; actions: In
         {!stats && <div className="muted">{t(lang, "loading")}…</div>}
         {stats &&
           fields.map((f) => (
-            <FieldControl key={`${layerId}.${f.name}`} field={f} stats={stats[f.name]} value={filter[f.name]} lang={lang} onChange={(v) => set(f.name, v)} />
+            <FieldControl
+              key={`${layerId}.${f.name}`}
+              field={f}
+              stats={stats[f.name]}
+              value={filter[f.name]}
+              lang={lang}
+              onChange={(v) => set(f.name, v)}
+            />
           ))}
       </div>
     </section>
   );
 }
 
-function FieldControl({ field, stats, value, lang, onChange }: { field: FieldSpec; stats?: FieldStats; value?: FieldFilter; lang: Lang; onChange(v: FieldFilter | undefined): void }) {
+function FieldControl({
+  field,
+  stats,
+  value,
+  lang,
+  onChange,
+}: {
+  field: FieldSpec;
+  stats?: FieldStats;
+  value?: FieldFilter;
+  lang: Lang;
+  onChange(v: FieldFilter | undefined): void;
+}) {
   const numeric = field.type === "number" || field.type === "integer" || field.type === "year";
   const label = `${field.label[lang]}${field.unit ? ` (${field.unit})` : ""}`;
   if (numeric && stats?.min !== undefined && stats.max !== undefined) {
@@ -299,11 +410,33 @@ function FieldControl({ field, stats, value, lang, onChange }: { field: FieldSpe
           </span>
         </div>
         <div className="dual-range">
-          <input type="range" min={stats.min} max={stats.max} step={step} value={lo} onChange={(e) => change(Math.min(Number(e.target.value), hi), hi)} aria-label={`${label} ${t(lang, "from")}`} data-testid={`range-min-${field.name}`} />
-          <input type="range" min={stats.min} max={stats.max} step={step} value={hi} onChange={(e) => change(lo, Math.max(Number(e.target.value), lo))} aria-label={`${label} ${t(lang, "to")}`} data-testid={`range-max-${field.name}`} />
+          <input
+            type="range"
+            min={stats.min}
+            max={stats.max}
+            step={step}
+            value={lo}
+            onChange={(e) => change(Math.min(Number(e.target.value), hi), hi)}
+            aria-label={`${label} ${t(lang, "from")}`}
+            data-testid={`range-min-${field.name}`}
+          />
+          <input
+            type="range"
+            min={stats.min}
+            max={stats.max}
+            step={step}
+            value={hi}
+            onChange={(e) => change(lo, Math.max(Number(e.target.value), lo))}
+            aria-label={`${label} ${t(lang, "to")}`}
+            data-testid={`range-max-${field.name}`}
+          />
         </div>
         {field.name === "renewalYear" && (
-          <PresenceToggle lang={lang} value={value && "present" in value ? value.present : undefined} onChange={(p) => onChange(p === undefined ? undefined : { present: p })} />
+          <PresenceToggle
+            lang={lang}
+            value={value && "present" in value ? value.present : undefined}
+            onChange={(p) => onChange(p === undefined ? undefined : { present: p })}
+          />
         )}
       </div>
     );
@@ -312,7 +445,11 @@ function FieldControl({ field, stats, value, lang, onChange }: { field: FieldSpe
     return (
       <div className="field-ctl">
         <div className="field-label">{label}</div>
-        <PresenceToggle lang={lang} value={value && "present" in value ? value.present : undefined} onChange={(p) => onChange(p === undefined ? undefined : { present: p })} />
+        <PresenceToggle
+          lang={lang}
+          value={value && "present" in value ? value.present : undefined}
+          onChange={(p) => onChange(p === undefined ? undefined : { present: p })}
+        />
       </div>
     );
   }
@@ -353,7 +490,17 @@ function PresenceToggle({ lang, value, onChange }: { lang: Lang; value: boolean 
   );
 }
 
-function HitList({ state, dispatch, actions, onClose }: { state: AppState; dispatch(u: Updater): void; actions: InspectorActions; onClose(): void }) {
+function HitList({
+  state,
+  dispatch,
+  actions,
+  onClose,
+}: {
+  state: AppState;
+  dispatch(u: Updater): void;
+  actions: InspectorActions;
+  onClose(): void;
+}) {
   const lang = state.lang;
   const ex = inspectorOf(state).excavation!;
   const pf = actions.fields("pipes-gas");
@@ -366,7 +513,10 @@ function HitList({ state, dispatch, actions, onClose }: { state: AppState; dispa
     <section className="panel insp-panel" data-testid="hit-list">
       <h2 className="panel-title">
         <span>
-          {t(lang, "hitList")} <span className="num muted">({rows.length} · {formatArea(ex.areaM2, lang)} · {ex.depthM} m)</span>
+          {t(lang, "hitList")}{" "}
+          <span className="num muted">
+            ({rows.length} · {formatArea(ex.areaM2, lang)} · {ex.depthM} m)
+          </span>
         </span>
         <span>
           <button className="text-btn" onClick={() => void actions.exportFile("excavation", "csv")} data-testid="hits-export-csv">
@@ -384,7 +534,9 @@ function HitList({ state, dispatch, actions, onClose }: { state: AppState; dispa
         </span>
       </h2>
       {rows.length === 0 ? (
-        <div className="muted" data-testid="hit-none">{t(lang, "hitNone")}</div>
+        <div className="muted" data-testid="hit-none">
+          {t(lang, "hitNone")}
+        </div>
       ) : (
         <div className="panel-scroll">
           <table className="hits">
@@ -403,9 +555,23 @@ function HitList({ state, dispatch, actions, onClose }: { state: AppState; dispa
             </thead>
             <tbody>
               {rows.map((r: HitRow) => (
-                <tr key={`${r.layerId}:${r.featureId}`} className={sel?.featureId === r.featureId ? "on" : ""} onClick={() => void actions.selectFeature(r.layerId, r.featureId)} data-testid="hit-row" data-id={r.featureId}>
+                <tr
+                  key={`${r.layerId}:${r.featureId}`}
+                  className={sel?.featureId === r.featureId ? "on" : ""}
+                  onClick={() => void actions.selectFeature(r.layerId, r.featureId)}
+                  data-testid="hit-row"
+                  data-id={r.featureId}
+                >
                   <td>{r.network ? formatFieldValue(f("network"), r.network, lang) : title(r.layerId)}</td>
-                  <td>{r.kind === "pipe" ? t(lang, "pipe") : formatFieldValue(nf?.find((x) => x.name === "nodeType"), r.nodeType, lang)}</td>
+                  <td>
+                    {r.kind === "pipe"
+                      ? t(lang, "pipe")
+                      : formatFieldValue(
+                          nf?.find((x) => x.name === "nodeType"),
+                          r.nodeType,
+                          lang,
+                        )}
+                  </td>
                   <td className="mono">{r.featureId}</td>
                   <td>{formatFieldValue(f("material"), r.material, lang)}</td>
                   <td className="num">{formatFieldValue(f("diameterMm"), r.diameterMm, lang)}</td>
@@ -439,10 +605,23 @@ function MeasureList({ state, dispatch, onClose }: { state: AppState; dispatch(u
       <ul className="measure-items">
         {ms.map((m) => (
           <li key={m.id}>
-            <button className="measure-item" onClick={() => dispatch((s) => removeMeasurement(s, m.id))} data-testid="measure-item" data-kind={m.kind} data-value={m.value}>
-              <b>{t(lang, m.kind === "distance" ? "mDistance" : m.kind === "area" ? "mArea" : m.kind === "height" ? "mHeight" : "mDepth")}</b>{" "}
+            <button
+              className="measure-item"
+              onClick={() => dispatch((s) => removeMeasurement(s, m.id))}
+              data-testid="measure-item"
+              data-kind={m.kind}
+              data-value={m.value}
+            >
+              <b>
+                {t(lang, m.kind === "distance" ? "mDistance" : m.kind === "area" ? "mArea" : m.kind === "height" ? "mHeight" : "mDepth")}
+              </b>{" "}
               <span className="num">{m.kind === "area" ? formatArea(m.value, lang) : formatLength(m.value, lang)}</span>
-              {m.legsM && m.legsM.length > 1 && <span className="muted num"> ({t(lang, "legs")}: {m.legsM.map((l) => formatLength(l, lang)).join(" + ")})</span>}
+              {m.legsM && m.legsM.length > 1 && (
+                <span className="muted num">
+                  {" "}
+                  ({t(lang, "legs")}: {m.legsM.map((l) => formatLength(l, lang)).join(" + ")})
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -54,11 +54,18 @@ export function usePolled<T>(read: () => T, ms: number, deps: unknown[] = []): T
 }
 
 const fmtTime = (ms: number, lang: Lang) =>
-  new Date(ms).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  new Date(ms).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", {
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+  });
 
 function fmtValue(v: number, kind: keyof typeof KIND_INFO, lang: Lang, unit?: string) {
   const k = KIND_INFO[kind];
-  return `${formatNumber(v, lang, k.digits)}${unit ?? k.unit ? ` ${unit ?? k.unit}` : ""}`;
+  return `${formatNumber(v, lang, k.digits)}${(unit ?? k.unit) ? ` ${unit ?? k.unit}` : ""}`;
 }
 
 export function LiveStrip({
@@ -81,13 +88,20 @@ export function LiveStrip({
 }) {
   const [diagOpen, setDiagOpen] = useState(false);
   const s = snap.stats;
-  const worst = [...snap.worst].sort((a, b) => Number(scenarioKinds.includes(b.kind)) - Number(scenarioKinds.includes(a.kind)) || b.level - a.level);
+  const worst = [...snap.worst].sort(
+    (a, b) => Number(scenarioKinds.includes(b.kind)) - Number(scenarioKinds.includes(a.kind)) || b.level - a.level,
+  );
   const shownWorst = worst.filter((w) => scenarioKinds.length === 0 || scenarioKinds.includes(w.kind)).slice(0, 3);
   return (
     <section className="panel live-strip" data-testid="live-strip" data-state={snap.state}>
       <header className="live-head">
         <span className="live-title">{t(lang, "liveTitle")}</span>
-        <button className={`live-conn live-conn-${snap.state}`} data-testid="live-connection" onClick={() => setDiagOpen(!diagOpen)} title={t(lang, "diagTitle")}>
+        <button
+          className={`live-conn live-conn-${snap.state}`}
+          data-testid="live-connection"
+          onClick={() => setDiagOpen(!diagOpen)}
+          title={t(lang, "diagTitle")}
+        >
           <span className="dot" /> {t(lang, STATE_KEY[snap.state])}
           {snap.state === "reconnecting" && ` · ${Math.round(snap.nextRetryS)} ${t(lang, "liveRetryIn")}`}
           {" · "}
@@ -119,7 +133,8 @@ export function LiveStrip({
           </div>
           {s.lastDrop && (
             <div className="live-lastdrop">
-              {t(lang, "diagLastDrop")}: {t(lang, DROP_KEY[s.lastDrop.reason])} — <code>{s.lastDrop.topic}</code> <code>{s.lastDrop.detail}</code>
+              {t(lang, "diagLastDrop")}: {t(lang, DROP_KEY[s.lastDrop.reason])} — <code>{s.lastDrop.topic}</code>{" "}
+              <code>{s.lastDrop.detail}</code>
             </div>
           )}
         </div>
@@ -198,7 +213,13 @@ function AlarmList({
             {alarms.slice(0, 60).map((a) => {
               const rule = rules.get(a.ruleId);
               return (
-                <tr key={a.key} className={`alarm-row lv-${a.level} ${a.until !== undefined ? "cleared" : ""} ${a.acked ? "acked" : ""}`} data-testid="alarm-row" data-sensor={a.sensorId} data-level={a.level}>
+                <tr
+                  key={a.key}
+                  className={`alarm-row lv-${a.level} ${a.until !== undefined ? "cleared" : ""} ${a.acked ? "acked" : ""}`}
+                  data-testid="alarm-row"
+                  data-sensor={a.sensorId}
+                  data-level={a.level}
+                >
                   <td>
                     <span className={`lv-badge lv-${a.level}`}>{t(lang, LEVEL_KEY[a.level])}</span>
                   </td>
@@ -244,7 +265,9 @@ export function SensorCard({ sensor, lang, rules }: { sensor: SensorState; lang:
   const h = sensor.history;
   const W = 260;
   const H = 70;
-  const thresholds = rules.filter((r) => r.kind === sensor.info.kind && r.field === k.field).flatMap((r) => ALARM_LEVELS.filter((lv) => r.thresholds[lv] !== undefined).map((lv) => ({ lv, v: r.thresholds[lv]! })));
+  const thresholds = rules
+    .filter((r) => r.kind === sensor.info.kind && r.field === k.field)
+    .flatMap((r) => ALARM_LEVELS.filter((lv) => r.thresholds[lv] !== undefined).map((lv) => ({ lv, v: r.thresholds[lv]! })));
   const vs = h.map((p) => p[1]);
   const lo = Math.min(...vs, ...thresholds.map((x) => x.v));
   const hi = Math.max(...vs, ...thresholds.map((x) => x.v));
@@ -265,7 +288,15 @@ export function SensorCard({ sensor, lang, rules }: { sensor: SensorState; lang:
       <div className="muted">
         {t(lang, "sparkline")} ({h.length}){last ? ` · ${fmtTime(last[0], lang)}` : ""}
       </div>
-      <svg className="sparkline" data-testid="sparkline" data-points={h.length} viewBox={`0 0 ${W} ${H}`} width="100%" height={H} preserveAspectRatio="none">
+      <svg
+        className="sparkline"
+        data-testid="sparkline"
+        data-points={h.length}
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        height={H}
+        preserveAspectRatio="none"
+      >
         {thresholds.map((th) => (
           <line key={th.lv} className={`th lv-${th.lv}`} x1={0} x2={W} y1={y(th.v)} y2={y(th.v)} />
         ))}

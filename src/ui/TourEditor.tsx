@@ -29,12 +29,15 @@ export function TourEditor(p: EditorProps) {
   const { lang, draft } = p;
   const [importMsg, setImportMsg] = useState<{ ok: boolean; text: string }>();
   const fileRef = useRef<HTMLInputElement>(null);
-  const setStep = (i: number, patch: Partial<TourStep>) => p.onChange({ ...draft, steps: draft.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  const setStep = (i: number, patch: Partial<TourStep>) =>
+    p.onChange({ ...draft, steps: draft.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
   const onFile = async (f: File | undefined) => {
     if (!f) return;
     const text = await f.text();
     const err = p.importText(text);
-    setImportMsg(err ? { ok: false, text: `${t(lang, "importRefused")}: ${err}` } : { ok: true, text: `${t(lang, "imported")}: ${f.name}` });
+    setImportMsg(
+      err ? { ok: false, text: `${t(lang, "importRefused")}: ${err}` } : { ok: true, text: `${t(lang, "imported")}: ${f.name}` },
+    );
     if (fileRef.current) fileRef.current.value = "";
   };
   return (
@@ -69,7 +72,14 @@ export function TourEditor(p: EditorProps) {
           <button className="text-btn" onClick={() => fileRef.current?.click()} data-testid="import-json">
             {t(lang, "importJson")}
           </button>
-          <input ref={fileRef} type="file" accept=".json,application/json" hidden data-testid="tour-import-file" onChange={(e) => void onFile(e.target.files?.[0])} />
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            data-testid="tour-import-file"
+            onChange={(e) => void onFile(e.target.files?.[0])}
+          />
         </div>
         {importMsg && (
           <div className={`editor-msg ${importMsg.ok ? "ok" : "error"}`} role="alert" data-testid="import-msg">
@@ -91,7 +101,13 @@ export function TourEditor(p: EditorProps) {
                 <button className="icon-btn" onClick={() => p.preview(i)} title={t(lang, "preview")} data-testid={`preview-${i}`}>
                   <IconPlay />
                 </button>
-                <button className="icon-btn" onClick={() => p.onChange(moveStep(draft, i, i - 1))} disabled={i === 0} title={t(lang, "moveUp")} data-testid={`up-${i}`}>
+                <button
+                  className="icon-btn"
+                  onClick={() => p.onChange(moveStep(draft, i, i - 1))}
+                  disabled={i === 0}
+                  title={t(lang, "moveUp")}
+                  data-testid={`up-${i}`}
+                >
                   ↑
                 </button>
                 <button
@@ -103,31 +119,67 @@ export function TourEditor(p: EditorProps) {
                 >
                   ↓
                 </button>
-                <button className="icon-btn" onClick={() => p.onChange({ ...draft, steps: draft.steps.filter((_, j) => j !== i) })} title={t(lang, "remove")} data-testid={`remove-${i}`}>
+                <button
+                  className="icon-btn"
+                  onClick={() => p.onChange({ ...draft, steps: draft.steps.filter((_, j) => j !== i) })}
+                  title={t(lang, "remove")}
+                  data-testid={`remove-${i}`}
+                >
                   ✕
                 </button>
               </div>
               <div className="editor-times">
                 <label>
                   {t(lang, "flightS")}
-                  <input type="number" min={0} max={120} step={0.5} value={s.flightS} data-testid={`flight-${i}`} onChange={(e) => setStep(i, { flightS: num(e.target.value, 0, 120, s.flightS) })} />
+                  <input
+                    type="number"
+                    min={0}
+                    max={120}
+                    step={0.5}
+                    value={s.flightS}
+                    data-testid={`flight-${i}`}
+                    onChange={(e) => setStep(i, { flightS: num(e.target.value, 0, 120, s.flightS) })}
+                  />
                 </label>
                 <label>
                   {t(lang, "dwellS")}
-                  <input type="number" min={0.1} max={3600} step={1} value={s.dwellS} data-testid={`dwell-${i}`} onChange={(e) => setStep(i, { dwellS: num(e.target.value, 0.1, 3600, s.dwellS) })} />
+                  <input
+                    type="number"
+                    min={0.1}
+                    max={3600}
+                    step={1}
+                    value={s.dwellS}
+                    data-testid={`dwell-${i}`}
+                    onChange={(e) => setStep(i, { dwellS: num(e.target.value, 0.1, 3600, s.dwellS) })}
+                  />
                 </label>
                 <label className="check">
-                  <input type="checkbox" checked={s.orbit} onChange={(e) => setStep(i, { orbit: e.target.checked })} data-testid={`orbit-${i}`} />
+                  <input
+                    type="checkbox"
+                    checked={s.orbit}
+                    onChange={(e) => setStep(i, { orbit: e.target.checked })}
+                    data-testid={`orbit-${i}`}
+                  />
                   {t(lang, "orbit")}
                 </label>
               </div>
               <label className="editor-caption">
                 {t(lang, "captionZh")}
-                <textarea rows={2} value={s.caption.zh} data-testid={`caption-zh-${i}`} onChange={(e) => setStep(i, { caption: { ...s.caption, zh: e.target.value } })} />
+                <textarea
+                  rows={2}
+                  value={s.caption.zh}
+                  data-testid={`caption-zh-${i}`}
+                  onChange={(e) => setStep(i, { caption: { ...s.caption, zh: e.target.value } })}
+                />
               </label>
               <label className="editor-caption">
                 {t(lang, "captionEn")}
-                <textarea rows={2} value={s.caption.en} data-testid={`caption-en-${i}`} onChange={(e) => setStep(i, { caption: { ...s.caption, en: e.target.value } })} />
+                <textarea
+                  rows={2}
+                  value={s.caption.en}
+                  data-testid={`caption-en-${i}`}
+                  onChange={(e) => setStep(i, { caption: { ...s.caption, en: e.target.value } })}
+                />
               </label>
             </li>
           ))}

@@ -55,7 +55,14 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
             ))}
           </select>
         )}
-        <button className="icon-btn big" onClick={c.prev} disabled={!p} aria-label={t(lang, "prevStep")} title={`${t(lang, "prevStep")} (←, PageUp)`} data-testid="tour-prev">
+        <button
+          className="icon-btn big"
+          onClick={c.prev}
+          disabled={!p}
+          aria-label={t(lang, "prevStep")}
+          title={`${t(lang, "prevStep")} (←, PageUp)`}
+          data-testid="tour-prev"
+        >
           <IconPrev />
         </button>
         <button
@@ -67,11 +74,25 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
         >
           {p?.playing ? <IconPause /> : <IconPlay />}
         </button>
-        <button className="icon-btn big" onClick={c.next} disabled={!p} aria-label={t(lang, "nextStep")} title={`${t(lang, "nextStep")} (→, PageDown)`} data-testid="tour-next">
+        <button
+          className="icon-btn big"
+          onClick={c.next}
+          disabled={!p}
+          aria-label={t(lang, "nextStep")}
+          title={`${t(lang, "nextStep")} (→, PageDown)`}
+          data-testid="tour-next"
+        >
           <IconNext />
         </button>
         {tour && p && (
-          <div className="tour-progress" data-testid="tour-progress" role="progressbar" aria-valuemin={1} aria-valuemax={tour.steps.length} aria-valuenow={p.step + 1}>
+          <div
+            className="tour-progress"
+            data-testid="tour-progress"
+            role="progressbar"
+            aria-valuemin={1}
+            aria-valuemax={tour.steps.length}
+            aria-valuenow={p.step + 1}
+          >
             {tour.steps.map((s, i) => {
               const state_ = i < p.step ? "done" : i === p.step ? "current" : "todo";
               const running = i === p.step && c.phase && p.playing;
@@ -99,11 +120,23 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
         )}
         {!tour && c.tours.length > 0 && <div className="tour-hint">{t(lang, "chooseTour")} · space / PageDown</div>}
         {p && !c.kiosk && (
-          <button className={`icon-btn ${p.loop ? "on" : ""}`} onClick={() => c.setLoop(!p.loop)} aria-pressed={p.loop} title={t(lang, "loop")} data-testid="tour-loop">
+          <button
+            className={`icon-btn ${p.loop ? "on" : ""}`}
+            onClick={() => c.setLoop(!p.loop)}
+            aria-pressed={p.loop}
+            title={t(lang, "loop")}
+            data-testid="tour-loop"
+          >
             <IconLoop />
           </button>
         )}
-        <button className={`icon-btn ${c.orbiting ? "on" : ""}`} onClick={c.orbit} aria-pressed={c.orbiting} title={t(lang, "orbitHint")} data-testid="orbit-btn">
+        <button
+          className={`icon-btn ${c.orbiting ? "on" : ""}`}
+          onClick={c.orbit}
+          aria-pressed={c.orbiting}
+          title={t(lang, "orbitHint")}
+          data-testid="orbit-btn"
+        >
           <IconOrbit /> <span className="btn-label">{t(lang, "orbit")}</span>
         </button>
         {!c.kiosk && (
@@ -111,16 +144,31 @@ export function TourPlayerBar({ state, c }: { state: AppState; c: PlayerControls
             <IconLink /> <span className="btn-label">{t(lang, "copyLink")}</span>
           </button>
         )}
-        <button className="icon-btn" onClick={c.fullscreen} title={t(lang, "fullscreen")} aria-label={t(lang, "fullscreen")} data-testid="fullscreen-btn">
+        <button
+          className="icon-btn"
+          onClick={c.fullscreen}
+          title={t(lang, "fullscreen")}
+          aria-label={t(lang, "fullscreen")}
+          data-testid="fullscreen-btn"
+        >
           <IconFullscreen />
         </button>
         {!c.kiosk && (
-          <button className={`icon-btn ${c.editorOpen ? "on" : ""}`} onClick={c.toggleEditor} title={t(lang, "authoring")} data-testid="author-btn">
+          <button
+            className={`icon-btn ${c.editorOpen ? "on" : ""}`}
+            onClick={c.toggleEditor}
+            title={t(lang, "authoring")}
+            data-testid="author-btn"
+          >
             <IconEdit /> <span className="btn-label">{t(lang, "author")}</span>
           </button>
         )}
       </div>
-      {c.kiosk && c.interactive && <div className="tour-hint" data-testid="kiosk-interactive">{t(lang, "kioskInteractive")}</div>}
+      {c.kiosk && c.interactive && (
+        <div className="tour-hint" data-testid="kiosk-interactive">
+          {t(lang, "kioskInteractive")}
+        </div>
+      )}
     </div>
   );
 }

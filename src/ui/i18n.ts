@@ -65,7 +65,10 @@ const STRINGS = {
   importJson: { zh: "导入 JSON", en: "Import JSON" },
   importRefused: { zh: "导入被拒绝，原稿未改动", en: "Import refused; your draft is unchanged" },
   imported: { zh: "已导入", en: "Imported" },
-  draftEmpty: { zh: "尚无步骤：调整好镜头、视图与图层后点“记录当前镜头”。", en: "No steps yet: set up the camera, view and layers, then “Record this shot”." },
+  draftEmpty: {
+    zh: "尚无步骤：调整好镜头、视图与图层后点“记录当前镜头”。",
+    en: "No steps yet: set up the camera, view and layers, then “Record this shot”.",
+  },
   draftBroken: { zh: "本地保存的编排稿无法读取，已另存备份", en: "The saved draft could not be read; a backup copy was kept" },
   flightS: { zh: "飞行秒", en: "Flight s" },
   dwellS: { zh: "停留秒", en: "Dwell s" },
@@ -81,7 +84,10 @@ const STRINGS = {
   importTitle: { zh: "导入数据", en: "Import data" },
   importDrop: { zh: "把文件拖到这里，或", en: "Drop files here, or" },
   importChoose: { zh: "选择文件", en: "choose files" },
-  importFormats: { zh: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile(zip) · CZML · OSM", en: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile (zip) · CZML · OSM" },
+  importFormats: {
+    zh: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile(zip) · CZML · OSM",
+    en: "GeoJSON · CSV · KML/KMZ · GPX · Shapefile (zip) · CZML · OSM",
+  },
   importUrl: { zh: "数据网址或 3D Tiles tileset.json", en: "Data URL or a 3D Tiles tileset.json" },
   importAdd: { zh: "添加", en: "Add" },
   importCrs: { zh: "坐标系", en: "Coordinates" },

@@ -1,7 +1,10 @@
 // The inspector toolkit's UI strings (merged into the zh/en table of ./i18n).
 export const INSPECTOR_STRINGS = {
   search: { zh: "搜索", en: "Search" },
-  searchPlaceholder: { zh: "搜索小区、公园、道路、设施、建筑或管线编号（支持拼音首字母）", en: "Search compounds, parks, roads, facilities, building or pipe ids" },
+  searchPlaceholder: {
+    zh: "搜索小区、公园、道路、设施、建筑或管线编号（支持拼音首字母）",
+    en: "Search compounds, parks, roads, facilities, building or pipe ids",
+  },
   searchEmpty: { zh: "请输入要搜索的内容", en: "Type something to search for" },
   searchNone: { zh: "没有找到匹配的结果", en: "No match" },
   searchLoading: { zh: "正在载入搜索索引…", en: "Loading the search index…" },

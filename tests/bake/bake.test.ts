@@ -137,7 +137,12 @@ describe("bakeBuildings on a hand-made fixture", () => {
     // unsupported and sees the property-table bufferViews (referenced only from the extension)
     // as unused — on the glb as written and on its decoded form ("decoded …", which is where
     // the validator can check the vertex data: it cannot decode meshopt itself).
-    expect(Object.keys(report.khronos.byCode).sort()).toEqual(["UNSUPPORTED_EXTENSION", "UNUSED_OBJECT", "decoded UNSUPPORTED_EXTENSION", "decoded UNUSED_OBJECT"]);
+    expect(Object.keys(report.khronos.byCode).sort()).toEqual([
+      "UNSUPPORTED_EXTENSION",
+      "UNUSED_OBJECT",
+      "decoded UNSUPPORTED_EXTENSION",
+      "decoded UNUSED_OBJECT",
+    ]);
     expect(report.khronos.byCode.UNSUPPORTED_EXTENSION).toBe(3);
     expect(report.khronos.byCode["decoded UNSUPPORTED_EXTENSION"]).toBe(2);
     const tableViews = new Set<number>();
@@ -147,7 +152,9 @@ describe("bakeBuildings on a hand-made fixture", () => {
     }
     expect(report.khronos.byCode.UNUSED_OBJECT).toBe(tableViews.size);
     expect(report.khronos.byCode["decoded UNUSED_OBJECT"]).toBe(tableViews.size);
-    const unused = report.glbs[0].khronos.messages.filter((m) => m.includes("UNUSED_OBJECT")).map((m) => Number(/bufferViews\/(\d+)/.exec(m)?.[1]));
+    const unused = report.glbs[0].khronos.messages
+      .filter((m) => m.includes("UNUSED_OBJECT"))
+      .map((m) => Number(/bufferViews\/(\d+)/.exec(m)?.[1]));
     expect(unused.length).toBeGreaterThan(0);
     for (const u of unused) expect(tableViews.has(u)).toBe(true);
   });
@@ -173,7 +180,12 @@ describe("bakeBuildings on a hand-made fixture", () => {
     const prim = json.meshes[0].primitives[0];
     expect(Object.keys(prim.attributes).sort()).toEqual(["NORMAL", "POSITION", "_FEATURE_ID_0"]);
     expect(prim.extensions.EXT_mesh_features.featureIds).toEqual([{ featureCount: 5, attribute: 0, propertyTable: 0 }]);
-    expect(json.extensionsUsed).toEqual(["EXT_mesh_features", "EXT_structural_metadata", "EXT_meshopt_compression", "KHR_mesh_quantization"]);
+    expect(json.extensionsUsed).toEqual([
+      "EXT_mesh_features",
+      "EXT_structural_metadata",
+      "EXT_meshopt_compression",
+      "KHR_mesh_quantization",
+    ]);
     expect(json.extensionsRequired).toEqual(["EXT_meshopt_compression", "KHR_mesh_quantization"]);
     // POSITION uint16 (dequantized by the node's translation/scale), NORMAL int8 normalized,
     // feature ids float (exact integers), indices uint16
@@ -231,7 +243,10 @@ describe("bakeBuildings on a hand-made fixture", () => {
       }
     }
     // extents in the box's own ENU frame: 10 east, 20 north, 30 up — standing, not lying down
-    const frame = Matrix4.inverseTransformation(Transforms.eastNorthUpToFixedFrame(Cartesian3.fromDegrees(ring[0][0], ring[0][1], 0)), new Matrix4());
+    const frame = Matrix4.inverseTransformation(
+      Transforms.eastNorthUpToFixedFrame(Cartesian3.fromDegrees(ring[0][0], ring[0][1], 0)),
+      new Matrix4(),
+    );
     const local = pts.map((p) => Matrix4.multiplyByPoint(frame, p, new Cartesian3()));
     const span = (k: "x" | "y" | "z") => Math.max(...local.map((p) => p[k])) - Math.min(...local.map((p) => p[k]));
     expect(span("x")).toBeCloseTo(10, 2);
@@ -327,7 +342,8 @@ describe("bakeBuildings on a hand-made fixture", () => {
     const tall = new Cesium3DTileStyle({ show: "${heightM} > 50" });
     const res = new Cesium3DTileStyle({ show: '${use} === "residential"' });
     const heated = new Cesium3DTileStyle({ show: "${heatMetered} && ${yearBuilt} < 2000" });
-    const evalShow = (style: Cesium3DTileStyle, i: number) => (style.show as unknown as { evaluate(f: unknown): boolean }).evaluate(feature(i));
+    const evalShow = (style: Cesium3DTileStyle, i: number) =>
+      (style.show as unknown as { evaluate(f: unknown): boolean }).evaluate(feature(i));
     expect(ids.filter((_, i) => evalShow(tall, i))).toEqual(["b-tower"]);
     expect(ids.filter((_, i) => evalShow(res, i))).toEqual(["b-house", "b-tower"]);
     expect(ids.filter((_, i) => evalShow(heated, i))).toEqual(["b-house"]);
@@ -341,8 +357,18 @@ describe("bakeBuildings on a hand-made fixture", () => {
     const again = join(work, "again");
     await bakeBuildings(input, again);
     const digest = async (dir: string) => {
-      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length)).sort();
-      return Promise.all(files.map(async (f) => `${f} ${createHash("sha256").update(await readFile(join(dir, f))).digest("hex")}`));
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name).slice(dir.length))
+        .sort();
+      return Promise.all(
+        files.map(
+          async (f) =>
+            `${f} ${createHash("sha256")
+              .update(await readFile(join(dir, f)))
+              .digest("hex")}`,
+        ),
+      );
     };
     expect(await digest(again)).toEqual(await digest(out));
     // re-baking into the same directory cleans it first
@@ -369,15 +395,66 @@ describe("bakeBuildings on bad input", () => {
     const props = { ...good[0].properties };
     const bad = [
       { type: "Feature", geometry: { type: "Point", coordinates: [109.79, 39.6] }, properties: { ...props, id: "pt" } },
-      { type: "Feature", geometry: { type: "LineString", coordinates: [[109.79, 39.6], [109.8, 39.6]] }, properties: { ...props, id: "line" } },
+      {
+        type: "Feature",
+        geometry: {
+          type: "LineString",
+          coordinates: [
+            [109.79, 39.6],
+            [109.8, 39.6],
+          ],
+        },
+        properties: { ...props, id: "line" },
+      },
       { type: "Feature", geometry: null, properties: { ...props, id: "null" } },
       { type: "Feature", geometry: square, properties: { ...props, id: "nan", heightM: "NaN" } },
       { type: "Feature", geometry: square, properties: { ...props, id: "nan2", heightM: null } },
       { type: "Feature", geometry: square, properties: { ...props, id: "neg", heightM: -3 } },
       { type: "Feature", geometry: square, properties: { ...props, id: undefined } },
-      { type: "Feature", geometry: { type: "Polygon", coordinates: [[[109.79, 39.6], [109.7901, 39.6], [109.79, 39.6]]] }, properties: { ...props, id: "two-points" } },
-      { type: "Feature", geometry: { type: "Polygon", coordinates: [[[200, 39.6], [200.1, 39.6], [200.1, 39.7], [200, 39.6]]] }, properties: { ...props, id: "off-earth" } },
-      { type: "Feature", geometry: { type: "Polygon", coordinates: [[[109.79, 39.6], ["a", 39.6], [109.8, 39.7], [109.79, 39.6]]] }, properties: { ...props, id: "string-coord" } },
+      {
+        type: "Feature",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [109.79, 39.6],
+              [109.7901, 39.6],
+              [109.79, 39.6],
+            ],
+          ],
+        },
+        properties: { ...props, id: "two-points" },
+      },
+      {
+        type: "Feature",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [200, 39.6],
+              [200.1, 39.6],
+              [200.1, 39.7],
+              [200, 39.6],
+            ],
+          ],
+        },
+        properties: { ...props, id: "off-earth" },
+      },
+      {
+        type: "Feature",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [109.79, 39.6],
+              ["a", 39.6],
+              [109.8, 39.7],
+              [109.79, 39.6],
+            ],
+          ],
+        },
+        properties: { ...props, id: "string-coord" },
+      },
       { type: "Feature", geometry: square, properties: { ...props, id: "bad-values", floors: 2.5, residents: -1, use: "mixed" } },
       "not a feature",
     ];
@@ -398,7 +475,10 @@ describe("bakeBuildings on bad input", () => {
 
   it("(f) an input with no bakeable building is an error, not an empty tileset", async () => {
     const dir = await tempDir("bad");
-    const file = await writeJson(dir, "none.geojson", { type: "FeatureCollection", features: [{ type: "Feature", geometry: null, properties: {} }] });
+    const file = await writeJson(dir, "none.geojson", {
+      type: "FeatureCollection",
+      features: [{ type: "Feature", geometry: null, properties: {} }],
+    });
     await expect(bakeBuildings(file, join(dir, "out"))).rejects.toThrow(/no bakeable buildings/);
   });
 

@@ -6,10 +6,23 @@
 import gltfValidator from "gltf-validator";
 import { describe, expect, it } from "vitest";
 import { COMPRESSION_EXTENSIONS, quantizePositions, writeCompressedPrimitive, type MeshInput } from "../../scripts/bake/compress";
-import { BinaryBuilder, decompressGlb, readAccessor, readAccessorFloat, readGlb, readPositions, writeGlb, type GltfJson } from "../../scripts/bake/glb";
+import {
+  BinaryBuilder,
+  decompressGlb,
+  readAccessor,
+  readAccessorFloat,
+  readGlb,
+  readPositions,
+  writeGlb,
+  type GltfJson,
+} from "../../scripts/bake/glb";
 
 /** A glb holding one primitive written by writeCompressedPrimitive (no metadata). */
-function glbOf(mesh: MeshInput, upFacing = false, reorder?: "vertexFetch" | "vertexCache"): { bytes: Uint8Array; prim: ReturnType<typeof writeCompressedPrimitive> } {
+function glbOf(
+  mesh: MeshInput,
+  upFacing = false,
+  reorder?: "vertexFetch" | "vertexCache",
+): { bytes: Uint8Array; prim: ReturnType<typeof writeCompressedPrimitive> } {
   const bin = new BinaryBuilder();
   const prim = writeCompressedPrimitive(bin, mesh, { upFacing, reorder });
   const buffer = bin.finish();
@@ -31,15 +44,46 @@ function glbOf(mesh: MeshInput, upFacing = false, reorder?: "vertexFetch" | "ver
 // A 10 m (x) × 3 m (y) × 20 m (z) box's worth of vertices, two features, values off the grid.
 // Steps by hand: x 10/65535 ≈ 0.1526 mm, y 3/65535 ≈ 0.0458 mm, z 20/65535 ≈ 0.3052 mm.
 const POSITIONS = new Float32Array([
-  0, 0, 0, //
-  10, 0, 0,
-  10, 0, -20,
-  3.3, 3, -7.77, //
-  1.234, 1.5, -19.999,
-  9.87, 2.2, -0.001,
+  0,
+  0,
+  0, //
+  10,
+  0,
+  0,
+  10,
+  0,
+  -20,
+  3.3,
+  3,
+  -7.77, //
+  1.234,
+  1.5,
+  -19.999,
+  9.87,
+  2.2,
+  -0.001,
 ]);
 const STEP = [10 / 65535, 3 / 65535, 20 / 65535];
-const NORMALS = new Float32Array([0, 1, 0, 0, 1, 0, 0, 1, 0, 0.6, 0.8, 0, 0, 0.8, -0.6, 1 / Math.sqrt(3), 1 / Math.sqrt(3), 1 / Math.sqrt(3)]);
+const NORMALS = new Float32Array([
+  0,
+  1,
+  0,
+  0,
+  1,
+  0,
+  0,
+  1,
+  0,
+  0.6,
+  0.8,
+  0,
+  0,
+  0.8,
+  -0.6,
+  1 / Math.sqrt(3),
+  1 / Math.sqrt(3),
+  1 / Math.sqrt(3),
+]);
 const FEATURE_IDS = new Float32Array([0, 0, 0, 1, 1, 1]);
 const INDICES = new Uint16Array([0, 1, 2, 3, 4, 5, 2, 1, 0]);
 
@@ -96,7 +140,12 @@ describe("writeCompressedPrimitive", () => {
   });
 
   it("lays out the glTF as the extensions ask", () => {
-    expect(json.accessors[prim.attributes.POSITION]).toMatchObject({ componentType: 5123, type: "VEC3", min: [0, 0, 0], max: [65535, 65535, 65535] });
+    expect(json.accessors[prim.attributes.POSITION]).toMatchObject({
+      componentType: 5123,
+      type: "VEC3",
+      min: [0, 0, 0],
+      max: [65535, 65535, 65535],
+    });
     expect(json.accessors[prim.attributes.NORMAL]).toMatchObject({ componentType: 5120, normalized: true, type: "VEC3" });
     expect(json.accessors[prim.attributes._FEATURE_ID_0]).toMatchObject({ componentType: 5126, type: "SCALAR" });
     expect(json.accessors[prim.indices]).toMatchObject({ componentType: 5123, count: 9 });
@@ -149,11 +198,39 @@ describe("writeCompressedPrimitive", () => {
     //  sliver 1 (0,0) (10,0.3) (5,0.4): area 1.25 m², up; n rounds to 0, 0, 0 → flat
     //  sliver 2 (0,0) (10,0.6) (5,0.4): area 0.5 m², up; n rounds to 0, 1, 0 → turned over
     const positions = new Float32Array([
-      0, 0, 0, 65535, 0, 0, 0, 0, -65535, // big, counter-clockwise from above
-      0, 0, 0, 10, 0, -0.3, 5, 0, -0.4,
-      0, 0, 0, 10, 0, -0.6, 5, 0, -0.4,
+      0,
+      0,
+      0,
+      65535,
+      0,
+      0,
+      0,
+      0,
+      -65535, // big, counter-clockwise from above
+      0,
+      0,
+      0,
+      10,
+      0,
+      -0.3,
+      5,
+      0,
+      -0.4,
+      0,
+      0,
+      0,
+      10,
+      0,
+      -0.6,
+      5,
+      0,
+      -0.4,
     ]);
-    const m: MeshInput = { positions, featureIds: new Float32Array([0, 0, 0, 1, 1, 1, 2, 2, 2]), indices: new Uint16Array([0, 1, 2, 3, 4, 5, 6, 7, 8]) };
+    const m: MeshInput = {
+      positions,
+      featureIds: new Float32Array([0, 0, 0, 1, 1, 1, 2, 2, 2]),
+      indices: new Uint16Array([0, 1, 2, 3, 4, 5, 6, 7, 8]),
+    };
     const { bytes: b, prim: p } = glbOf(m, true);
     expect(p.stepM).toBe(1);
     expect(p.dropped.triangles).toBe(2);
@@ -174,7 +251,10 @@ describe("writeCompressedPrimitive", () => {
       const idx = readAccessor(g.json, g.bin, g.json.meshes[0].primitives[0].indices);
       const out: string[] = [];
       for (let t = 0; t < idx.length; t += 3) {
-        const c = [0, 1, 2].map((k) => `${pos[3 * idx[t + k]].toFixed(4)},${pos[3 * idx[t + k] + 1].toFixed(4)},${pos[3 * idx[t + k] + 2].toFixed(4)}#${fid[idx[t + k]]}`);
+        const c = [0, 1, 2].map(
+          (k) =>
+            `${pos[3 * idx[t + k]].toFixed(4)},${pos[3 * idx[t + k] + 1].toFixed(4)},${pos[3 * idx[t + k] + 2].toFixed(4)}#${fid[idx[t + k]]}`,
+        );
         const r = c.indexOf([...c].sort()[0]);
         out.push([c[r], c[(r + 1) % 3], c[(r + 2) % 3]].join(" "));
       }
@@ -198,13 +278,21 @@ describe("writeCompressedPrimitive", () => {
     expect([...cache.out].sort()).toEqual([...plain.out].sort());
     // vertex fetch order: the first triangle uses vertices 0, 1, 2
     const g = readGlb(glbOf(withUnused, false, "vertexFetch").bytes);
-    expect(Array.from(readAccessor(g.json, g.bin, 3)).slice(0, 3).sort()).toEqual([0, 1, 2]);
+    expect(
+      Array.from(readAccessor(g.json, g.bin, 3))
+        .slice(0, 3)
+        .sort(),
+    ).toEqual([0, 1, 2]);
   });
 
   it("refuses inconsistent input", () => {
     const bin = new BinaryBuilder();
-    expect(() => writeCompressedPrimitive(bin, { positions: POSITIONS, featureIds: FEATURE_IDS, indices: new Uint16Array([0, 1]) })).toThrow(/multiple of 3/);
-    expect(() => writeCompressedPrimitive(bin, { positions: POSITIONS, featureIds: new Float32Array(2), indices: INDICES })).toThrow(/feature ids/);
+    expect(() =>
+      writeCompressedPrimitive(bin, { positions: POSITIONS, featureIds: FEATURE_IDS, indices: new Uint16Array([0, 1]) }),
+    ).toThrow(/multiple of 3/);
+    expect(() => writeCompressedPrimitive(bin, { positions: POSITIONS, featureIds: new Float32Array(2), indices: INDICES })).toThrow(
+      /feature ids/,
+    );
   });
 
   it("a corrupt compressed view is a clear error, not garbage", () => {

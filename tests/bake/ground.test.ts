@@ -24,8 +24,16 @@ const { MetadataSchema, MetadataTable } = Cesium as unknown as {
 };
 
 const fc = (features: object[]) => ({ type: "FeatureCollection", features });
-const poly = (rings: number[][][], properties: object) => ({ type: "Feature", geometry: { type: "Polygon", coordinates: rings }, properties });
-const line = (coords: number[][], properties: object) => ({ type: "Feature", geometry: { type: "LineString", coordinates: coords }, properties });
+const poly = (rings: number[][][], properties: object) => ({
+  type: "Feature",
+  geometry: { type: "Polygon", coordinates: rings },
+  properties,
+});
+const line = (coords: number[][], properties: object) => ({
+  type: "Feature",
+  geometry: { type: "LineString", coordinates: coords },
+  properties,
+});
 
 /**
  * landuse: lu-square 100 × 100 m (10,000 m²); lu-holed 40 × 40 m with a 20 × 20 m hole
@@ -97,7 +105,10 @@ function cesiumTable(g: { json: GltfJson; bin: Uint8Array }) {
       const bv = g.json.bufferViews[k];
       bufferViews[k] = g.bin.slice(bv.byteOffset, bv.byteOffset + bv.byteLength);
     }
-  return { count: table.count as number, mt: new MetadataTable({ count: table.count, properties: table.properties, class: schema.classes[table.class], bufferViews }) };
+  return {
+    count: table.count as number,
+    mt: new MetadataTable({ count: table.count, properties: table.properties, class: schema.classes[table.class], bufferViews }),
+  };
 }
 
 /** Triangle area per feature id (m², in the tile plane) of a glb's single primitive. */
@@ -109,7 +120,8 @@ function areaByFeature(g: { json: GltfJson; bin: Uint8Array }): number[] {
   const area: number[] = [];
   for (let t = 0; t < idx.length; t += 3) {
     const [a, b, c] = [idx[t], idx[t + 1], idx[t + 2]];
-    const cr = (pos[3 * b] - pos[3 * a]) * (-pos[3 * c + 2] + pos[3 * a + 2]) - (-pos[3 * b + 2] + pos[3 * a + 2]) * (pos[3 * c] - pos[3 * a]);
+    const cr =
+      (pos[3 * b] - pos[3 * a]) * (-pos[3 * c + 2] + pos[3 * a + 2]) - (-pos[3 * b + 2] + pos[3 * a + 2]) * (pos[3 * c] - pos[3 * a]);
     area[fid[a]] = (area[fid[a]] ?? 0) + cr / 2;
   }
   return area;
@@ -117,7 +129,11 @@ function areaByFeature(g: { json: GltfJson; bin: Uint8Array }): number[] {
 
 describe("bakeGround on hand-made fixtures", () => {
   it("counts features per layer and skips the broken one", () => {
-    expect(result.layers).toEqual({ landuse: { features: 2, skipped: 1 }, roads: { features: 2, skipped: 0 }, parks: { features: 1, skipped: 0 } });
+    expect(result.layers).toEqual({
+      landuse: { features: 2, skipped: 1 },
+      roads: { features: 2, skipped: 0 },
+      parks: { features: 1, skipped: 0 },
+    });
     const ts = JSON.parse(readFileSync(join(out, "tileset.json"), "utf8"));
     expect(ts.asset.version).toBe("1.1");
     expect(ts.asset.extras.layers).toEqual(result.layers);
@@ -197,17 +213,27 @@ describe("bakeGround on hand-made fixtures", () => {
   it("one Cesium3DTileStyle shows and colours each layer by its own rule (evaluated by Cesium)", () => {
     const [g] = leafGlbs(out);
     const { mt, count } = cesiumTable(g);
-    const feature = (i: number) => ({ getProperty: (n: string) => mt.getProperty(i, n), getPropertyInherited: (n: string) => mt.getProperty(i, n) });
+    const feature = (i: number) => ({
+      getProperty: (n: string) => mt.getProperty(i, n),
+      getPropertyInherited: (n: string) => mt.getProperty(i, n),
+    });
     const style = new Cesium3DTileStyle(
       composeGroundStyle([
-        { id: "landuse", visible: true, opacity: 1, style: { color: { type: "categorical", property: "landUse", categories: { residential: "#ff0000" }, default: "#00ff00" } } },
+        {
+          id: "landuse",
+          visible: true,
+          opacity: 1,
+          style: { color: { type: "categorical", property: "landUse", categories: { residential: "#ff0000" }, default: "#00ff00" } },
+        },
         { id: "roads", visible: true, opacity: 0.5, style: { color: { type: "constant", color: "#0000ff" } } },
         { id: "parks", visible: false, opacity: 1, style: { color: { type: "constant", color: "#ffff00" } } },
       ]),
     );
     const ev = (i: number) => ({
       show: (style.show as unknown as { evaluate(f: unknown): boolean }).evaluate(feature(i)),
-      color: (style.color as unknown as { evaluateColor(f: unknown): { toCssHexString(): string } }).evaluateColor(feature(i)).toCssHexString(),
+      color: (style.color as unknown as { evaluateColor(f: unknown): { toCssHexString(): string } })
+        .evaluateColor(feature(i))
+        .toCssHexString(),
     });
     const byId: Record<string, { show: boolean; color: string }> = {};
     for (let i = 0; i < count; i++) byId[mt.getProperty(i, "id") as string] = ev(i);
@@ -216,8 +242,14 @@ describe("bakeGround on hand-made fixtures", () => {
     expect(byId["road-L"]).toEqual({ show: true, color: "#0000ff80" });
     expect(byId["park-tiny"].show).toBe(false);
     // a picked feature is highlighted by the style itself (it survives restyles)
-    const picked = new Cesium3DTileStyle(composeGroundStyle([{ id: "landuse", visible: true, opacity: 1, style: { color: { type: "constant", color: "#123456" } } }], { layer: "landuse", id: "lu-holed" }));
-    const colorOf = (i: number) => (picked.color as unknown as { evaluateColor(f: unknown): { toCssHexString(): string } }).evaluateColor(feature(i)).toCssHexString();
+    const picked = new Cesium3DTileStyle(
+      composeGroundStyle([{ id: "landuse", visible: true, opacity: 1, style: { color: { type: "constant", color: "#123456" } } }], {
+        layer: "landuse",
+        id: "lu-holed",
+      }),
+    );
+    const colorOf = (i: number) =>
+      (picked.color as unknown as { evaluateColor(f: unknown): { toCssHexString(): string } }).evaluateColor(feature(i)).toCssHexString();
     for (let i = 0; i < count; i++)
       if (mt.getProperty(i, "layer") === "landuse") expect(colorOf(i)).toBe(mt.getProperty(i, "id") === "lu-holed" ? "#ffd54a" : "#123456");
     // nothing visible → nothing shown
@@ -227,12 +259,16 @@ describe("bakeGround on hand-made fixtures", () => {
   it("an inspector filter on one member hides that member's non-matching features only (read through Cesium's metadata)", () => {
     const g = leafGlbs(out)[0];
     const { mt, count } = cesiumTable(g);
-    const feature = (i: number) => ({ getProperty: (n: string) => mt.getProperty(i, n), getPropertyInherited: (n: string) => mt.getProperty(i, n) });
+    const feature = (i: number) => ({
+      getProperty: (n: string) => mt.getProperty(i, n),
+      getPropertyInherited: (n: string) => mt.getProperty(i, n),
+    });
     const base = { color: { type: "constant", color: "#123456" } } as const;
     const showOf = (members: Parameters<typeof composeGroundStyle>[0]) => {
       const style = new Cesium3DTileStyle(composeGroundStyle(members));
       const byId: Record<string, boolean> = {};
-      for (let i = 0; i < count; i++) byId[mt.getProperty(i, "id") as string] = (style.show as unknown as { evaluate(f: unknown): boolean }).evaluate(feature(i));
+      for (let i = 0; i < count; i++)
+        byId[mt.getProperty(i, "id") as string] = (style.show as unknown as { evaluate(f: unknown): boolean }).evaluate(feature(i));
       return byId;
     };
     // landUse = green: lu-holed only; the roads (another member, no filter) stay shown.
@@ -323,7 +359,9 @@ describe("groundTilesets(catalog)", () => {
       ["t/g/tileset.json", "/pub/t/g", ["a:polygon:1", "b:line:0"]],
       ["t/h/tileset.json", "/pub/t/h", ["c:polygon:0"]],
     ]);
-    expect(() => groundTilesets({ layers: [{ id: "p", kind: "point", url: "x", tiles: "t/tileset.json" }] }, "/pub")).toThrow(/only polygon and line/);
+    expect(() => groundTilesets({ layers: [{ id: "p", kind: "point", url: "x", tiles: "t/tileset.json" }] }, "/pub")).toThrow(
+      /only polygon and line/,
+    );
   });
 });
 

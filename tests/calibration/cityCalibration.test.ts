@@ -56,7 +56,14 @@ describe("the demo city meets the seed figures", () => {
       const { v, t } = byCalc(c);
       expect(v, c).toBe(t);
     }
-    for (const c of ["greenwaysKm", "reclaimedPipeKm", "pipesBuiltOrRenewedKm", "greenCoverageRatio", "greenSpaceRatio", "parkGreenPerCapita"]) {
+    for (const c of [
+      "greenwaysKm",
+      "reclaimedPipeKm",
+      "pipesBuiltOrRenewedKm",
+      "greenCoverageRatio",
+      "greenSpaceRatio",
+      "parkGreenPerCapita",
+    ]) {
       const { v, t } = byCalc(c);
       expect(Math.abs(v - t) / t, `${c} = ${v} vs ${t}`).toBeLessThanOrEqual(0.01);
     }
@@ -150,8 +157,12 @@ describe("the demo city is well formed", () => {
           const r = roads[i];
           const [a, b] = (r.geometry as { coordinates: number[][] }).coordinates;
           if (!b) continue;
-          const ax = a[0] * kx, ay = a[1] * ky, bx = b[0] * kx, by = b[1] * ky;
-          const dx = bx - ax, dy = by - ay;
+          const ax = a[0] * kx,
+            ay = a[1] * ky,
+            bx = b[0] * kx,
+            by = b[1] * ky;
+          const dx = bx - ax,
+            dy = by - ay;
           const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
           const d = Math.hypot(x - ax - t * dx, y - ay - t * dy);
           if (d < (r.properties.widthM as number) / 2 - 0.5) bad++;

@@ -19,7 +19,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 function digest(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of readdirSync(dir).sort()) out[f] = createHash("sha256").update(readFileSync(join(dir, f))).digest("hex");
+  for (const f of readdirSync(dir).sort())
+    out[f] = createHash("sha256")
+      .update(readFileSync(join(dir, f)))
+      .digest("hex");
   return out;
 }
 

@@ -15,7 +15,16 @@ const catalog = validateCatalog({
   layers: [
     { id: "pts", title: { zh: "点", en: "pts" }, group: "a", kind: "point", url: "p", visible: true, pickable: true, style },
     { id: "lines", title: { zh: "线", en: "lines" }, group: "a", kind: "line", url: "l", visible: false, pickable: true, style },
-    { id: "tiles", title: { zh: "瓦片", en: "tiles" }, group: "a", kind: "3dtiles", url: "t/tileset.json", visible: true, pickable: true, style },
+    {
+      id: "tiles",
+      title: { zh: "瓦片", en: "tiles" },
+      group: "a",
+      kind: "3dtiles",
+      url: "t/tileset.json",
+      visible: true,
+      pickable: true,
+      style,
+    },
   ],
 });
 
@@ -94,11 +103,17 @@ function setup(kinds = ["point", "line", "3dtiles"]) {
   const loader = async (): Promise<ParsedLayer> => {
     throw new Error("not used");
   };
-  const m = new LayerManager(scene, registry, loader, {
-    loading: (id, p) => events.push(p === undefined ? `loading ${id}` : `progress ${id} ${p}`),
-    ready: (id, n, s) => events.push(`ready ${id} ${n} ${s}`),
-    error: (id, r) => events.push(`error ${id} ${r}`),
-  }, (u) => `http://x/${u}`);
+  const m = new LayerManager(
+    scene,
+    registry,
+    loader,
+    {
+      loading: (id, p) => events.push(p === undefined ? `loading ${id}` : `progress ${id} ${p}`),
+      ready: (id, n, s) => events.push(`ready ${id} ${n} ${s}`),
+      error: (id, r) => events.push(`error ${id} ${r}`),
+    },
+    (u) => `http://x/${u}`,
+  );
   /** Let the factory for `id` finish with a fresh fake renderer. */
   const finish = async (id: string, count = 3, skipped = 0) => {
     const r = new FakeRenderer(id);

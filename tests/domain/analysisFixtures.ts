@@ -64,7 +64,6 @@ export function isPlainData(v: unknown): boolean {
   if (v === undefined || typeof v === "string" || typeof v === "boolean") return true;
   if (typeof v === "number") return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(isPlainData);
-  if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype)
-    return Object.values(v).every(isPlainData);
+  if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).every(isPlainData);
   return false;
 }

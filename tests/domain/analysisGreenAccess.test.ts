@@ -117,12 +117,32 @@ describe("greenAccess (300米见绿、500米见园)", () => {
     const bad = fc([
       null,
       { type: "Feature", properties: { id: "nogeom", use: "residential", residents: 5 }, geometry: null },
-      { type: "Feature", properties: { id: "pt", use: "residential", residents: 5 }, geometry: { type: "Point", coordinates: [109.79, 39.6] } },
+      {
+        type: "Feature",
+        properties: { id: "pt", use: "residential", residents: 5 },
+        geometry: { type: "Point", coordinates: [109.79, 39.6] },
+      },
       { type: "Feature", properties: { id: "nouse", residents: 5 }, geometry: { type: "Polygon", coordinates: [rect(0, 0, 1, 1)] } },
-      { type: "Feature", properties: { id: "nan", use: "residential", residents: 5 }, geometry: { type: "Polygon", coordinates: [[[Number.NaN, 39.6], [109.8, 39.6], [109.8, 39.7]]] } },
+      {
+        type: "Feature",
+        properties: { id: "nan", use: "residential", residents: 5 },
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [Number.NaN, 39.6],
+              [109.8, 39.6],
+              [109.8, 39.7],
+            ],
+          ],
+        },
+      },
       building("ok", 450, 100, { residents: 7 }),
     ]);
-    const badParks = fc([{ type: "Feature", properties: { id: "x" }, geometry: { type: "Polygon", coordinates: "nope" } }, ...parks.features]);
+    const badParks = fc([
+      { type: "Feature", properties: { id: "x" }, geometry: { type: "Polygon", coordinates: "nope" } },
+      ...parks.features,
+    ]);
     const res = greenAccess(bad, greens, badParks, { projection: PROJ });
     expect(res.buildings.map((b) => b.id)).toEqual(["ok"]);
     expect(res.skipped.buildings.count).toBe(5);

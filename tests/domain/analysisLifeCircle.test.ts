@@ -114,7 +114,11 @@ describe("lifeCircle (15分钟生活圈)", () => {
   });
 
   it("counts a building inside a park as covered by it", () => {
-    const inside = lifeCircle(fc([building("in", 3000, 200, { residents: 1 })]), fc([]), parks, { projection: PROJ, required: ["park"], radiusM: 1 });
+    const inside = lifeCircle(fc([building("in", 3000, 200, { residents: 1 })]), fc([]), parks, {
+      projection: PROJ,
+      required: ["park"],
+      radiusM: 1,
+    });
     expect(inside.buildings[0].covered).toEqual(["park"]);
   });
 

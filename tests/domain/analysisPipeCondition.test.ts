@@ -17,12 +17,26 @@ const pipes = fc([
   line({ id: "gas3", network: "gas", installYear: 2005 }, [0, 20], [0, 220]),
   line({ id: "water1", network: "water", installYear: 1980 }, [0, 30], [300, 30]),
   line({ id: "water2", network: "water", installYear: 2020, renewalYear: 2030 }, [0, 40], [100, 40]),
-  multiLine({ id: "drain1", network: "drainage", installYear: 2024 }, [[0, 50], [100, 50]], [[0, 60], [0, 110]]),
+  multiLine(
+    { id: "drain1", network: "drainage", installYear: 2024 },
+    [
+      [0, 50],
+      [100, 50],
+    ],
+    [
+      [0, 60],
+      [0, 110],
+    ],
+  ),
   line({ id: "tel1", network: "telecom", installYear: 2010 }, [0, 70], [80, 70]),
   line({ id: "noyear", network: "gas" }, [0, 0], [1, 0]),
   line({ id: "nonet", installYear: 2000 }, [0, 0], [1, 0]),
   line({ id: "future", network: "gas", installYear: 2030 }, [0, 0], [1, 0]),
-  { type: "Feature", properties: { id: "pt", network: "gas", installYear: 2000 }, geometry: { type: "Point", coordinates: [109.79, 39.6] } },
+  {
+    type: "Feature",
+    properties: { id: "pt", network: "gas", installYear: 2000 },
+    geometry: { type: "Point", coordinates: [109.79, 39.6] },
+  },
   line({ id: "backwards", network: "water", installYear: 2010, renewalYear: 2000 }, [0, 0], [1, 0]),
 ]);
 

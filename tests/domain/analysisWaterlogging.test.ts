@@ -96,7 +96,19 @@ describe("waterloggingRisk (城市内涝)", () => {
   it("sums a MultiLineString pipe's parts once", () => {
     const m = waterloggingRisk(
       fc([point({ id: "S", risk: "medium" }, 0, 0)]),
-      fc([multiLine({ id: "M", network: "drainage", diameterMm: 800 }, [[-100, 0], [100, 0]], [[0, 50], [0, 400]])]),
+      fc([
+        multiLine(
+          { id: "M", network: "drainage", diameterMm: 800 },
+          [
+            [-100, 0],
+            [100, 0],
+          ],
+          [
+            [0, 50],
+            [0, 400],
+          ],
+        ),
+      ]),
       fc([]),
       { projection: PROJ },
     );

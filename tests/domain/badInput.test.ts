@@ -6,7 +6,13 @@ import { MAX_PROPERTY_CHARS, MAX_PROPERTY_DEPTH, flattenFeatures, ringSelfInters
 import { M, MessageError, messageOf } from "../../src/domain/messages";
 
 const f = (geometry: unknown, properties: Record<string, unknown> = {}, id?: unknown) => ({ type: "Feature", id, geometry, properties });
-const square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+const square = [
+  [0, 0],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+  [0, 0],
+];
 
 describe("safeProps", () => {
   it("cuts nesting at the limit without recursion (100,000 levels deep)", () => {
@@ -39,28 +45,64 @@ describe("safeProps", () => {
 
 describe("feature checks, with reasons in both languages", () => {
   it("skips out-of-range (swapped) and non-finite coordinates, says which", () => {
-    const l = flattenFeatures([f({ type: "Point", coordinates: [39.6, 109.8] }), f({ type: "Point", coordinates: [Number.POSITIVE_INFINITY, 1] }), f({ type: "Point", coordinates: [109.8, 39.6] })], "point");
+    const l = flattenFeatures(
+      [
+        f({ type: "Point", coordinates: [39.6, 109.8] }),
+        f({ type: "Point", coordinates: [Number.POSITIVE_INFINITY, 1] }),
+        f({ type: "Point", coordinates: [109.8, 39.6] }),
+      ],
+      "point",
+    );
     expect(l.ids).toEqual(["2"]);
     expect(l.skippedWhy.en).toBe("1× coordinates out of range (lon/lat swapped?); 1× coordinates are not finite numbers");
     expect(l.skippedWhy.zh).toBe("1 个坐标超出经纬度范围（经纬度是否写反？）；1 个坐标不是有限数值");
   });
   it("skips unclosed rings and wrong geometry types, keeps the rest", () => {
-    const open = [[0, 0], [1, 0], [1, 1], [0, 1]];
-    const l = flattenFeatures([f({ type: "Polygon", coordinates: [open] }), f({ type: "Point", coordinates: [1, 1] }), f({ type: "Polygon", coordinates: [square] })], "polygon");
+    const open = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ];
+    const l = flattenFeatures(
+      [
+        f({ type: "Polygon", coordinates: [open] }),
+        f({ type: "Point", coordinates: [1, 1] }),
+        f({ type: "Polygon", coordinates: [square] }),
+      ],
+      "polygon",
+    );
     expect(l.ids).toEqual(["2"]);
     expect(l.skippedWhy.en).toBe("1× polygon ring not closed (first point ≠ last point); 1× Point geometry in a polygon layer");
     expect(l.skippedWhy.zh).toContain("Point 几何不能用于面图层");
   });
   it("draws self-intersecting polygons and duplicate ids with a caveat", () => {
-    const bowtie = [[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]];
-    const l = flattenFeatures([f({ type: "Polygon", coordinates: [bowtie] }, {}, "a"), f({ type: "Polygon", coordinates: [square] }, {}, "a")], "polygon");
+    const bowtie = [
+      [0, 0],
+      [2, 2],
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ];
+    const l = flattenFeatures(
+      [f({ type: "Polygon", coordinates: [bowtie] }, {}, "a"), f({ type: "Polygon", coordinates: [square] }, {}, "a")],
+      "polygon",
+    );
     expect(l.ids).toEqual(["a", "a"]);
     expect(l.skipped).toBe(0);
     expect(l.caveats?.en).toBe("1× self-intersecting polygon, may look wrong; 1× duplicate feature id");
   });
   it("ringSelfIntersects: square no, bow-tie yes", () => {
     expect(ringSelfIntersects(square)).toBe(false);
-    expect(ringSelfIntersects([[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]])).toBe(true);
+    expect(
+      ringSelfIntersects([
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ]),
+    ).toBe(true);
   });
   it("an id that is not a string or number falls back to the index", () => {
     const l = flattenFeatures([f({ type: "Point", coordinates: [1, 1] }, {}, { evil: true })], "point");

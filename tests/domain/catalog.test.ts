@@ -71,13 +71,28 @@ describe("validateCatalog", () => {
     ["bad rule type", (l: any) => (l.style.color = { type: "rainbow" }), "layers[0].style.color.type", '"constant"'],
     [
       "ramp stops not increasing",
-      (l: any) => (l.style.color = { type: "ramp", property: "h", stops: [[10, "#000"], [5, "#fff"]] }),
+      (l: any) =>
+        (l.style.color = {
+          type: "ramp",
+          property: "h",
+          stops: [
+            [10, "#000"],
+            [5, "#fff"],
+          ],
+        }),
       "layers[0].style.color.stops[1]",
       "increase",
     ],
     [
       "label for unknown category",
-      (l: any) => (l.style.color = { type: "categorical", property: "t", categories: { a: "#000" }, labels: { b: { zh: "乙", en: "B" } }, default: "#fff" }),
+      (l: any) =>
+        (l.style.color = {
+          type: "categorical",
+          property: "t",
+          categories: { a: "#000" },
+          labels: { b: { zh: "乙", en: "B" } },
+          default: "#fff",
+        }),
       "layers[0].style.color.labels.b",
       "not in categories",
     ],

@@ -14,7 +14,11 @@ describe("catalog= parameter", () => {
     expect(catalogSource("?catalog=samples/mini-city/", page)).toEqual({ base: "http://127.0.0.1:4173/samples/mini-city/", custom: true });
     expect(catalogSource("?catalog=samples/mini-city/catalog.json", page).base).toBe("http://127.0.0.1:4173/samples/mini-city/");
     expect(catalogSource("?catalog=https://city.example/gis", page).base).toBe("https://city.example/gis/");
-    expect(catalogSource("?catalog=javascript:alert(1)", page)).toMatchObject({ base: "data/", custom: false, problem: expect.stringMatching(/http/) });
+    expect(catalogSource("?catalog=javascript:alert(1)", page)).toMatchObject({
+      base: "data/",
+      custom: false,
+      problem: expect.stringMatching(/http/),
+    });
   });
   it("layer URLs become relative to the catalog's folder", () => {
     const c = validateCatalog(JSON.parse(readFileSync("public/samples/mini-city/catalog.json", "utf8")));
@@ -27,7 +31,10 @@ describe("catalog= parameter", () => {
     const catalog = validateCatalog(read("catalog.json"), "catalog.json");
     const kpis = validateKpiManifest(read("kpis.json"), "kpis.json", Object.keys(CALCULATORS));
     const charts = validateCharts(read("charts.json"), "charts.json");
-    const views = validateViews(read("views.json"), "views.json", catalog, { kpis: new Set(kpis.kpis.map((k) => k.id)), charts: new Set(charts.map((c) => c.id)) });
+    const views = validateViews(read("views.json"), "views.json", catalog, {
+      kpis: new Set(kpis.kpis.map((k) => k.id)),
+      charts: new Set(charts.map((c) => c.id)),
+    });
     expect(views.problems).toEqual({});
     const city = { charging: read("piles.geojson"), parks: read("parks.geojson") } as CityData;
     const v = computeKpis(city, { manifest: kpis });
@@ -38,7 +45,9 @@ describe("catalog= parameter", () => {
 
 describe("kpis.json sources under catalog=", () => {
   it("are resolved against the city's folder, like its layer URLs", () => {
-    expect(relocateSources({ builtup: "city/builtup.geojson", buildings: "https://other.example/b.geojson" }, "http://h/samples/x/")).toEqual({
+    expect(
+      relocateSources({ builtup: "city/builtup.geojson", buildings: "https://other.example/b.geojson" }, "http://h/samples/x/"),
+    ).toEqual({
       builtup: "http://h/samples/x/city/builtup.geojson",
       buildings: "https://other.example/b.geojson",
     });

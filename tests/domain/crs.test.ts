@@ -6,7 +6,18 @@
 //   published obfuscation formulas), wgs84togcj02 then gcj02tobd09 on known WGS84 points; the
 //   code under test (gcoord) must invert them back to the WGS84 point within 1 m.
 import { describe, expect, it } from "vitest";
-import { checkBbox, crsFromGeoJsonMember, crsFromWkt, crsKey, epsgOf, fromWgs84, guessCrs, parseCrs, toWgs84, type Crs } from "../../src/domain/crs";
+import {
+  checkBbox,
+  crsFromGeoJsonMember,
+  crsFromWkt,
+  crsKey,
+  epsgOf,
+  fromWgs84,
+  guessCrs,
+  parseCrs,
+  toWgs84,
+  type Crs,
+} from "../../src/domain/crs";
 
 /** Metres between two lon/lat points (equirectangular is plenty at the metre scale). */
 function distM(a: [number, number], b: [number, number]): number {
@@ -87,7 +98,8 @@ describe("CRS names, .prj and GeoJSON crs members", () => {
     const z37 = cm111.replace("CM_111E", "Zone_37").replace('"False_Easting",500000.0', '"False_Easting",37500000.0');
     expect(crsFromWkt(cm111)).toEqual({ type: "gk", zoneWidth: 3, zonePrefix: false, centralMeridianDeg: 111 });
     expect(crsFromWkt(z37)).toEqual({ type: "gk", zoneWidth: 3, zonePrefix: true, centralMeridianDeg: 111 });
-    const geog = 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
+    const geog =
+      'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
     expect(crsFromWkt(geog)).toEqual({ type: "wgs84" });
   });
   it("hands other projections (UTM 49N) to proj4", () => {
@@ -124,6 +136,8 @@ describe("impossible coordinates get a guess", () => {
     const gk = parseCrs("gk3:111")!;
     expect(checkBbox(gk, { minX: 109.7, maxX: 109.9, minY: 39.5, maxY: 39.8 })!.en).toMatch(/look like degrees/);
     expect(checkBbox(gk, { minX: 37395040, maxX: 37410943, minY: 4385830, maxY: 4408950 })!.en).toMatch(/zone number 37/);
-    expect(checkBbox(parseCrs("gk3z:37")!, { minX: 395040, maxX: 410943, minY: 4385830, maxY: 4408950 })!.en).toMatch(/without a zone prefix/);
+    expect(checkBbox(parseCrs("gk3z:37")!, { minX: 395040, maxX: 410943, minY: 4385830, maxY: 4408950 })!.en).toMatch(
+      /without a zone prefix/,
+    );
   });
 });

@@ -4,7 +4,13 @@ import { basemapStyle, highlightStyle, legendFor } from "../../src/domain/style"
 import catalogJson from "../../data/catalog.json";
 
 const night: LayerStyle = {
-  color: { type: "categorical", property: "use", categories: { a: "#111111", b: "#222222" }, labels: { a: { zh: "甲", en: "A" } }, default: "#000000" },
+  color: {
+    type: "categorical",
+    property: "use",
+    categories: { a: "#111111", b: "#222222" },
+    labels: { a: { zh: "甲", en: "A" } },
+    default: "#000000",
+  },
   dayColor: { type: "categorical", property: "use", categories: { a: "#eeeeee", b: "#dddddd" }, default: "#ffffff" },
   opacity: 0.5,
 };

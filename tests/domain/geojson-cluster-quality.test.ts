@@ -21,7 +21,19 @@ describe("GeoJSON flattening", () => {
 
   it("flattens points and skips bad ones, counting why", () => {
     const l = flattenFeatures(
-      [f({ type: "Point", coordinates: [1, 2] }, { id: "a" }), f({ type: "Point", coordinates: [500, 2] }), f(null), 7, f({ type: "LineString", coordinates: [[0, 0], [1, 1]] })],
+      [
+        f({ type: "Point", coordinates: [1, 2] }, { id: "a" }),
+        f({ type: "Point", coordinates: [500, 2] }),
+        f(null),
+        7,
+        f({
+          type: "LineString",
+          coordinates: [
+            [0, 0],
+            [1, 1],
+          ],
+        }),
+      ],
       "point",
     );
     expect(l.ids).toEqual(["a"]);
@@ -32,7 +44,26 @@ describe("GeoJSON flattening", () => {
 
   it("flattens multi-part lines into parts of one feature", () => {
     const l = flattenFeatures(
-      [f({ type: "MultiLineString", coordinates: [[[0, 0], [1, 0]], [[2, 2], [3, 3], [4, 4]], [[9, 9]]] }, { id: "m" })],
+      [
+        f(
+          {
+            type: "MultiLineString",
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+              ],
+              [
+                [2, 2],
+                [3, 3],
+                [4, 4],
+              ],
+              [[9, 9]],
+            ],
+          },
+          { id: "m" },
+        ),
+      ],
       "line",
     );
     expect(l.ids).toEqual(["m"]);
@@ -42,9 +73,34 @@ describe("GeoJSON flattening", () => {
   });
 
   it("flattens polygons with holes, ring lengths kept in order", () => {
-    const outer = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]];
-    const hole = [[1, 1], [2, 1], [2, 2], [1, 1]];
-    const l = flattenFeatures([f({ type: "Polygon", coordinates: [outer, hole] }), f({ type: "Polygon", coordinates: [[[0, 0], [1, 1]]] })], "polygon");
+    const outer = [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+    ];
+    const hole = [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 1],
+    ];
+    const l = flattenFeatures(
+      [
+        f({ type: "Polygon", coordinates: [outer, hole] }),
+        f({
+          type: "Polygon",
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+            ],
+          ],
+        }),
+      ],
+      "polygon",
+    );
     expect(l.ids).toEqual(["0"]);
     expect(Array.from(l.parts)).toEqual([0, 0, 2]);
     expect(Array.from(l.rings!)).toEqual([5, 4]);

@@ -27,12 +27,50 @@ const catalog: Catalog = validateCatalog({
   version: 1,
   groups: [{ id: "transport", title: { zh: "交通", en: "Transport" } }],
   layers: [
-    { id: "charging", role: "charging", title: { zh: "公共充电桩", en: "Public charging piles" }, group: "transport", kind: "point", url: "c.geojson", visible: true, pickable: true, style: { color: { type: "constant", color: "#3fb8ff" } } },
-    { id: "parks", role: "parks", title: { zh: "公园", en: "Parks" }, group: "transport", kind: "polygon", url: "p.geojson", visible: false, pickable: true, style: { color: { type: "constant", color: "#00ff00" } } },
+    {
+      id: "charging",
+      role: "charging",
+      title: { zh: "公共充电桩", en: "Public charging piles" },
+      group: "transport",
+      kind: "point",
+      url: "c.geojson",
+      visible: true,
+      pickable: true,
+      style: { color: { type: "constant", color: "#3fb8ff" } },
+    },
+    {
+      id: "parks",
+      role: "parks",
+      title: { zh: "公园", en: "Parks" },
+      group: "transport",
+      kind: "polygon",
+      url: "p.geojson",
+      visible: false,
+      pickable: true,
+      style: { color: { type: "constant", color: "#00ff00" } },
+    },
   ],
 });
-const meta = (name: string): ImportedMeta => ({ name, format: "csv", crs: "EPSG:4326", crsLabel: { zh: "", en: "" }, featureCount: 3, fields: [], hasHeight: false, batch: "b1" });
-const spec = (id: string, kind: LayerSpec["kind"]): LayerSpec => ({ id, title: { zh: id, en: id }, group: "x", kind, url: `blob:${id}`, visible: true, pickable: true, style: autoStyle(kind as "point", 0) });
+const meta = (name: string): ImportedMeta => ({
+  name,
+  format: "csv",
+  crs: "EPSG:4326",
+  crsLabel: { zh: "", en: "" },
+  featureCount: 3,
+  fields: [],
+  hasHeight: false,
+  batch: "b1",
+});
+const spec = (id: string, kind: LayerSpec["kind"]): LayerSpec => ({
+  id,
+  title: { zh: id, en: id },
+  group: "x",
+  kind,
+  url: `blob:${id}`,
+  visible: true,
+  pickable: true,
+  style: autoStyle(kind as "point", 0),
+});
 
 describe("roles", () => {
   it("are derived from the calculators' layer needs (plus the analyses' inputs), once each", () => {

@@ -41,15 +41,31 @@ import { base, fc, feat, lineM, pointM, rectM } from "./kpiFixtures";
 
 const O: KpiOptions = { referenceYear: 2024, sinceYear: 2013 };
 const city = (c: Record<string, unknown>) => c as CityData;
-const close = (v: number, expected: number, rel = 1e-4) => expect(Math.abs(v - expected)).toBeLessThanOrEqual(Math.abs(expected) * rel + 1e-9);
+const close = (v: number, expected: number, rel = 1e-4) =>
+  expect(Math.abs(v - expected)).toBeLessThanOrEqual(Math.abs(expected) * rel + 1e-9);
 
 describe("housing calculators", () => {
   // three old compounds: A renovated (2 elevators, green, smart), B renovated (3 elevators,
   // smart), C not renovated → renovated 2, elevators 5, green communities 1, smart security 2
   const c = city({
     compounds: fc(
-      feat(rectM(0, 0, 10, 10), { ...base("A"), builtYear: 1990, renovationYear: 2019, elevatorsAdded: 2, households: 100, greenCommunity: true, smartSecurity: true }),
-      feat(rectM(20, 0, 30, 10), { ...base("B"), builtYear: 1992, renovationYear: 2021, elevatorsAdded: 3, households: 80, smartSecurity: true }),
+      feat(rectM(0, 0, 10, 10), {
+        ...base("A"),
+        builtYear: 1990,
+        renovationYear: 2019,
+        elevatorsAdded: 2,
+        households: 100,
+        greenCommunity: true,
+        smartSecurity: true,
+      }),
+      feat(rectM(20, 0, 30, 10), {
+        ...base("B"),
+        builtYear: 1992,
+        renovationYear: 2021,
+        elevatorsAdded: 3,
+        households: 80,
+        smartSecurity: true,
+      }),
       feat(rectM(40, 0, 50, 10), { ...base("C"), builtYear: 1995, elevatorsAdded: 0, households: 60 }),
     ),
   });
@@ -63,7 +79,17 @@ describe("housing calculators", () => {
   it("sums heat-metered floor area, optionally for one district", () => {
     // metered: 1,000 m² (Kangbashi) + 500 m² (Dongsheng); unmetered 2,000 m² → 1,500 all, 1,000 in Kangbashi
     const b = (id: string, district: string, floorAreaM2: number, heatMetered: boolean) =>
-      feat(rectM(0, 0, 10, 10), { ...base(id), district, use: "residential", floors: 5, heightM: 15, yearBuilt: 2010, residents: 10, heatMetered, floorAreaM2 });
+      feat(rectM(0, 0, 10, 10), {
+        ...base(id),
+        district,
+        use: "residential",
+        floors: 5,
+        heightM: 15,
+        yearBuilt: 2010,
+        residents: 10,
+        heatMetered,
+        floorAreaM2,
+      });
     const cc = city({ buildings: fc(b("1", "kangbashi", 1000, true), b("2", "kangbashi", 2000, false), b("3", "dongsheng", 500, true)) });
     expect(heatMeteredFloorArea(cc, O)).toEqual({ value: 1500, unit: "m²" });
     expect(heatMeteredFloorArea(cc, { ...O, district: "kangbashi" }).value).toBe(1000);
@@ -96,7 +122,10 @@ describe("street calculators", () => {
   });
   it("counts smart parking lots and charging piles (points only)", () => {
     const cc = city({
-      parking: fc(feat(rectM(0, 0, 50, 40), { ...base("p1"), smart: true, spaces: 60 }), feat(rectM(60, 0, 100, 40), { ...base("p2"), smart: false, spaces: 50 })),
+      parking: fc(
+        feat(rectM(0, 0, 50, 40), { ...base("p1"), smart: true, spaces: 60 }),
+        feat(rectM(60, 0, 100, 40), { ...base("p2"), smart: false, spaces: 50 }),
+      ),
       charging: {
         type: "FeatureCollection",
         features: [
@@ -169,8 +198,20 @@ describe("green calculators", () => {
   it("divides park area by residents", () => {
     // park 10,000 m²; residents 200 + 50 = 250 → 40 m² per person
     const b = (id: string, residents: number) =>
-      feat(rectM(200, 0, 210, 10), { ...base(id), use: "residential", floors: 5, heightM: 15, yearBuilt: 2000, residents, heatMetered: false, floorAreaM2: 500 });
-    const c = city({ parks: fc(feat(rectM(0, 0, 100, 100), { ...base("p"), parkType: "community", areaM2: 10000, year: 2010 })), buildings: fc(b("1", 200), b("2", 50)) });
+      feat(rectM(200, 0, 210, 10), {
+        ...base(id),
+        use: "residential",
+        floors: 5,
+        heightM: 15,
+        yearBuilt: 2000,
+        residents,
+        heatMetered: false,
+        floorAreaM2: 500,
+      });
+    const c = city({
+      parks: fc(feat(rectM(0, 0, 100, 100), { ...base("p"), parkType: "community", areaM2: 10000, year: 2010 })),
+      buildings: fc(b("1", 200), b("2", 50)),
+    });
     const v = parkGreenPerCapita(c, O);
     expect(v.unit).toBe("m²/person");
     close(v.value, 40);
@@ -180,7 +221,16 @@ describe("green calculators", () => {
     // A centroid x=305 → 205 m from the park edge, 10 people; B centroid x=805 → 705 m, 30 people.
     // Within 500 m of a ≥ 1 ha park: 10 / 40 = 25 %.
     const home = (id: string, x: number, residents: number) =>
-      feat(rectM(x, 40, x + 10, 50), { ...base(id), use: "residential", floors: 6, heightM: 18, yearBuilt: 2000, residents, heatMetered: false, floorAreaM2: 600 });
+      feat(rectM(x, 40, x + 10, 50), {
+        ...base(id),
+        use: "residential",
+        floors: 6,
+        heightM: 18,
+        yearBuilt: 2000,
+        residents,
+        heatMetered: false,
+        floorAreaM2: 600,
+      });
     const parks = fc(feat(rectM(0, 0, 100, 100), { ...base("p"), parkType: "community", areaM2: 10000, year: 2010 }));
     const buildings = fc(home("A", 300, 10), home("B", 800, 30));
     close(parkWithinReach(city({ parks, buildings }), { ...O, radiusM: 500, minAreaM2: 10000 }).value, 25);
@@ -216,7 +266,9 @@ describe("pipe calculators", () => {
   it("counts gas pipes older than 20 years left unrenewed, as of the reference year", () => {
     // as of 2024: 2000 unrenewed (24 y) ✓; 2004 (20 y, not older than 20) ✗; 1990 renewed 2010 ✗;
     // 1995 with a renewal planned for 2030 (after the reference year) ✓ → 2
-    const c = city({ "pipes-gas": fc(pipe("a", "gas", 2000), pipe("b", "gas", 2004), pipe("c", "gas", 1990, 2010), pipe("d", "gas", 1995, 2030)) });
+    const c = city({
+      "pipes-gas": fc(pipe("a", "gas", 2000), pipe("b", "gas", 2004), pipe("c", "gas", 1990, 2010), pipe("d", "gas", 1995, 2030)),
+    });
     expect(oldGasPipesUnrenewed(c, O).value).toBe(2);
     // the same pipes as of 2010: only 1990 (20 y) … is not older than 20 either → 0 (ages are relative to the year passed in)
     expect(oldGasPipesUnrenewed(c, { ...O, referenceYear: 2010 }).value).toBe(0);
@@ -226,7 +278,9 @@ describe("pipe calculators", () => {
 describe("people and sponge-city calculators", () => {
   it("counts facilities by type", () => {
     const f = (id: string, facilityType: string) => feat(pointM(0, 0), { ...base(id), facilityType });
-    const c = city({ facilities: fc(f("1", "community-service"), f("2", "elderly-care"), f("3", "elderly-care"), f("4", "childcare"), f("5", "school")) });
+    const c = city({
+      facilities: fc(f("1", "community-service"), f("2", "elderly-care"), f("3", "elderly-care"), f("4", "childcare"), f("5", "school")),
+    });
     expect(communityServicePlaces(c, O).value).toBe(1);
     expect(elderlyCarePlaces(c, O).value).toBe(2);
     expect(childcarePlaces(c, O).value).toBe(1);
@@ -261,15 +315,40 @@ describe("robustness and the registry", () => {
   });
   it("keys results by manifest id and merges per-KPI params", () => {
     const b = (id: string, district: string) =>
-      feat(rectM(0, 0, 10, 10), { ...base(id), district, use: "residential", floors: 5, heightM: 15, yearBuilt: 2010, residents: 10, heatMetered: true, floorAreaM2: 100 });
+      feat(rectM(0, 0, 10, 10), {
+        ...base(id),
+        district,
+        use: "residential",
+        floors: 5,
+        heightM: 15,
+        yearBuilt: 2010,
+        residents: 10,
+        heatMetered: true,
+        floorAreaM2: 100,
+      });
     const c = city({ buildings: fc(b("1", "kangbashi"), b("2", "dongsheng")) });
     const manifest = {
       version: 1 as const,
       params: O,
       sources: {},
       kpis: [
-        { id: "heat-all", title: { zh: "甲", en: "a" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea" },
-        { id: "heat-kbs", title: { zh: "乙", en: "b" }, unit: "m²" as const, target: 1, tolerance: { kind: "exact" as const }, calculator: "heatMeteredFloorArea", params: { district: "kangbashi" as const } },
+        {
+          id: "heat-all",
+          title: { zh: "甲", en: "a" },
+          unit: "m²" as const,
+          target: 1,
+          tolerance: { kind: "exact" as const },
+          calculator: "heatMeteredFloorArea",
+        },
+        {
+          id: "heat-kbs",
+          title: { zh: "乙", en: "b" },
+          unit: "m²" as const,
+          target: 1,
+          tolerance: { kind: "exact" as const },
+          calculator: "heatMeteredFloorArea",
+          params: { district: "kangbashi" as const },
+        },
       ],
     };
     const r = computeKpis(c, { manifest });
@@ -299,7 +378,12 @@ describe("robustness and the registry", () => {
   });
   it("measures the built-up area", () => {
     // two 1 km × 0.5 km outlines = 1 km²
-    const c = city({ builtup: fc(feat(rectM(0, 0, 1000, 500), { ...base("a"), areaM2: 5e5 }), feat(rectM(2000, 0, 3000, 500), { ...base("b"), areaM2: 5e5 })) });
+    const c = city({
+      builtup: fc(
+        feat(rectM(0, 0, 1000, 500), { ...base("a"), areaM2: 5e5 }),
+        feat(rectM(2000, 0, 3000, 500), { ...base("b"), areaM2: 5e5 }),
+      ),
+    });
     close(CALCULATORS.builtUpAreaKm2(c, O).value, 1);
   });
   it("clips a polygon that straddles the region boundary exactly", () => {
@@ -310,10 +394,25 @@ describe("robustness and the registry", () => {
     close(clip.areaInsideM2(rectM(10, 10, 20, 20)), 100);
     // a non-convex L straddling x = 100: L = [90..130]×[0..10] ∪ [90..100]×[10..40] (400 + 300 = 700 m²);
     // the part with x < 100 is [90..100]×[0..10] + [90..100]×[10..40] = 100 + 300 = 400 m²
-    const L = { type: "Polygon" as const, coordinates: [[[90, 0], [130, 0], [130, 10], [100, 10], [100, 40], [90, 40], [90, 0]].map(([x, y]) => [x / 111195.08, y / 111195.08])] };
+    const L = {
+      type: "Polygon" as const,
+      coordinates: [
+        [
+          [90, 0],
+          [130, 0],
+          [130, 10],
+          [100, 10],
+          [100, 40],
+          [90, 40],
+          [90, 0],
+        ].map(([x, y]) => [x / 111195.08, y / 111195.08]),
+      ],
+    };
     close(clip.areaInsideM2(L), 400, 1e-3);
     // a region with a hole: 100 × 100 minus a 20 × 20 hole; a 40 × 40 square over the hole → 1,600 − 400
-    const holed = new RegionClipper([{ type: "Polygon", coordinates: [rectM(0, 0, 100, 100).coordinates[0], rectM(40, 40, 60, 60).coordinates[0].slice().reverse()] }]);
+    const holed = new RegionClipper([
+      { type: "Polygon", coordinates: [rectM(0, 0, 100, 100).coordinates[0], rectM(40, 40, 60, 60).coordinates[0].slice().reverse()] },
+    ]);
     close(holed.regionAreaM2, 9600, 1e-3);
     close(holed.areaInsideM2(rectM(30, 30, 70, 70)), 1200, 1e-3);
     expect(clip.areaInsideM2(rectM(200, 0, 210, 10))).toBe(0);

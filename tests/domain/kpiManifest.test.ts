@@ -15,9 +15,23 @@ describe("data/kpis.json", () => {
   it("holds the seed figures as targets, counts exact, lengths and ratios within 1 %", () => {
     const m = validateKpiManifest(raw(), "data/kpis.json");
     const t = (calc: string) => m.kpis.find((k) => k.calculator === calc)!;
-    const exact = ["oldCompoundsRenovated", "elevatorsAdded", "smartParkingLots", "publicChargingPiles", "pocketParks", "oldGasPipesUnrenewed"];
+    const exact = [
+      "oldCompoundsRenovated",
+      "elevatorsAdded",
+      "smartParkingLots",
+      "publicChargingPiles",
+      "pocketParks",
+      "oldGasPipesUnrenewed",
+    ];
     for (const c of exact) expect(t(c).tolerance, c).toEqual({ kind: "exact" });
-    for (const c of ["greenwaysKm", "reclaimedPipeKm", "pipesBuiltOrRenewedKm", "greenCoverageRatio", "greenSpaceRatio", "parkGreenPerCapita"])
+    for (const c of [
+      "greenwaysKm",
+      "reclaimedPipeKm",
+      "pipesBuiltOrRenewedKm",
+      "greenCoverageRatio",
+      "greenSpaceRatio",
+      "parkGreenPerCapita",
+    ])
       expect(t(c).tolerance, c).toEqual({ kind: "relative", value: 0.01 });
     expect(t("oldGasPipesUnrenewed").target).toBe(0);
   });
@@ -31,7 +45,9 @@ describe("validateKpiManifest", () => {
     expect(() => validateKpiManifest(bad, "kpis.json")).toThrow(/kpis\.json: kpis\[2\]\.unit: expected one of/);
     const b2 = raw();
     b2.kpis[0].calculator = "nope";
-    expect(() => validateKpiManifest(b2, "kpis.json", Object.keys(CALCULATORS))).toThrow(/kpis\[0\]\.calculator: no calculator named "nope"/);
+    expect(() => validateKpiManifest(b2, "kpis.json", Object.keys(CALCULATORS))).toThrow(
+      /kpis\[0\]\.calculator: no calculator named "nope"/,
+    );
     const b3 = raw();
     b3.kpis[1].id = b3.kpis[0].id;
     expect(() => validateKpiManifest(b3, "kpis.json")).toThrow(/duplicate KPI id/);

@@ -43,7 +43,14 @@ describe("share links", () => {
     );
     const core = parseUrlState(q, known);
     expect(core.notices).toEqual([]);
-    expect(core).toMatchObject({ view: "overview", layers: ["parks", "roads"], lang: "en", quality: "low", camera: s.camera, underground: true });
+    expect(core).toMatchObject({
+      view: "overview",
+      layers: ["parks", "roads"],
+      lang: "en",
+      quality: "low",
+      camera: s.camera,
+      underground: true,
+    });
     const p = parseShareParams(q, known);
     expect(p).toEqual({
       opacity: { parks: 0.4 },

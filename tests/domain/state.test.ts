@@ -24,7 +24,16 @@ const catalog = validateCatalog({
   layers: [
     { id: "x", title: { zh: "x", en: "x" }, group: "a", kind: "point", url: "x", visible: true, pickable: true, style },
     { id: "y", title: { zh: "y", en: "y" }, group: "a", kind: "line", url: "y", visible: false, pickable: true, style },
-    { id: "z", title: { zh: "z", en: "z" }, group: "b", kind: "polygon", url: "z", visible: true, pickable: true, style: { ...style, opacity: 0.4 } },
+    {
+      id: "z",
+      title: { zh: "z", en: "z" },
+      group: "b",
+      kind: "polygon",
+      url: "z",
+      visible: true,
+      pickable: true,
+      style: { ...style, opacity: 0.4 },
+    },
   ],
 });
 
@@ -40,7 +49,11 @@ describe("state updaters", () => {
   it("takes the visible set, language and camera from the URL, and turns URL problems into notices", () => {
     const url = parseUrlState("?layers=y&lang=en&camera=109,39,900,0,-45&quality=bogus", new Set(["x", "y", "z"]));
     const s = initialState(catalog, url);
-    expect(Object.entries(s.layers).filter(([, l]) => l.visible).map(([id]) => id)).toEqual(["y"]);
+    expect(
+      Object.entries(s.layers)
+        .filter(([, l]) => l.visible)
+        .map(([id]) => id),
+    ).toEqual(["y"]);
     expect(s.lang).toBe("en");
     expect(s.cameraRequest?.view.heightM).toBe(900);
     expect(s.notices).toHaveLength(1);

@@ -28,7 +28,14 @@ describe("colours", () => {
   });
 
   it("interpolates ramps and clamps at both ends", () => {
-    const rule: ColorRule = { type: "ramp", property: "h", stops: [[0, "#000000"], [100, "#ffffff"]] };
+    const rule: ColorRule = {
+      type: "ramp",
+      property: "h",
+      stops: [
+        [0, "#000000"],
+        [100, "#ffffff"],
+      ],
+    };
     expect(colorFor(rule, { h: 50 })[0]).toBeCloseTo(0.5);
     expect(colorFor(rule, { h: -5 })).toEqual([0, 0, 0, 1]);
     expect(colorFor(rule, { h: 500 })).toEqual([1, 1, 1, 1]);
@@ -48,10 +55,21 @@ describe("colours", () => {
       { color: "#222222", label: "b" },
     ]);
     expect(legendFor({ type: "constant", color: "#123456" }, "en", title)).toEqual([{ color: "#123456", label: "Layer" }]);
-    expect(legendFor({ type: "ramp", property: "h", stops: [[0, "#000000"], [50, "#ffffff"]], unit: "m" }, "en", title).map((e) => e.label)).toEqual([
-      "0 m",
-      "≥ 50 m",
-    ]);
+    expect(
+      legendFor(
+        {
+          type: "ramp",
+          property: "h",
+          stops: [
+            [0, "#000000"],
+            [50, "#ffffff"],
+          ],
+          unit: "m",
+        },
+        "en",
+        title,
+      ).map((e) => e.label),
+    ).toEqual(["0 m", "≥ 50 m"]);
   });
 
   it("extrudes from a property or a constant", () => {
@@ -74,7 +92,14 @@ describe("3D Tiles style expressions", () => {
   });
 
   it("samples ramps into descending thresholds", () => {
-    const json = tilesStyleJson({ type: "ramp", property: "heightM", stops: [[0, "#000000"], [160, "#ffffff"]] });
+    const json = tilesStyleJson({
+      type: "ramp",
+      property: "heightM",
+      stops: [
+        [0, "#000000"],
+        [160, "#ffffff"],
+      ],
+    });
     const conds = (json.color as { conditions: [string, string][] }).conditions;
     expect(conds[0][0]).toBe("${heightM} >= 155");
     expect(conds[0][1]).toBe("color('#ffffff', 1)");

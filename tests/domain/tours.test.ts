@@ -54,7 +54,12 @@ describe("validateTours", () => {
   });
 
   it("names file, tour, step and field in errors", () => {
-    const e = errorOf(() => validateTours(manifest([step(), step({ shot: { target: { lonDeg: 109, latDeg: 39 }, rangeM: -5, headingDeg: 0, pitchDeg: -30 } })]), "data/tours.json"));
+    const e = errorOf(() =>
+      validateTours(
+        manifest([step(), step({ shot: { target: { lonDeg: 109, latDeg: 39 }, rangeM: -5, headingDeg: 0, pitchDeg: -30 } })]),
+        "data/tours.json",
+      ),
+    );
     expect(e.file).toBe("data/tours.json");
     expect(e.field).toBe("tours[0](t1).steps[1].shot.rangeM");
     expect(e.message).toContain("data/tours.json: tours[0](t1).steps[1].shot.rangeM");
@@ -62,10 +67,14 @@ describe("validateTours", () => {
 
   it("refuses unknown fields, bad placeholders, pitch above the horizon, empty tours, duplicates", () => {
     expect(errorOf(() => validateTours(manifest([step({ zoom: 3 })]), "f")).field).toBe("tours[0](t1).steps[0].zoom");
-    expect(errorOf(() => validateTours(manifest([step({ caption: { zh: "{greenways}", en: "x" } })]), "f")).field).toBe("tours[0](t1).steps[0].caption.zh");
-    expect(errorOf(() => validateTours(manifest([step({ shot: { target: { lonDeg: 1, latDeg: 1 }, rangeM: 100, headingDeg: 0, pitchDeg: 10 } })]), "f")).field).toBe(
-      "tours[0](t1).steps[0].shot.pitchDeg",
+    expect(errorOf(() => validateTours(manifest([step({ caption: { zh: "{greenways}", en: "x" } })]), "f")).field).toBe(
+      "tours[0](t1).steps[0].caption.zh",
     );
+    expect(
+      errorOf(() =>
+        validateTours(manifest([step({ shot: { target: { lonDeg: 1, latDeg: 1 }, rangeM: 100, headingDeg: 0, pitchDeg: 10 } })]), "f"),
+      ).field,
+    ).toBe("tours[0](t1).steps[0].shot.pitchDeg");
     expect(errorOf(() => validateTours(manifest([]), "f")).field).toBe("tours[0](t1).steps");
     expect(errorOf(() => validateTours(manifest([step({ orbit: "yes" })]), "f")).field).toBe("tours[0](t1).steps[0].orbit");
     expect(errorOf(() => validateTours(manifest([step({ highlight: { kpi: 3 } })]), "f")).field).toBe("tours[0](t1).steps[0].highlight");
@@ -87,7 +96,9 @@ describe("checkStep", () => {
   it("a missing view, layer or feature is fatal (the step is skipped)", () => {
     expect(checkStep(s({ view: "nope" }), known).fatal).toEqual(['view "nope" does not exist']);
     expect(checkStep(s({ layers: { on: ["parks", "ghost"] } }), known).fatal).toEqual(['layer "ghost" is not in the catalog']);
-    expect(checkStep(s({ highlight: { layer: "buildings", featureId: "b2" } }), known).fatal).toEqual(['feature "b2" is not in layer "buildings"']);
+    expect(checkStep(s({ highlight: { layer: "buildings", featureId: "b2" } }), known).fatal).toEqual([
+      'feature "b2" is not in layer "buildings"',
+    ]);
     expect(checkStep(s({ highlight: { layer: "buildings", featureId: "b1" } }), known).fatal).toEqual([]);
     // Cannot tell (undefined): the step plays.
     expect(checkStep(s({ highlight: { layer: "parks", featureId: "p9" } }), known).fatal).toEqual([]);
@@ -182,7 +193,9 @@ describe("shipped data/tours.json", () => {
 
   it("the park-city and lifelines stories show the reach and pipe figures", () => {
     const kpisOf = (id: string) => tours.tours.find((t) => t.id === id)!.steps.flatMap((s) => s.caption.zh.match(/\{kpi:([^}]+)\}/g) ?? []);
-    expect(kpisOf("park-city")).toEqual(expect.arrayContaining(["{kpi:green-within-300m}", "{kpi:park-within-500m}", "{kpi:greenways-km}"]));
+    expect(kpisOf("park-city")).toEqual(
+      expect.arrayContaining(["{kpi:green-within-300m}", "{kpi:park-within-500m}", "{kpi:greenways-km}"]),
+    );
     expect(kpisOf("lifelines")).toEqual(expect.arrayContaining(["{kpi:pipes-built-renewed-km}", "{kpi:old-gas-pipes-unrenewed}"]));
   });
 });
@@ -195,10 +208,27 @@ describe("applyTourStep", () => {
     const { applyView } = await import("../../src/domain/views");
     const { applyTourStep } = await import("../../src/domain/tours");
     const s0 = initialState(catalog);
-    const view = { id: "v", app: "a", title: { zh: "", en: "" }, description: { zh: "", en: "" }, layers: ["roads", "parks"], camera: { lonDeg: 0, latDeg: 0, heightM: 100, headingDeg: 0, pitchDeg: -30 }, styles: {}, kpis: [], charts: [], analyses: [] };
-    const st = validateTours(manifest([step({ view: "v", layers: { on: ["water"], off: ["parks"] }, highlight: { kpi: "greenways-km" } })]), "f").tours[0].steps[0];
+    const view = {
+      id: "v",
+      app: "a",
+      title: { zh: "", en: "" },
+      description: { zh: "", en: "" },
+      layers: ["roads", "parks"],
+      camera: { lonDeg: 0, latDeg: 0, heightM: 100, headingDeg: 0, pitchDeg: -30 },
+      styles: {},
+      kpis: [],
+      charts: [],
+      analyses: [],
+    };
+    const st = validateTours(
+      manifest([step({ view: "v", layers: { on: ["water"], off: ["parks"] }, highlight: { kpi: "greenways-km" } })]),
+      "f",
+    ).tours[0].steps[0];
     const s1 = applyTourStep(s0, st, { view, kpi: { layerIds: ["greenways"], label: "绿道" } }, applyView);
-    const on = Object.entries(s1.layers).filter(([, l]) => l.visible).map(([id]) => id).sort();
+    const on = Object.entries(s1.layers)
+      .filter(([, l]) => l.visible)
+      .map(([id]) => id)
+      .sort();
     expect(on).toEqual(["greenways", "roads", "water"]);
     expect(s1.view).toBe("v");
     expect(s1.highlight).toEqual({ layerIds: ["greenways"], label: "绿道" });
@@ -214,7 +244,10 @@ describe("applyTourStep", () => {
 describe("authoring helpers", () => {
   it("tourToJson is accepted by the validator and round-trips; moveStep reorders", async () => {
     const { tourToJson, moveStep } = await import("../../src/domain/tours");
-    const t = validateTours(manifest([step({ view: "overview", layers: { off: ["trees"] }, orbit: true }), step({ title: { zh: "二", en: "Two" } })]), "f").tours[0];
+    const t = validateTours(
+      manifest([step({ view: "overview", layers: { off: ["trees"] }, orbit: true }), step({ title: { zh: "二", en: "Two" } })]),
+      "f",
+    ).tours[0];
     const again = validateTours({ version: 1, tours: [tourToJson(t)] }, "export.json").tours[0];
     expect(again).toEqual(t);
     expect(moveStep(t, 1, 0).steps.map((s) => s.title.en)).toEqual(["Two", "One"]);

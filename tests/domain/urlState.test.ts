@@ -24,18 +24,14 @@ describe("parseUrlState", () => {
     expect(s.notices).toEqual([{ param: "layers", value: "nope", reason: "unknown layer id(s), ignored" }]);
   });
 
-  it.each([
-    ["abc"],
-    ["1,2,3"],
-    ["109,39,,0,0"],
-    ["109,39,1000,0,0,7"],
-    ["NaN,39,1000,0,0"],
-    ["Infinity,39,1000,0,0"],
-  ])("rejects camera=%s with a notice", (cam) => {
-    const s = parseUrlState(`?camera=${encodeURIComponent(cam)}`, known);
-    expect(s.camera).toBeUndefined();
-    expect(s.notices[0].param).toBe("camera");
-  });
+  it.each([["abc"], ["1,2,3"], ["109,39,,0,0"], ["109,39,1000,0,0,7"], ["NaN,39,1000,0,0"], ["Infinity,39,1000,0,0"]])(
+    "rejects camera=%s with a notice",
+    (cam) => {
+      const s = parseUrlState(`?camera=${encodeURIComponent(cam)}`, known);
+      expect(s.camera).toBeUndefined();
+      expect(s.notices[0].param).toBe("camera");
+    },
+  );
 
   it.each([
     ["999,39,1000,0,0", "longitude"],

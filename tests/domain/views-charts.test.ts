@@ -32,7 +32,19 @@ describe("shipped manifests", () => {
     for (const a of ["engineering", "housing", "construction", "urban-management"]) expect(views.apps.map((x) => x.id)).toContain(a);
     const scenarios = views.views.filter((v) => !views.apps.some((a) => a.id === v.id));
     expect(scenarios.length).toBeGreaterThanOrEqual(12);
-    for (const s of ["health-check", "gas", "heating", "waterlogging", "construction-sites", "property", "park-city", "reclaimed-water", "charging-parking", "old-compounds", "life-circle"])
+    for (const s of [
+      "health-check",
+      "gas",
+      "heating",
+      "waterlogging",
+      "construction-sites",
+      "property",
+      "park-city",
+      "reclaimed-water",
+      "charging-parking",
+      "old-compounds",
+      "life-circle",
+    ])
       expect(scenarios.map((v) => v.id)).toContain(s);
   });
 });
@@ -40,9 +52,22 @@ describe("shipped manifests", () => {
 describe("views", () => {
   const base = { version: 1, defaultView: "a", apps: [{ id: "x", title: { zh: "甲", en: "X" }, description: { zh: "d", en: "d" } }] };
   const cam = { lonDeg: 109, latDeg: 39, heightM: 1000, headingDeg: 0, pitchDeg: -45 };
-  const view = (o: object) => ({ id: "a", app: "x", title: { zh: "a", en: "a" }, description: { zh: "d", en: "d" }, layers: [], camera: cam, ...o });
+  const view = (o: object) => ({
+    id: "a",
+    app: "x",
+    title: { zh: "a", en: "a" },
+    description: { zh: "d", en: "d" },
+    layers: [],
+    camera: cam,
+    ...o,
+  });
   it("opens a view naming a missing layer/KPI/chart, recording the problems", () => {
-    const v = validateViews({ ...base, views: [view({ layers: ["roads", "nope"], kpis: ["ghost"], charts: ["phantom"] })] }, "v.json", catalog, known);
+    const v = validateViews(
+      { ...base, views: [view({ layers: ["roads", "nope"], kpis: ["ghost"], charts: ["phantom"] })] },
+      "v.json",
+      catalog,
+      known,
+    );
     expect(v.problems.a).toEqual([
       'layer "nope" is not in the catalog',
       'KPI "ghost" is not in the KPI manifest',
@@ -50,17 +75,24 @@ describe("views", () => {
     ]);
   });
   it("rejects structural errors naming file and field", () => {
-    expect(() => validateViews({ ...base, views: [view({ app: "zzz" })] }, "v.json", catalog, known)).toThrow('v.json: views[0].app: no app with id "zzz"');
-    expect(() => validateViews({ ...base, views: [view({ camera: { ...cam, latDeg: 95 } })] }, "v.json", catalog, known)).toThrow("views[0].camera: latitude");
+    expect(() => validateViews({ ...base, views: [view({ app: "zzz" })] }, "v.json", catalog, known)).toThrow(
+      'v.json: views[0].app: no app with id "zzz"',
+    );
+    expect(() => validateViews({ ...base, views: [view({ camera: { ...cam, latDeg: 95 } })] }, "v.json", catalog, known)).toThrow(
+      "views[0].camera: latitude",
+    );
     expect(() => validateViews({ ...base, defaultView: "b", views: [view({})] }, "v.json", catalog, known)).toThrow("defaultView");
-    expect(() =>
-      validateViews({ ...base, views: [view({ styles: { roads: { lineWidthPx: 999 } } })] }, "v.json", catalog, known),
-    ).toThrow("views[0].styles.roads.lineWidthPx");
+    expect(() => validateViews({ ...base, views: [view({ styles: { roads: { lineWidthPx: 999 } } })] }, "v.json", catalog, known)).toThrow(
+      "views[0].styles.roads.lineWidthPx",
+    );
   });
   it("applyView turns exactly its layers on, sets opacities and asks for its camera", () => {
     const v = views.views.find((x) => x.id === "gas")!;
     const s = applyView(initialState(catalog), v);
-    const on = Object.entries(s.layers).filter(([, l]) => l.visible).map(([id]) => id).sort();
+    const on = Object.entries(s.layers)
+      .filter(([, l]) => l.visible)
+      .map(([id]) => id)
+      .sort();
     expect(on).toEqual([...v.layers].sort());
     expect(s.view).toBe("gas");
     expect(s.cameraRequest?.view).toEqual(v.camera);
@@ -93,7 +125,14 @@ describe("chart aggregation", () => {
       groupBy: { property: "year", binSize: 10 },
       stackBy: { property: "net", labels: { gas: { zh: "燃气", en: "Gas" }, water: { zh: "供水", en: "Water" } } },
     });
-    const d = aggregate(s, fc([{ year: 1995, net: "water" }, { year: 1999, net: "gas" }, { year: 2003, net: "gas" }]));
+    const d = aggregate(
+      s,
+      fc([
+        { year: 1995, net: "water" },
+        { year: 1999, net: "gas" },
+        { year: 2003, net: "gas" },
+      ]),
+    );
     expect(d.categories).toEqual(["1990", "2000"]);
     expect(d.series).toEqual([
       { key: "gas", values: [1, 1] },
@@ -105,11 +144,22 @@ describe("chart aggregation", () => {
   });
   it("measures line length in km", () => {
     // One degree of longitude along the equator ≈ 111.195 km (turf's mean earth radius).
-    const d = aggregate(spec({ measure: "lengthKm" }), fc([{ k: "a" }], { type: "LineString", coordinates: [[0, 0], [1, 0]] }));
+    const d = aggregate(
+      spec({ measure: "lengthKm" }),
+      fc([{ k: "a" }], {
+        type: "LineString",
+        coordinates: [
+          [0, 0],
+          [1, 0],
+        ],
+      }),
+    );
     expect(d.totals[0]).toBeCloseTo(111.195, 2);
   });
   it("rejects a chart manifest with a bad measure", () => {
-    expect(() => validateCharts({ version: 1, charts: [{ ...spec({}), measure: "volume" }] }, "c.json")).toThrow("c.json: charts[0].measure");
+    expect(() => validateCharts({ version: 1, charts: [{ ...spec({}), measure: "volume" }] }, "c.json")).toThrow(
+      "c.json: charts[0].measure",
+    );
   });
 });
 

@@ -26,7 +26,9 @@ describeBrowser("no leaks under churn", () => {
     const before = await snapshot(p.page);
     const n = await churn(p.page, 10, 2);
     const after = await snapshot(p.page);
-    console.log(`[churn] ${n} changes\n  before: ${fmt(before)}\n  after:  ${fmt(after)}\n  tolerance: heap +${TOLERANCE.heapFraction * 100} % + ${TOLERANCE.heapSlackMB} MB, counts equal`);
+    console.log(
+      `[churn] ${n} changes\n  before: ${fmt(before)}\n  after:  ${fmt(after)}\n  tolerance: heap +${TOLERANCE.heapFraction * 100} % + ${TOLERANCE.heapSlackMB} MB, counts equal`,
+    );
     expect(before.primitives).toBeGreaterThan(5);
     expect(compare(before, after)).toEqual([]);
     expect(p.record.pageErrors).toEqual([]);

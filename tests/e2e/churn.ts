@@ -136,7 +136,8 @@ export async function churn(page: Page, layerToggles: number, viewRounds: number
 export function compare(before: Snapshot, after: Snapshot, tol: Tolerance = TOLERANCE): string[] {
   const problems: string[] = [];
   const heapLimit = before.heapMB * (1 + tol.heapFraction) + tol.heapSlackMB;
-  if (after.heapMB > heapLimit) problems.push(`heap ${after.heapMB.toFixed(1)} MB > ${heapLimit.toFixed(1)} MB (baseline ${before.heapMB.toFixed(1)} MB)`);
+  if (after.heapMB > heapLimit)
+    problems.push(`heap ${after.heapMB.toFixed(1)} MB > ${heapLimit.toFixed(1)} MB (baseline ${before.heapMB.toFixed(1)} MB)`);
   for (const k of ["primitives", "tilesets", "groundPrimitives", "workers", "objectUrls"] as const)
     if (after[k] !== before[k]) problems.push(`${k}: ${before[k]} → ${after[k]}`);
   return problems;

@@ -77,7 +77,10 @@ describeBrowser("cockpit", () => {
         expect(await page.evaluate(() => (window as unknown as W).warmcity.view())).toBe(v.id);
         const layers = await page.evaluate(() => (window as unknown as W).warmcity.layers());
         expect(
-          layers.filter((l) => l.visible).map((l) => l.id).sort(),
+          layers
+            .filter((l) => l.visible)
+            .map((l) => l.id)
+            .sort(),
           `visible layers of ${v.id}`,
         ).toEqual([...v.layers].sort());
         for (const k of v.kpis) await expect.poll(() => page.locator(`[data-testid="kpi-${k}"]`).getAttribute("data-status")).toBe("ready");
@@ -180,12 +183,18 @@ describeBrowser("cockpit", () => {
           for (let j = i + 1; j < boxes.length; j++) {
             const a = boxes[i]!;
             const b = boxes[j]!;
-            const overlap = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+            const overlap =
+              Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) *
+              Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
             expect(overlap, `${a.sel} overlaps ${b.sel}`).toBe(0);
           }
         // Text stays readable from a distance: nothing under 12 px.
         const minFont = await p.page.evaluate(() =>
-          Math.min(...[...document.querySelectorAll(".app > :not(.scene) *")].filter((e) => e.childNodes.length && (e as HTMLElement).offsetParent && e.textContent?.trim()).map((e) => parseFloat(getComputedStyle(e).fontSize))),
+          Math.min(
+            ...[...document.querySelectorAll(".app > :not(.scene) *")]
+              .filter((e) => e.childNodes.length && (e as HTMLElement).offsetParent && e.textContent?.trim())
+              .map((e) => parseFloat(getComputedStyle(e).fontSize)),
+          ),
         );
         expect(minFont).toBeGreaterThanOrEqual(12);
       } finally {

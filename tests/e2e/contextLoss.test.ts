@@ -62,7 +62,10 @@ describeBrowser("WebGL context loss", () => {
       await page.evaluate(() => (window as unknown as W).warmcity.setLayerVisible("pipes-gas", true));
       await whenIdle(page, 180_000);
       const before = await api.layers(page);
-      const visibleBefore = before.filter((l) => l.visible).map((l) => l.id).sort();
+      const visibleBefore = before
+        .filter((l) => l.visible)
+        .map((l) => l.id)
+        .sort();
       expect(visibleBefore).toContain("pipes-gas");
       const camBefore = await api.camera(page);
 
@@ -71,14 +74,22 @@ describeBrowser("WebGL context loss", () => {
       await screenshot(page, "context-lost");
 
       await expect
-        .poll(() => page.evaluate(() => (window as unknown as W).warmcity.contextLosses()[0]?.recoveredMs), { timeout: 240_000, interval: 500 })
+        .poll(() => page.evaluate(() => (window as unknown as W).warmcity.contextLosses()[0]?.recoveredMs), {
+          timeout: 240_000,
+          interval: 500,
+        })
         .toBeGreaterThan(0);
       const [loss] = await page.evaluate(() => (window as unknown as W).warmcity.contextLosses());
       console.log(`[context-loss] recovered in ${(loss.recoveredMs! / 1000).toFixed(1)} s`);
 
       expect(await sceneContextOk(page), "the new scene has a live context").toBe(true);
       const after = await api.layers(page);
-      expect(after.filter((l) => l.visible).map((l) => l.id).sort()).toEqual(visibleBefore);
+      expect(
+        after
+          .filter((l) => l.visible)
+          .map((l) => l.id)
+          .sort(),
+      ).toEqual(visibleBefore);
       for (const l of after.filter((x) => x.visible)) expect(l.status, `${l.id}: ${l.error ?? ""}`).toBe("ready");
       const camAfter = await api.camera(page);
       expect(Math.abs(camAfter.lonDeg - camBefore.lonDeg)).toBeLessThan(1e-4);
@@ -123,7 +134,10 @@ describeBrowser("WebGL context loss", () => {
       const after = new URL(page.url()).searchParams;
       for (const k of ["kiosk", "tour", "quality"]) expect(after.get(k), `URL parameter ${k} after the reload`).toBe(before.get(k));
       expect(after.get("kiosk")).toBe("1");
-      expect((await api.layers(page)).some((l) => l.visible), "layers are shown again").toBe(true);
+      expect(
+        (await api.layers(page)).some((l) => l.visible),
+        "layers are shown again",
+      ).toBe(true);
       expect(await sceneContextOk(page)).toBe(true);
     } finally {
       await p.close();

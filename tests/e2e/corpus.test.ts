@@ -143,7 +143,10 @@ const json = (res: ServerResponse, body: unknown) => {
 function productionHeadersWithCors(): Record<string, string> {
   const h = productionHeaders();
   // The integrator has allowed the data server in the policy; that server then fails CORS.
-  return { ...h, "Content-Security-Policy": h["Content-Security-Policy"].replace("connect-src 'self' blob:", `connect-src 'self' blob: ${corsOrigin}`) };
+  return {
+    ...h,
+    "Content-Security-Policy": h["Content-Security-Policy"].replace("connect-src 'self' blob:", `connect-src 'self' blob: ${corsOrigin}`),
+  };
 }
 
 const route: ExtraRoute = (_req, res, pathname) => {
@@ -163,8 +166,8 @@ const route: ExtraRoute = (_req, res, pathname) => {
       }
       return true;
     }
-    if (!mc && file === "catalog.json") return json(res, dataCatalog()), true;
-    if (!mc && file === "views.json") return json(res, dataViews()), true;
+    if (!mc && file === "catalog.json") return (json(res, dataCatalog()), true);
+    if (!mc && file === "views.json") return (json(res, dataViews()), true);
     return false;
   }
   const c = /^\/corpus\/(.+)$/.exec(pathname)?.[1];
@@ -200,7 +203,12 @@ const route: ExtraRoute = (_req, res, pathname) => {
       res.end();
       return true;
     }
-    res.writeHead(200, { "content-type": mimeType(file), "content-length": String(statSync(file).size), "cache-control": "no-store", ...productionHeadersWithCors() });
+    res.writeHead(200, {
+      "content-type": mimeType(file),
+      "content-length": String(statSync(file).size),
+      "cache-control": "no-store",
+      ...productionHeadersWithCors(),
+    });
     createReadStream(file).pipe(res);
   }
   return true;
@@ -259,12 +267,18 @@ describeBrowser("bad-input corpus in the browser", () => {
         }
       }
       const ns = await notices(page, "zh");
-      for (const c of cases) if (c.expect.notice) expect(ns.some((n) => n.includes(c.expect.notice!.zh)), `${c.id}: notice “${c.expect.notice.zh}” in ${JSON.stringify(ns)}`).toBe(true);
+      for (const c of cases)
+        if (c.expect.notice)
+          expect(
+            ns.some((n) => n.includes(c.expect.notice!.zh)),
+            `${c.id}: notice “${c.expect.notice.zh}” in ${JSON.stringify(ns)}`,
+          ).toBe(true);
       // The bar shows four, the rest are counted, not stacked over the scene.
       const shown = await shownNotices(page);
       expect(shown.length).toBe(Math.min(4, ns.length));
       for (const s of shown) expect(ns.some((n) => s.includes(n))).toBe(true);
-      if (ns.length > 4) await expect.poll(() => page.locator('[data-testid="notice-more"]').innerText()).toContain(`另有 ${ns.length - 4} 条提示`);
+      if (ns.length > 4)
+        await expect.poll(() => page.locator('[data-testid="notice-more"]').innerText()).toContain(`另有 ${ns.length - 4} 条提示`);
       await screenshot(page, "corpus-zh");
       console.log(`[corpus] ${cases.length} data cases:\n  ${results.join("\n  ")}`);
     });
@@ -286,8 +300,17 @@ describeBrowser("bad-input corpus in the browser", () => {
       for (const c of cases)
         if (c.expect.status === "error") expect(await rowText(page, layerId(c)), `${c.id}: row text (en)`).toContain(c.expect.en!);
       const ns = await notices(page, "en");
-      for (const c of cases) if (c.expect.notice) expect(ns.some((n) => n.includes(c.expect.notice!.en)), `${c.id}: notice “${c.expect.notice.en}”`).toBe(true);
-      for (const s of await shownNotices(page)) expect(ns.some((n) => s.includes(n)), `shown notice in English: ${s}`).toBe(true);
+      for (const c of cases)
+        if (c.expect.notice)
+          expect(
+            ns.some((n) => n.includes(c.expect.notice!.en)),
+            `${c.id}: notice “${c.expect.notice.en}”`,
+          ).toBe(true);
+      for (const s of await shownNotices(page))
+        expect(
+          ns.some((n) => s.includes(n)),
+          `shown notice in English: ${s}`,
+        ).toBe(true);
       await screenshot(page, "corpus-en");
     });
     it("the good layers are drawn and pickable; HTML in a property shows as text", async () => {
@@ -329,7 +352,6 @@ describeBrowser("bad-input corpus in the browser", () => {
       expect(await insp.locator("img, script").count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     });
-
   });
 
   it("a bad manifest stops on the error screen naming file and field, in zh and en", async () => {

@@ -57,17 +57,21 @@ function encodeRgbPng(width: number, height: number, rgb: Uint8Array): Buffer {
       const b = prev[i];
       const c = i >= 3 ? prev[i - 3] : 0;
       const pred =
-        filter === 0 ? 0
-        : filter === 1 ? a
-        : filter === 2 ? b
-        : filter === 3 ? (a + b) >> 1
-        : (() => {
-            const p = a + b - c;
-            const pa = Math.abs(p - a);
-            const pb = Math.abs(p - b);
-            const pc = Math.abs(p - c);
-            return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          })();
+        filter === 0
+          ? 0
+          : filter === 1
+            ? a
+            : filter === 2
+              ? b
+              : filter === 3
+                ? (a + b) >> 1
+                : (() => {
+                    const p = a + b - c;
+                    const pa = Math.abs(p - a);
+                    const pb = Math.abs(p - b);
+                    const pc = Math.abs(p - c);
+                    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                  })();
       out[i + 1] = (cur[i] - pred) & 0xff;
     }
     rows.push(out);
@@ -108,8 +112,7 @@ describe("harness: PNG decoding and pixel statistics", () => {
     const h = 2;
     const data = new Uint8Array(w * h * 4);
     // Left half black, right half white: mean 127.5, variance 127.5² = 16256.25 per channel.
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) data.set(x < 2 ? [0, 0, 0, 255] : [255, 255, 255, 255], (y * w + x) * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(x < 2 ? [0, 0, 0, 255] : [255, 255, 255, 255], (y * w + x) * 4);
     const img: Image = { width: w, height: h, data };
     const s = pixelStats(img);
     expect(s.mean).toEqual([127.5, 127.5, 127.5]);

@@ -510,11 +510,10 @@ export function summarizeRecord(record: PageRecord, max = 8): string {
 export async function waitForReady(page: Page, timeoutMs = 180_000, record?: PageRecord): Promise<number> {
   const t0 = Date.now();
   try {
-    await page.waitForFunction(
-      () => (window as unknown as { warmcity?: WarmCityApi }).warmcity?.ready === true,
-      undefined,
-      { timeout: timeoutMs, polling: 250 },
-    );
+    await page.waitForFunction(() => (window as unknown as { warmcity?: WarmCityApi }).warmcity?.ready === true, undefined, {
+      timeout: timeoutMs,
+      polling: 250,
+    });
   } catch (e) {
     throw new Error(
       `[e2e] window.warmcity.ready did not become true within ${timeoutMs} ms (${(e as Error).message.split("\n")[0]}).\n` +
@@ -750,11 +749,7 @@ export function diffFraction(
   for (let y = c.y; y < c.y + c.height; y++) {
     for (let x = c.x; x < c.x + c.width; x++) {
       const o = (y * A.width + x) * 4;
-      const d = Math.max(
-        Math.abs(A.data[o] - B.data[o]),
-        Math.abs(A.data[o + 1] - B.data[o + 1]),
-        Math.abs(A.data[o + 2] - B.data[o + 2]),
-      );
+      const d = Math.max(Math.abs(A.data[o] - B.data[o]), Math.abs(A.data[o + 1] - B.data[o + 1]), Math.abs(A.data[o + 2] - B.data[o + 2]));
       if (d > t) differing++;
     }
   }

@@ -55,7 +55,8 @@ async function dropFile(page: Page, name: string, bytes: Uint8Array) {
     ({ name, data }) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(data)], name));
-      for (const type of ["dragenter", "dragover", "drop"]) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      for (const type of ["dragenter", "dragover", "drop"])
+        window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     },
     { name, data: Array.from(bytes) },
   );
@@ -102,7 +103,9 @@ describeBrowser("bring your own data", () => {
     await expect.poll(() => page.locator('[data-testid="kpi-charging-piles"] .num').textContent()).toBe("7");
     // Other KPIs are still the demo's and are not marked.
     expect(await page.locator('[data-testid="kpi-imported"]').count()).toBeLessThanOrEqual(2);
-    await page.evaluate(() => (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.585, heightM: 2600, headingDeg: 0, pitchDeg: -45 }, 0));
+    await page.evaluate(() =>
+      (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.585, heightM: 2600, headingDeg: 0, pitchDeg: -45 }, 0),
+    );
     await page.evaluate(() => (window as unknown as Api).warmcity.whenIdle());
     await screenshot(page, "import-1280-swapped");
 
@@ -126,9 +129,18 @@ describeBrowser("bring your own data", () => {
       const out: string[] = [];
       const tries: Array<{ name: string; text?: string; bytes?: Uint8Array; crs?: string }> = [
         { name: "无坐标.csv", text: "名称,地址\n甲,康巴什\n" },
-        { name: "越界.geojson", text: JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [37395648, 4386266] } }] }) },
+        {
+          name: "越界.geojson",
+          text: JSON.stringify({
+            type: "FeatureCollection",
+            features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [37395648, 4386266] } }],
+          }),
+        },
         { name: "坏的.zip", bytes: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]) },
-        { name: "空.kml", text: '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>x</name></Placemark></Document></kml>' },
+        {
+          name: "空.kml",
+          text: '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>x</name></Placemark></Document></kml>',
+        },
       ];
       for (const t of tries)
         try {
@@ -186,7 +198,15 @@ describeBrowser("bring your own data", () => {
 
   it("footprints with building:levels from the file picker come in extruded", async () => {
     const page = p.page;
-    const sq = (x: number, y: number, d: number) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+    const sq = (x: number, y: number, d: number) => [
+      [
+        [x, y],
+        [x + d, y],
+        [x + d, y + d],
+        [x, y + d],
+        [x, y],
+      ],
+    ];
     const fc = {
       type: "FeatureCollection",
       features: Array.from({ length: 24 }, (_, i) => ({
@@ -195,13 +215,17 @@ describeBrowser("bring your own data", () => {
         geometry: { type: "Polygon", coordinates: sq(109.781 + (i % 6) * 0.0012, 39.596 + Math.floor(i / 6) * 0.001, 0.0007) },
       })),
     };
-    await page.locator('[data-testid="import-file"]').setInputFiles({ name: "buildings.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(fc)) });
+    await page
+      .locator('[data-testid="import-file"]')
+      .setInputFiles({ name: "buildings.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(fc)) });
     await expect.poll(async () => Object.keys(await w(page).imports()).length, { timeout: 60_000 }).toBe(1);
     const id = Object.keys(await w(page).imports())[0];
     const layer = await waitLayer(page, id);
     expect(layer).toMatchObject({ status: "ready", featureCount: 24, kind: "polygon" });
     await page.selectOption(`[data-testid="import-style-${id}"]`, "use");
-    await page.evaluate(() => (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.588, heightM: 900, headingDeg: 0, pitchDeg: -35 }, 0));
+    await page.evaluate(() =>
+      (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.588, heightM: 900, headingDeg: 0, pitchDeg: -35 }, 0),
+    );
     await page.evaluate(() => (window as unknown as Api).warmcity.whenIdle());
     await screenshot(page, "import-1280-buildings");
   });
@@ -209,8 +233,15 @@ describeBrowser("bring your own data", () => {
   it("a running import can be cancelled", async () => {
     const page = p.page;
     const msg = await page.evaluate(async () => {
-      const feats = Array.from({ length: 150_000 }, (_, i) => ({ type: "Feature", properties: { i }, geometry: { type: "Point", coordinates: [109.7 + (i % 1000) * 1e-4, 39.5 + Math.floor(i / 1000) * 1e-3] } }));
-      const p = (window as unknown as Api).warmcity.addData({ name: "big.geojson", text: JSON.stringify({ type: "FeatureCollection", features: feats }) });
+      const feats = Array.from({ length: 150_000 }, (_, i) => ({
+        type: "Feature",
+        properties: { i },
+        geometry: { type: "Point", coordinates: [109.7 + (i % 1000) * 1e-4, 39.5 + Math.floor(i / 1000) * 1e-3] },
+      }));
+      const p = (window as unknown as Api).warmcity.addData({
+        name: "big.geojson",
+        text: JSON.stringify({ type: "FeatureCollection", features: feats }),
+      });
       await new Promise((r) => setTimeout(r, 50));
       (document.querySelector('[data-testid="import-cancel"]') as HTMLButtonElement | null)?.click();
       try {
@@ -229,11 +260,15 @@ describeBrowser("bring your own data", () => {
     // Same page, resized: a second cold start costs minutes on a software renderer.
     await page.setViewportSize({ width: 1920, height: 1080 });
     await dropFile(page, "充电桩.csv", gbkEncoder()(PILES_CSV));
-    await expect.poll(async () => Object.values(await w(page).imports()).filter((m) => m.name === "充电桩.csv").length, { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(async () => Object.values(await w(page).imports()).filter((m) => m.name === "充电桩.csv").length, { timeout: 60_000 })
+      .toBe(1);
     const id = Object.entries(await w(page).imports()).find(([, m]) => m.name === "充电桩.csv")![0];
     await waitLayer(page, id);
     await page.selectOption(`[data-testid="import-style-${id}"]`, "状态");
-    await page.evaluate(() => (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.588, heightM: 2600, headingDeg: 0, pitchDeg: -45 }, 0));
+    await page.evaluate(() =>
+      (window as unknown as Api).warmcity.flyTo({ lonDeg: 109.784, latDeg: 39.588, heightM: 2600, headingDeg: 0, pitchDeg: -45 }, 0),
+    );
     await page.evaluate(() => (window as unknown as Api).warmcity.whenIdle());
     await screenshot(page, "import-1920-panel");
     const box = await page.locator('[data-testid="import-panel"]').boundingBox();

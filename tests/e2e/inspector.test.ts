@@ -9,10 +9,21 @@ import { join } from "node:path";
 import { distance as turfDistance } from "@turf/turf";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DIST_DIR, cspReports, describeBrowser, screenshot, startHarness, waitForReady, whenIdle, type Harness, type OpenedPage } from "./harness";
+import {
+  DIST_DIR,
+  cspReports,
+  describeBrowser,
+  screenshot,
+  startHarness,
+  waitForReady,
+  whenIdle,
+  type Harness,
+  type OpenedPage,
+} from "./harness";
 
 type Feature = { id: string; properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } };
-const readLayer = (name: string): Feature[] => JSON.parse(readFileSync(join(DIST_DIR, "generated/city", `${name}.geojson`), "utf8")).features;
+const readLayer = (name: string): Feature[] =>
+  JSON.parse(readFileSync(join(DIST_DIR, "generated/city", `${name}.geojson`), "utf8")).features;
 
 const gas = readLayer("pipes-gas");
 // A known pipe: the first north–south gas segment longer than 100 m.
@@ -41,12 +52,19 @@ const expectedYearCount = gas.filter((f) => {
 const compounds = readLayer("compounds");
 const HTML_NAME = `<img src=x onerror="window.__xss=1">小区`;
 const HTML_MATERIAL = `<b onmouseover=alert(1)>PE</b>`;
-const target = compounds.find((c) => typeof c.properties.name === "string" && compounds.filter((d) => d.properties.name === c.properties.name).length === 1 && c.id !== compounds[0].id)!;
+const target = compounds.find(
+  (c) =>
+    typeof c.properties.name === "string" &&
+    compounds.filter((d) => d.properties.name === c.properties.name).length === 1 &&
+    c.id !== compounds[0].id,
+)!;
 const buildings = readLayer("buildings");
 const tallest = buildings.reduce((a, b) => (Number(b.properties.heightM) > Number(a.properties.heightM) ? b : a));
 
 function centroid(f: Feature): [number, number] {
-  const ring = (f.geometry.type === "Polygon" ? (f.geometry.coordinates as number[][][])[0] : (f.geometry.coordinates as number[][][][])[0][0]).slice(0, -1);
+  const ring = (
+    f.geometry.type === "Polygon" ? (f.geometry.coordinates as number[][][])[0] : (f.geometry.coordinates as number[][][][])[0][0]
+  ).slice(0, -1);
   return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
 }
 
@@ -54,7 +72,10 @@ function centroid(f: Feature): [number, number] {
 type W = Record<string, (...a: unknown[]) => unknown> & { ready: boolean };
 const wc = (page: Page) => ({
   call: <T>(name: string, ...args: unknown[]) =>
-    page.evaluate(({ name, args }) => ((window as unknown as { warmcity: W }).warmcity[name] as (...a: unknown[]) => unknown)(...args), { name, args }) as Promise<T>,
+    page.evaluate(({ name, args }) => ((window as unknown as { warmcity: W }).warmcity[name] as (...a: unknown[]) => unknown)(...args), {
+      name,
+      args,
+    }) as Promise<T>,
 });
 
 async function lookDown(page: Page, lon: number, lat: number, heightM: number) {
@@ -113,7 +134,12 @@ describeBrowser("inspector toolkit", () => {
     // the pipe's surface line, seen from straight above its middle
     await lookDown(page, pipeLon, pipeLatMid, 250);
     await page.mouse.click(640, 400);
-    await page.waitForFunction((id) => (window as unknown as { warmcity: { selection(): { featureId: string } | undefined } }).warmcity.selection()?.featureId === id, pipe.id, { timeout: 30_000 });
+    await page.waitForFunction(
+      (id) =>
+        (window as unknown as { warmcity: { selection(): { featureId: string } | undefined } }).warmcity.selection()?.featureId === id,
+      pipe.id,
+      { timeout: 30_000 },
+    );
     const l = await inspectorLabels(page);
     expect(l.diameterMm).toBe(`管径|${pipe.properties.diameterMm} mm`);
     expect(l.installYear).toBe(`敷设年份|${pipe.properties.installYear}`);
@@ -142,7 +168,11 @@ describeBrowser("inspector toolkit", () => {
 
   it("excavates a pit over a known pipe: the hit list has it with its length inside, rows select, CSV exports", async () => {
     const page = p.page;
-    const rows = await wc(page).call<Array<{ featureId: string; lengthInPitM?: number; layerId: string; material?: string }>>("excavate", pit, 3);
+    const rows = await wc(page).call<Array<{ featureId: string; lengthInPitM?: number; layerId: string; material?: string }>>(
+      "excavate",
+      pit,
+      3,
+    );
     const hit = rows.find((r) => r.featureId === pipe.id);
     expect(hit, JSON.stringify(rows.map((r) => r.featureId))).toBeDefined();
     expect(hit!.lengthInPitM!).toBeCloseTo(expectedLengthM, 0);
@@ -157,7 +187,13 @@ describeBrowser("inspector toolkit", () => {
     await expect.poll(() => list.innerText()).toContain(HTML_MATERIAL);
     await screenshot(page, "inspector-excavation");
     await page.locator(`[data-testid="hit-row"][data-id="${pipe.id}"]`).click();
-    await expect.poll(() => wc(page).call<{ featureId: string } | undefined>("selection").then((s) => s?.featureId)).toBe(pipe.id);
+    await expect
+      .poll(() =>
+        wc(page)
+          .call<{ featureId: string } | undefined>("selection")
+          .then((s) => s?.featureId),
+      )
+      .toBe(pipe.id);
     // CSV from the panel's button: a download, UTF-8 with BOM, one line per row + header
     const [dl] = await Promise.all([page.waitForEvent("download"), page.getByTestId("hits-export-csv").click()]);
     const csv = readFileSync((await dl.path())!, "utf8");
@@ -196,13 +232,24 @@ describeBrowser("inspector toolkit", () => {
     expect(groups[0].results[0].id).toBe(target.id);
     await page.getByTestId("search-input").fill(name);
     await page.locator(`[data-testid="search-hit"][data-id="${target.id}"]`).click();
-    await expect.poll(() => wc(page).call<{ featureId: string } | undefined>("selection").then((s) => s?.featureId), { timeout: 30_000 }).toBe(target.id);
+    await expect
+      .poll(
+        () =>
+          wc(page)
+            .call<{ featureId: string } | undefined>("selection")
+            .then((s) => s?.featureId),
+        { timeout: 30_000 },
+      )
+      .toBe(target.id);
     const [clon, clat] = centroid(target);
     await expect
-      .poll(async () => {
-        const cam = await wc(page).call<{ lonDeg: number; latDeg: number }>("camera");
-        return turfDistance([cam.lonDeg, cam.latDeg], [clon, clat], { units: "meters" });
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const cam = await wc(page).call<{ lonDeg: number; latDeg: number }>("camera");
+          return turfDistance([cam.lonDeg, cam.latDeg], [clon, clat], { units: "meters" });
+        },
+        { timeout: 60_000 },
+      )
       .toBeLessThan(800);
     // an empty query gives no results; an unknown id a notice
     expect(await wc(page).call("search", "   ")).toEqual([]);
@@ -221,7 +268,13 @@ describeBrowser("inspector toolkit", () => {
     await page.mouse.click(540, 400);
     await page.mouse.click(740, 400);
     await page.mouse.dblclick(740, 400);
-    await expect.poll(() => wc(page).call<unknown[]>("measurements").then((m) => m.length)).toBe(1);
+    await expect
+      .poll(() =>
+        wc(page)
+          .call<unknown[]>("measurements")
+          .then((m) => m.length),
+      )
+      .toBe(1);
     const [m] = await wc(page).call<Array<{ value: number; points: number[][] }>>("measurements");
     // horizontal field of view 60°: the view is 2·h·tan 30° wide on the ground
     const expected = (200 / width) * 2 * 1000 * Math.tan(Math.PI / 6);
@@ -253,10 +306,20 @@ describeBrowser("inspector toolkit", () => {
 
   it("underground=1 and select=<layer>:<id> at 1920×1080: starts underground with the pipe selected and its tubes drawn", async () => {
     await p.close();
-    p = await h.open(`?quality=low&layers=landuse,pipes-gas&underground=1&select=pipes-gas:${pipe.id}`, { viewport: { width: 1920, height: 1080 } });
+    p = await h.open(`?quality=low&layers=landuse,pipes-gas&underground=1&select=pipes-gas:${pipe.id}`, {
+      viewport: { width: 1920, height: 1080 },
+    });
     const page = p.page;
     await waitForReady(page, 420_000, p.record);
-    await expect.poll(() => wc(page).call<{ featureId: string } | undefined>("selection").then((s) => s?.featureId), { timeout: 60_000 }).toBe(pipe.id);
+    await expect
+      .poll(
+        () =>
+          wc(page)
+            .call<{ featureId: string } | undefined>("selection")
+            .then((s) => s?.featureId),
+        { timeout: 60_000 },
+      )
+      .toBe(pipe.id);
     expect((await wc(page).call<{ on: boolean }>("underground")).on).toBe(true);
     await whenIdle(page);
     await wc(page).call("flyTo", { lonDeg: pipeLon + 0.0008, latDeg: pipeLatMid - 0.0012, heightM: -12, headingDeg: -20, pitchDeg: 8 }, 0);

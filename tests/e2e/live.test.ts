@@ -15,7 +15,17 @@ import { alarmTopic } from "../../src/domain/live/topics";
 import { loadRules, waterloggingDepths } from "../../scripts/live/runner";
 import { loadSensorsFile, ensureSensorsFile } from "../../scripts/live/sensors";
 import { Simulation } from "../../scripts/live/simulation";
-import { decodePng, describeBrowser, REPO_ROOT, sceneScreenshot, screenshot, startHarness, waitForReady, type Harness, type OpenedPage } from "./harness";
+import {
+  decodePng,
+  describeBrowser,
+  REPO_ROOT,
+  sceneScreenshot,
+  screenshot,
+  startHarness,
+  waitForReady,
+  type Harness,
+  type OpenedPage,
+} from "./harness";
 import { CREDENTIALS, requireBrokerBinaries, startLiveBroker, type LiveBroker } from "./liveBroker";
 
 type LiveInfo = {
@@ -40,7 +50,8 @@ function countColour(png: Buffer, rgb: [number, number, number], tol = 40): numb
   const img = decodePng(png);
   let n = 0;
   for (let i = 0; i < img.data.length; i += 4)
-    if (Math.abs(img.data[i] - rgb[0]) <= tol && Math.abs(img.data[i + 1] - rgb[1]) <= tol && Math.abs(img.data[i + 2] - rgb[2]) <= tol) n++;
+    if (Math.abs(img.data[i] - rgb[0]) <= tol && Math.abs(img.data[i + 1] - rgb[1]) <= tol && Math.abs(img.data[i + 2] - rgb[2]) <= tol)
+      n++;
   return n;
 }
 const ALARM_RED: [number, number, number] = [255, 77, 79];
@@ -74,7 +85,14 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     const sensors = loadSensorsFile();
     wl = sensors.filter((s) => s.kind === "waterlogging");
     // The storm starts at once; the gas main's drop is driven by hand below (events far away).
-    sim = new Simulation({ sensors, rules: loadRules(), seed: 7, startMs: T0, maxDepthCm: waterloggingDepths(), events: { stormAtS: 0, gasDropAtS: 900, heatingFaultAtS: 1e7 } });
+    sim = new Simulation({
+      sensors,
+      rules: loadRules(),
+      seed: 7,
+      startMs: T0,
+      maxDepthCm: waterloggingDepths(),
+      events: { stormAtS: 0, gasDropAtS: 900, heatingFaultAtS: 1e7 },
+    });
     gasMain = sensors.find((s) => sim.gasMain.has(s.id))!;
     pub = await mqtt.connectAsync(broker.mqttUrl, { ...CREDENTIALS.simulator, clientId: "e2e-simulator", reconnectPeriod: 300 });
     // Retained values exist before the viewer connects: it must show them at once.
@@ -98,7 +116,10 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
 
   afterAll(async () => {
     mkdirSync(join(REPO_ROOT, "test-results"), { recursive: true });
-    writeFileSync(join(REPO_ROOT, "test-results/live-broker.json"), JSON.stringify({ date: new Date().toISOString(), ...measured }, null, 2));
+    writeFileSync(
+      join(REPO_ROOT, "test-results/live-broker.json"),
+      JSON.stringify({ date: new Date().toISOString(), ...measured }, null, 2),
+    );
     await p?.close();
     await h?.close();
     await pub?.endAsync(true);
@@ -130,7 +151,10 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     expect(await row.textContent()).toContain(name);
     expect(await row.textContent()).toMatch(/报警/);
     // The drawn value is the last one published.
-    const expected = sim.reading(wl.find((s) => s.id === deep.sensorId)!, T0 + 300_000).values.value;
+    const expected = sim.reading(
+      wl.find((s) => s.id === deep.sensorId)!,
+      T0 + 300_000,
+    ).values.value;
     await poll(async () => (await live(page, deep.sensorId)).sensor?.values.value, "last reading").toBe(expected);
     await page.waitForTimeout(1500);
     const after = await sceneScreenshot(page, "live-storm");
@@ -142,7 +166,13 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     const page = p.page;
     const info = await live(page);
     const target = wl.find((s) => s.id === info.alarms.find((a) => a.level === "alarm")!.sensorId)!;
-    await page.evaluate((c) => (window as unknown as W).warmcity.flyTo(c, 0.5), { lonDeg: target.lonDeg, latDeg: target.latDeg, heightM: 900, headingDeg: 0, pitchDeg: -90 });
+    await page.evaluate((c) => (window as unknown as W).warmcity.flyTo(c, 0.5), {
+      lonDeg: target.lonDeg,
+      latDeg: target.latDeg,
+      heightM: 900,
+      headingDeg: 0,
+      pitchDeg: -90,
+    });
     const box = (await page.locator(".cesium-widget canvas").boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.locator('[data-testid="inspector"]').textContent(), { timeout: 30_000 }).toContain(target.name);
@@ -160,7 +190,9 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     await broker.stopBroker({ bridge: true });
     let bridgeUp = false;
     try {
-      await poll(async () => page.getAttribute('[data-testid="live-strip"]', "data-state"), "reconnecting shown", 30_000).toBe("reconnecting");
+      await poll(async () => page.getAttribute('[data-testid="live-strip"]', "data-state"), "reconnecting shown", 30_000).toBe(
+        "reconnecting",
+      );
       expect(await page.textContent('[data-testid="live-connection"]')).toContain("正在重连");
       // Backoff: attempts keep coming, further and further apart (1 s, 2 s, 4 s …).
       await poll(async () => (await live(page)).reconnects, "backoff attempts", 60_000).toBeGreaterThanOrEqual(before.reconnects + 3);
@@ -173,7 +205,10 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
       for (let s = 900; s <= 1600; s += 10) away.push(...sim.messages(gasMain, T0 + s * 1000));
       away.push(...readingsAt(wl, 1600));
       await publish(away);
-      expect(away.some((m) => m.topic === alarmTopic(gasMain.district, gasMain.id)), "the gas main raised an alarm meanwhile").toBe(true);
+      expect(
+        away.some((m) => m.topic === alarmTopic(gasMain.district, gasMain.id)),
+        "the gas main raised an alarm meanwhile",
+      ).toBe(true);
       expect((await live(page)).state, "the viewer is still away").toBe("reconnecting");
       await broker.startBridge();
       bridgeUp = true;
@@ -185,7 +220,11 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     }
     await poll(async () => (await live(page)).state, "reconnected", 90_000).toBe("connected");
     // Retained alarm record: the gas alarm raised and cleared while away is listed (as cleared).
-    await poll(async () => (await live(page)).alarms.some((a) => a.sensorId === gasMain.id && a.ruleId === "gas-pressure-low" && a.until !== undefined), "gas alarm from the retained alarm topic").toBe(true);
+    await poll(
+      async () =>
+        (await live(page)).alarms.some((a) => a.sensorId === gasMain.id && a.ruleId === "gas-pressure-low" && a.until !== undefined),
+      "gas alarm from the retained alarm topic",
+    ).toBe(true);
     // Retained values: the gauges show what was published while away.
     const probe = wl[0];
     await poll(async () => (await live(page, probe.id)).sensor?.ts, "retained reading").toBe(T0 + 1_600_000);
@@ -208,7 +247,11 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
       { topic, payload: "this is not json <img src=x onerror=alert(1)>", retain: false },
       { topic, payload: JSON.stringify({ ts: "now", value: 3 }), retain: false },
       { topic, payload: JSON.stringify({ ts: T0 + 1_700_000, value: "deep" }), retain: false },
-      { topic: `warmcity/${s.district}/waterlogging/nobody-here`, payload: JSON.stringify({ ts: T0 + 1_700_000, value: 1 }), retain: false },
+      {
+        topic: `warmcity/${s.district}/waterlogging/nobody-here`,
+        payload: JSON.stringify({ ts: T0 + 1_700_000, value: 1 }),
+        retain: false,
+      },
       { topic, payload: Buffer.alloc(1024 * 1024, 0x20), retain: false },
     ]);
     await poll(async () => (await live(page)).droppedByReason, "bad payloads counted").toEqual({
@@ -229,7 +272,11 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     const flood: Array<{ topic: string; payload: string; retain: boolean }> = [];
     for (let i = 0; i < 50_000; i++) {
       const g = wl[i % wl.length];
-      flood.push({ topic: `warmcity/${g.district}/waterlogging/${g.id}`, payload: JSON.stringify({ ts: T0 + 1_800_000 + i, value: 1 + (i % 7) }), retain: false });
+      flood.push({
+        topic: `warmcity/${g.district}/waterlogging/${g.id}`,
+        payload: JSON.stringify({ ts: T0 + 1_800_000 + i, value: 1 + (i % 7) }),
+        retain: false,
+      });
     }
     const tf = Date.now();
     await publish(flood);

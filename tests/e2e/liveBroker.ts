@@ -60,7 +60,10 @@ export interface LiveBroker {
 
 export function requireBrokerBinaries(): void {
   const missing = [MOSQUITTO, MOSQUITTO_PASSWD, WEBSOCKIFY].filter((p) => !existsSync(p));
-  if (missing.length) throw new Error(`[e2e live] missing ${missing.join(", ")}: apt-get install mosquitto websockify (.ci/run does). The live suite cannot run without a real broker.`);
+  if (missing.length)
+    throw new Error(
+      `[e2e live] missing ${missing.join(", ")}: apt-get install mosquitto websockify (.ci/run does). The live suite cannot run without a real broker.`,
+    );
 }
 
 export async function startLiveBroker(): Promise<LiveBroker> {

@@ -84,7 +84,12 @@ async function captionClear(page: Page, name: string) {
     const box = document.querySelector('[data-testid="tour-caption"]')!.getBoundingClientRect();
     const canvas = document.querySelector(".cesium-widget canvas")!.getBoundingClientRect();
     const p = (window as unknown as W).warmcity.tourTargetOnScreen();
-    return { box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom }, p: p && { x: p.x + canvas.left, y: p.y + canvas.top }, vh: innerHeight, vw: innerWidth };
+    return {
+      box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom },
+      p: p && { x: p.x + canvas.left, y: p.y + canvas.top },
+      vh: innerHeight,
+      vw: innerWidth,
+    };
   });
   await screenshot(page, name);
   expect(r.p, `${name}: target projects to the screen`).toBeTruthy();
@@ -168,7 +173,10 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const figures = await page.locator('[data-testid="tour-figure"]').allInnerTexts();
       const expected = await page.evaluate(() => {
         const k = (window as unknown as W).warmcity.kpis();
-        return [k["pipes-built-renewed-km"].value.toLocaleString("zh-CN", { minimumFractionDigits: 1, maximumFractionDigits: 1 }), String(k["old-gas-pipes-unrenewed"].value)];
+        return [
+          k["pipes-built-renewed-km"].value.toLocaleString("zh-CN", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+          String(k["old-gas-pipes-unrenewed"].value),
+        ];
       });
       expect(figures[0]).toContain(expected[0]);
       expect(figures[1]).toContain(expected[1]);
@@ -197,7 +205,9 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       expect((await tour(page))!.step).toBe(1);
       // An unknown id: false, a notice, the tour goes on.
       expect(await page.evaluate(() => (window as unknown as W).warmcity.playTour("no-such-tour"))).toBe(false);
-      await expect.poll(() => page.locator('[data-testid="notice"]').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining("no-such-tour")]));
+      await expect
+        .poll(() => page.locator('[data-testid="notice"]').allInnerTexts())
+        .toEqual(expect.arrayContaining([expect.stringContaining("no-such-tour")]));
       await page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('[data-testid="notice"] button').forEach((b) => b.click()));
 
       // Soak: 3 accelerated cycles; heap after GC may not grow past the tolerance after cycle 1.
@@ -221,7 +231,10 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
 
       // A visitor touches the scene: the tour pauses, the app stays interactive, then returns.
       await page.mouse.click(960, 400);
-      const after = await page.evaluate(() => ({ t: (window as unknown as W).warmcity.tour()!, k: (window as unknown as W).warmcity.kiosk() }));
+      const after = await page.evaluate(() => ({
+        t: (window as unknown as W).warmcity.tour()!,
+        k: (window as unknown as W).warmcity.kiosk(),
+      }));
       expect(after.t.playing).toBe(false);
       expect(after.k.interactive).toBe(true);
       await waitTour(page, "t && t.playing", 90_000);
@@ -249,7 +262,10 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const heading0 = (await page.evaluate(() => (window as unknown as W).warmcity.camera())).headingDeg;
       const f0 = (await page.evaluate(() => (window as unknown as W).warmcity.sceneStats())).frames;
       // Frames flow while it runs (software GL on a busy machine may be slow: wait for them).
-      await page.waitForFunction((f) => (window as unknown as W).warmcity.sceneStats().frames >= f + 4, f0, { timeout: 120_000, polling: 200 });
+      await page.waitForFunction((f) => (window as unknown as W).warmcity.sceneStats().frames >= f + 4, f0, {
+        timeout: 120_000,
+        polling: 200,
+      });
       const heading1 = (await page.evaluate(() => (window as unknown as W).warmcity.camera())).headingDeg;
       expect(Math.abs(heading1 - heading0), "orbit turns the heading").toBeGreaterThan(0.1);
       expect(await page.evaluate(() => new URL(location.href).searchParams.get("orbit"))).toBe("1");
@@ -260,7 +276,7 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       // quiet seconds between (measured: 1,4,2,4,1 frames a second for ~6 s, then none). Wait for
       // three quiet seconds in a row (at most 90 s), then count a still 3 s.
       const frames = async () => (await page.evaluate(() => (window as unknown as W).warmcity.sceneStats())).frames;
-      for (let t = Date.now(), a = await frames(), quiet = 0; quiet < 3 && Date.now() - t < 90_000; ) {
+      for (let t = Date.now(), a = await frames(), quiet = 0; quiet < 3 && Date.now() - t < 90_000;) {
         await page.waitForTimeout(1000);
         const b = await frames();
         quiet = b === a ? quiet + 1 : 0;
@@ -275,7 +291,9 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       await page.locator('[data-testid="author-btn"]').click();
       await page.locator('[data-testid="record-shot"]').click();
       await page.evaluate(() => (window as unknown as W).warmcity.setView("gas"));
-      await page.evaluate(() => (window as unknown as W).warmcity.flyTo({ lonDeg: 109.79, latDeg: 39.57, heightM: 2500, headingDeg: 30, pitchDeg: -40 }, 0));
+      await page.evaluate(() =>
+        (window as unknown as W).warmcity.flyTo({ lonDeg: 109.79, latDeg: 39.57, heightM: 2500, headingDeg: 30, pitchDeg: -40 }, 0),
+      );
       await page.locator('[data-testid="record-shot"]').click();
       await page.locator('[data-testid="dwell-1"]').fill("4");
       await page.locator('[data-testid="caption-zh-1"]').fill("燃气管网 {kpi:old-gas-pipes-unrenewed}");
@@ -292,7 +310,9 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
 
       const bad = structuredClone(exported);
       bad.tours[0].steps[1].flightS = -3;
-      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+      await page
+        .locator('[data-testid="tour-import-file"]')
+        .setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
       const msg = await page.locator('[data-testid="import-msg"]').innerText();
       expect(msg).toContain("导入被拒绝");
       expect(msg).toContain("steps[1].flightS");
@@ -302,21 +322,27 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const ghost = structuredClone(exported);
       ghost.tours[0].steps[0].view = "ghost-view";
       ghost.tours[0].steps[1].dwellS = 30;
-      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "ghost.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(ghost)) });
+      await page
+        .locator('[data-testid="tour-import-file"]')
+        .setInputFiles({ name: "ghost.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(ghost)) });
       expect(await page.locator('[data-testid="import-msg"]').innerText()).toContain("ghost.json");
       await page.locator('[data-testid="play-draft"]').click();
       await waitTour(page, "t && t.id === 'draft' && t.step === 1 && t.phase === 'dwell'");
       expect((await page.locator('[data-testid="notice"]').allInnerTexts()).join("\n")).toContain('view "ghost-view" does not exist');
       await page.evaluate(() => (window as unknown as W).warmcity.pauseTour());
       // Put the good draft back (it survives the reload below).
-      await page.locator('[data-testid="tour-import-file"]').setInputFiles({ name: "tour.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+      await page
+        .locator('[data-testid="tour-import-file"]')
+        .setInputFiles({ name: "tour.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
 
       // Share link: set a state, read the URL, open it in a fresh page, compare.
       await page.evaluate(() => (window as unknown as W).warmcity.setView("park-city"));
       await page.evaluate(() => (window as unknown as W).warmcity.setLayerVisible("trees", false));
       expect(await page.evaluate(() => (window as unknown as W).warmcity.selectFeature("buildings", "bld-kbs-001802"))).toBe(true);
       expect(await page.evaluate(() => (window as unknown as W).warmcity.selectFeature("buildings", "no-such-building"))).toBe(false);
-      await page.evaluate(() => (window as unknown as W).warmcity.flyTo({ lonDeg: 109.781, latDeg: 39.585, heightM: 2200, headingDeg: 25, pitchDeg: -38 }, 0));
+      await page.evaluate(() =>
+        (window as unknown as W).warmcity.flyTo({ lonDeg: 109.781, latDeg: 39.585, heightM: 2200, headingDeg: 25, pitchDeg: -38 }, 0),
+      );
       await page.locator('[data-testid="basemap-day"]').click();
       await page.locator('[data-testid="lang-switch"]').click();
       await page.waitForTimeout(800);
@@ -327,7 +353,12 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       await whenIdle(page);
       const stateA = await page.evaluate(() => {
         const w = (window as unknown as W).warmcity;
-        return { view: w.view(), layers: w.layers().map((l) => [l.id, l.visible, +l.opacity.toFixed(2)]), lang: document.querySelector(".app")!.getAttribute("lang"), day: document.querySelector(".app")!.classList.contains("basemap-day") };
+        return {
+          view: w.view(),
+          layers: w.layers().map((l) => [l.id, l.visible, +l.opacity.toFixed(2)]),
+          lang: document.querySelector(".app")!.getAttribute("lang"),
+          day: document.querySelector(".app")!.classList.contains("basemap-day"),
+        };
       });
       const camA = await page.evaluate(() => (window as unknown as W).warmcity.camera());
       await page.locator('[data-testid="author-btn"]').click(); // close the panel for the picture
@@ -341,7 +372,12 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       await whenIdle(pageB);
       const stateB = await pageB.evaluate(() => {
         const w = (window as unknown as W).warmcity;
-        return { view: w.view(), layers: w.layers().map((l) => [l.id, l.visible, +l.opacity.toFixed(2)]), lang: document.querySelector(".app")!.getAttribute("lang"), day: document.querySelector(".app")!.classList.contains("basemap-day") };
+        return {
+          view: w.view(),
+          layers: w.layers().map((l) => [l.id, l.visible, +l.opacity.toFixed(2)]),
+          lang: document.querySelector(".app")!.getAttribute("lang"),
+          day: document.querySelector(".app")!.classList.contains("basemap-day"),
+        };
       });
       expect(stateB).toEqual(stateA);
       const camB = await pageB.evaluate(() => (window as unknown as W).warmcity.camera());

@@ -130,8 +130,7 @@ function cameraMismatches(actual: CameraState | undefined, expected: CameraState
   if (Math.abs(actual.lonDeg - expected.lonDeg) > degTol) out.push(`lonDeg ${actual.lonDeg} vs ${expected.lonDeg}`);
   if (Math.abs(actual.latDeg - expected.latDeg) > degTol) out.push(`latDeg ${actual.latDeg} vs ${expected.latDeg}`);
   if (Math.abs(actual.heightM - expected.heightM) > hTol) out.push(`heightM ${actual.heightM} vs ${expected.heightM}`);
-  if (angleDiffDeg(actual.headingDeg, expected.headingDeg) > angTol)
-    out.push(`headingDeg ${actual.headingDeg} vs ${expected.headingDeg}`);
+  if (angleDiffDeg(actual.headingDeg, expected.headingDeg) > angTol) out.push(`headingDeg ${actual.headingDeg} vs ${expected.headingDeg}`);
   if (Math.abs(actual.pitchDeg - expected.pitchDeg) > angTol) out.push(`pitchDeg ${actual.pitchDeg} vs ${expected.pitchDeg}`);
   return out;
 }
@@ -159,7 +158,10 @@ async function waitForLayers(page: Page, predicate: string, arg: unknown, timeou
       { timeout: timeoutMs, polling: 200 },
     );
   } catch (e) {
-    throw new Error(`layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`, { cause: e });
+    throw new Error(
+      `layers() never satisfied: ${predicate} (${JSON.stringify(arg)}): ${(e as Error).message.split("\n")[0]}\n${await diagnose(page)}`,
+      { cause: e },
+    );
   }
 }
 
@@ -238,7 +240,10 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
     it("renders the city: the scene is not blank; Chinese labels by default; default.png saved", async () => {
       homeShot = await sceneScreenshot(page, "default-scene");
       const stats = pixelStats(homeShot);
-      console.log("[e2e] default scene pixel stats", JSON.stringify({ mean: stats.mean, variance: stats.variance, colours: stats.distinctColors }));
+      console.log(
+        "[e2e] default scene pixel stats",
+        JSON.stringify({ mean: stats.mean, variance: stats.variance, colours: stats.distinctColors }),
+      );
       expect(stats.meanVariance, "scene pixel variance (a blank canvas is ~0)").toBeGreaterThan(150);
       expect(stats.distinctColors, "distinct colours in the scene").toBeGreaterThan(64);
       // The centre of the scene is where the city is: it must not be one flat colour either.
@@ -258,7 +263,10 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         await expect.poll(() => row.innerText()).toContain(l.title.zh);
       }
       const titles = (await api.layers(page)).map((l) => l.title);
-      expect(titles.every((t) => HAN.test(t)), `layer titles in Chinese: ${titles.join(", ")}`).toBe(true);
+      expect(
+        titles.every((t) => HAN.test(t)),
+        `layer titles in Chinese: ${titles.join(", ")}`,
+      ).toBe(true);
     });
 
     it("toggling a layer in the panel changes layers() and the pixels, and toggling back restores them", async () => {
@@ -323,10 +331,7 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
     it("warmcity.flyTo() moves the camera to the target; camera() reports it after the flight", async () => {
       const target: CameraState = { lonDeg: 109.781, latDeg: 39.588, heightM: 1600, headingDeg: 25, pitchDeg: -40 };
       const t0 = Date.now();
-      await page.evaluate(
-        (c) => (window as unknown as { warmcity: WarmCityApi }).warmcity.flyTo(c),
-        target,
-      );
+      await page.evaluate((c) => (window as unknown as { warmcity: WarmCityApi }).warmcity.flyTo(c), target);
       timings["flyTo (incl. next frame)"] = Date.now() - t0;
       const cam = await api.camera(page);
       expect(cameraMismatches(cam, target), `camera after flyTo: ${JSON.stringify(cam)}`).toEqual([]);
@@ -376,7 +381,10 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         const notices = await visibleNoticeTexts(p.page);
         console.log("[e2e] notices for bad params #1:", notices);
         for (const param of ["camera", "layers", "lang", "quality"])
-          expect(notices.some((t) => t.includes(param)), `a visible notice names "${param}": ${JSON.stringify(notices)}`).toBe(true);
+          expect(
+            notices.some((t) => t.includes(param)),
+            `a visible notice names "${param}": ${JSON.stringify(notices)}`,
+          ).toBe(true);
         expect(homeCamera, "home camera from the default load").toBeDefined();
         const cam = await api.camera(p.page);
         expect(cameraMismatches(cam, homeCamera!, true), `camera with camera=abc: ${JSON.stringify(cam)}`).toEqual([]);
@@ -385,7 +393,8 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         // (soft: the checks below still run and report if this one fails)
         expect.soft(visibleIds(layers), "visible layers when every id in layers= is unknown").toEqual(defaultVisible);
         // lang=xx falls back to Chinese.
-        for (const l of catalog.slice(0, 3)) expect(await p.page.locator(`[data-testid="layer-row-${l.id}"]`).innerText()).toContain(l.title.zh);
+        for (const l of catalog.slice(0, 3))
+          expect(await p.page.locator(`[data-testid="layer-row-${l.id}"]`).innerText()).toContain(l.title.zh);
         expect(await p.page.locator('[data-testid="error-screen"]').count()).toBe(0);
         expect(p.record.pageErrors).toEqual([]);
         expect(p.record.foreignRequests).toEqual([]);
@@ -407,8 +416,14 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         const notices = await visibleNoticeTexts(p.page);
         console.log("[e2e] notices for bad params #2:", notices);
         for (const param of ["camera", "layers"])
-          expect(notices.some((t) => t.includes(param)), `a visible notice names "${param}": ${JSON.stringify(notices)}`).toBe(true);
-        expect(notices.some((t) => t.includes("nope-xyz")), "the notice names the unknown id").toBe(true);
+          expect(
+            notices.some((t) => t.includes(param)),
+            `a visible notice names "${param}": ${JSON.stringify(notices)}`,
+          ).toBe(true);
+        expect(
+          notices.some((t) => t.includes("nope-xyz")),
+          "the notice names the unknown id",
+        ).toBe(true);
         const cam = await api.camera(p.page);
         expect(cameraMismatches(cam, homeCamera!, true), `camera with camera=999,99,…: ${JSON.stringify(cam)}`).toEqual([]);
         expect(visibleIds(await api.layers(p.page))).toEqual(known);
@@ -432,7 +447,14 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
       // A ground tileset the default view does not use, so the default ground stays healthy.
       const ground = catalog.find((l) => l.tiles && !defaultVisible.includes(l.id));
       const healthy = catalog
-        .filter((l) => defaultVisible.includes(l.id) && l.kind !== "3dtiles" && l.id !== missing.id && l.id !== invalid.id && (!l.tiles || l.tiles !== ground?.tiles))
+        .filter(
+          (l) =>
+            defaultVisible.includes(l.id) &&
+            l.kind !== "3dtiles" &&
+            l.id !== missing.id &&
+            l.id !== invalid.id &&
+            (!l.tiles || l.tiles !== ground?.tiles),
+        )
         .sort(bySize)
         .slice(0, 3);
       const broken = [missing, invalid, ...(tiles ? [tiles] : []), ...(ground ? [ground] : [])];
@@ -445,7 +467,8 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         // A missing 3D Tiles tileset is a different code path (Cesium3DTileset.fromUrl).
         if (tiles) await page.route(glob(tiles.url), (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
         // A missing ground tileset: every layer baked into it shows the error.
-        if (ground?.tiles) await page.route(glob(ground.tiles), (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
+        if (ground?.tiles)
+          await page.route(glob(ground.tiles), (r) => r.fulfill({ status: 404, contentType: "text/plain", body: "not found" }));
       });
       try {
         const page = p.page;
@@ -465,7 +488,11 @@ describeBrowser("viewer (built app in dist/, Chromium + SwiftShader)", () => {
         }
         for (const ok of healthy) expect(layers.find((x) => x.id === ok.id)?.status, `${ok.id} still loads`).toBe("ready");
         const errors = await api.errors(page);
-        for (const b of broken) expect(errors.some((e) => e.includes(b.id)), `errors() mentions ${b.id}: ${JSON.stringify(errors)}`).toBe(true);
+        for (const b of broken)
+          expect(
+            errors.some((e) => e.includes(b.id)),
+            `errors() mentions ${b.id}: ${JSON.stringify(errors)}`,
+          ).toBe(true);
         expect(await page.locator('[data-testid="error-screen"]').count()).toBe(0);
         expect(p.record.pageErrors, "a bad file must not throw out of the app").toEqual([]);
         expect(p.record.foreignRequests).toEqual([]);

@@ -32,19 +32,48 @@ describe("npm run import", () => {
   });
   it("wrong geometry for the layer → the browser's message", async () => {
     const gj = join(root, "lines.geojson");
-    writeFileSync(gj, JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[109.78, 39.6], [109.79, 39.61]] } }] }));
+    writeFileSync(
+      gj,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: {},
+            geometry: {
+              type: "LineString",
+              coordinates: [
+                [109.78, 39.6],
+                [109.79, 39.61],
+              ],
+            },
+          },
+        ],
+      }),
+    );
     await expect(importIntoProject({ file: gj, as: "charging", root, log: quiet })).rejects.toThrow(/needs point features/);
     await expect(importIntoProject({ file: gj, as: "nonsense", root, log: quiet })).rejects.toThrow(/no layer with that id or role/);
   });
   it("footprints in CGCS2000 GK zone 37 with building:levels → --as buildings bakes 3D Tiles", async () => {
     const tf = fromWgs84(parseCrs("gk3z:37")!);
-    const sq = (x: number, y: number) => [[x, y], [x + 0.0004, y], [x + 0.0004, y + 0.0003], [x, y + 0.0003], [x, y]].map(([a, b]) => tf(a, b));
+    const sq = (x: number, y: number) =>
+      [
+        [x, y],
+        [x + 0.0004, y],
+        [x + 0.0004, y + 0.0003],
+        [x, y + 0.0003],
+        [x, y],
+      ].map(([a, b]) => tf(a, b));
     const gj = join(root, "bldg.geojson");
     writeFileSync(
       gj,
       JSON.stringify({
         type: "FeatureCollection",
-        features: [0, 1, 2].map((i) => ({ type: "Feature", properties: { "building:levels": 4 + i }, geometry: { type: "Polygon", coordinates: [sq(109.78 + i * 0.001, 39.6)] } })),
+        features: [0, 1, 2].map((i) => ({
+          type: "Feature",
+          properties: { "building:levels": 4 + i },
+          geometry: { type: "Polygon", coordinates: [sq(109.78 + i * 0.001, 39.6)] },
+        })),
       }),
     );
     const r = await importIntoProject({ file: gj, as: "buildings", crs: "EPSG:4525", root, log: quiet });

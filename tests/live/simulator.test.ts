@@ -28,7 +28,11 @@ describe("simulator", () => {
     for (const k of ["gas", "heating", "construction", "elevator"]) expect(byKind.get(k)).toBeGreaterThan(10);
     const ids = new Set(sensors.map((s) => s.id));
     expect(ids.size).toBe(sensors.length);
-    const wlIds = new Set(JSON.parse(readFileSync("public/generated/city/waterlogging.geojson", "utf8")).features.map((f: { properties: { id: string } }) => f.properties.id));
+    const wlIds = new Set(
+      JSON.parse(readFileSync("public/generated/city/waterlogging.geojson", "utf8")).features.map(
+        (f: { properties: { id: string } }) => f.properties.id,
+      ),
+    );
     for (const s of sensors.filter((x) => x.kind === "waterlogging")) expect(wlIds.has(s.onFeature)).toBe(true);
   });
   it("is deterministic for a seed, and a different seed differs", () => {
@@ -44,14 +48,17 @@ describe("simulator", () => {
     const s = sim(1);
     const feed = new LiveFeed(sensors, rules);
     const watched = sensors.filter((x) => x.kind === "waterlogging" || s.gasMain.has(x.id) || x.id === s.faultySubstation);
-    for (let t = 0; t <= 900; t += 10) for (const x of watched) for (const m of s.messages(x, T0 + t * 1000)) expect(feed.ingest(m.topic, m.payload, T0)).toBe("ok");
+    for (let t = 0; t <= 900; t += 10)
+      for (const x of watched) for (const m of s.messages(x, T0 + t * 1000)) expect(feed.ingest(m.topic, m.payload, T0)).toBe("ok");
     const active = feed.book.list();
     const rulesHit = new Set(active.map((a) => a.ruleId));
     expect(rulesHit).toEqual(new Set(["waterlogging-depth", "gas-pressure-low", "heating-supply-low"]));
     // The deepest spots (surveyed max ≥ 40 cm) are at alarm level; the shallow ones (≤ 10 cm) are not.
     const deep = sensors.filter((x) => x.kind === "waterlogging" && waterloggingDepths()[x.onFeature] >= 40);
     for (const d of deep) expect(feed.sensors.get(d.id)!.level).toBe(2);
-    expect(Math.max(...sensors.filter((x) => x.kind === "waterlogging").map((x) => feed.sensors.get(x.id)!.last!.values.value))).toBeGreaterThan(30);
+    expect(
+      Math.max(...sensors.filter((x) => x.kind === "waterlogging").map((x) => feed.sensors.get(x.id)!.last!.values.value)),
+    ).toBeGreaterThan(30);
     // Before the storm: dry roads.
     const dry = sim(1);
     for (const x of sensors.filter((y) => y.kind === "waterlogging")) expect(dry.reading(x, T0 - 60_000).values.value).toBeLessThan(1);

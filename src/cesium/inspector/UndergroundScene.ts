@@ -196,7 +196,8 @@ export class UndergroundScene {
         }
       } else {
         for (let f = 0; f < data.ids.length; f++) {
-          const x = coords[2 * f], y = coords[2 * f + 1];
+          const x = coords[2 * f],
+            y = coords[2 * f + 1];
           if (!near(x, y)) continue;
           const p = props[f];
           const bottom = Number(p[ug.depthProperty]);
@@ -208,7 +209,13 @@ export class UndergroundScene {
           const centre = Cartesian3.fromDegrees(x, y, -(top + bottom) / 2);
           instances.push(
             new GeometryInstance({
-              geometry: new CylinderGeometry({ length, topRadius: r, bottomRadius: r, slices: 10, vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT }),
+              geometry: new CylinderGeometry({
+                length,
+                topRadius: r,
+                bottomRadius: r,
+                slices: 10,
+                vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT,
+              }),
               modelMatrix: Transforms.eastNorthUpToFixedFrame(centre),
               id: `${PICK_PREFIX}${spec.id}#${f}`,
               attributes: {
@@ -326,17 +333,20 @@ export class UndergroundScene {
       // One Material per polyline: a polyline destroys its material when it is removed, so a
       // shared one is destroyed twice on removeAll() (DeveloperError), which leaves the
       // collection half-emptied and stops rendering at the next frame.
-      const addLine = (pts: Cartesian3[]) => this.selLines.add({ positions: pts, width: 4, material: Material.fromType("Color", { color: HIGHLIGHT }) });
+      const addLine = (pts: Cartesian3[]) =>
+        this.selLines.add({ positions: pts, width: 4, material: Material.fromType("Color", { color: HIGHLIGHT }) });
       const ring = (start: number, count: number, z: number) => {
         const pts: Cartesian3[] = [];
         for (let i = start; i < start + count; i++) pts.push(Cartesian3.fromDegrees(data.coords[2 * i], data.coords[2 * i + 1], z));
         return pts;
       };
       if (data.kind === "point") {
-        const x = data.coords[2 * index], y = data.coords[2 * index + 1];
+        const x = data.coords[2 * index],
+          y = data.coords[2 * index + 1];
         addLine([Cartesian3.fromDegrees(x, y, Math.min(depth, 0)), Cartesian3.fromDegrees(x, y, 40)]);
       } else if (data.kind === "line") {
-        for (let k = 0; k < data.parts.length; k += 3) if (data.parts[k] === index) addLine(ring(data.parts[k + 1], data.parts[k + 2], depth ? depth : 3));
+        for (let k = 0; k < data.parts.length; k += 3)
+          if (data.parts[k] === index) addLine(ring(data.parts[k + 1], data.parts[k + 2], depth ? depth : 3));
       } else {
         let r = 0;
         for (let k = 0; k < data.parts.length; k += 3) {
@@ -396,16 +406,26 @@ export class UndergroundScene {
     for (let i = -n; i <= n; i++) {
       instances.push(
         new GeometryInstance({
-          geometry: new PolylineGeometry({ positions: Cartesian3.fromDegreesArrayHeights([lon0 + i * dLon, lat0 - n * dLat, 0.3, lon0 + i * dLon, lat0 + n * dLat, 0.3]), width: 1.5, vertexFormat: PolylineColorAppearance.VERTEX_FORMAT }),
+          geometry: new PolylineGeometry({
+            positions: Cartesian3.fromDegreesArrayHeights([lon0 + i * dLon, lat0 - n * dLat, 0.3, lon0 + i * dLon, lat0 + n * dLat, 0.3]),
+            width: 1.5,
+            vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
+          }),
           attributes: { color: colour },
         }),
         new GeometryInstance({
-          geometry: new PolylineGeometry({ positions: Cartesian3.fromDegreesArrayHeights([lon0 - n * dLon, lat0 + i * dLat, 0.3, lon0 + n * dLon, lat0 + i * dLat, 0.3]), width: 1.5, vertexFormat: PolylineColorAppearance.VERTEX_FORMAT }),
+          geometry: new PolylineGeometry({
+            positions: Cartesian3.fromDegreesArrayHeights([lon0 - n * dLon, lat0 + i * dLat, 0.3, lon0 + n * dLon, lat0 + i * dLat, 0.3]),
+            width: 1.5,
+            vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
+          }),
           attributes: { color: colour },
         }),
       );
     }
-    this.gridGroup.add(new Primitive({ geometryInstances: instances, appearance: new PolylineColorAppearance({ translucent: true }), asynchronous: false }));
+    this.gridGroup.add(
+      new Primitive({ geometryInstances: instances, appearance: new PolylineColorAppearance({ translucent: true }), asynchronous: false }),
+    );
   }
 
   // ---------------------------------------------------------------- excavation
@@ -447,37 +467,67 @@ export class UndergroundScene {
     for (const t of this.tilesets()) this.clipTileset(t, pit.ring);
     const closed = [...positions, positions[0]];
     const wall = new GeometryInstance({
-      geometry: WallGeometry.fromConstantHeights({ positions: pit.ring.concat([pit.ring[0]]).map(([x, y]) => Cartesian3.fromDegrees(x, y, 0)), minimumHeight: -pit.depthM, maximumHeight: 0, vertexFormat: VertexFormat.POSITION_NORMAL_AND_ST }),
+      geometry: WallGeometry.fromConstantHeights({
+        positions: pit.ring.concat([pit.ring[0]]).map(([x, y]) => Cartesian3.fromDegrees(x, y, 0)),
+        minimumHeight: -pit.depthM,
+        maximumHeight: 0,
+        vertexFormat: VertexFormat.POSITION_NORMAL_AND_ST,
+      }),
     });
     this.pitGroup.add(
       new Primitive({
         geometryInstances: wall,
-        appearance: new MaterialAppearance({ material: Material.fromType("Color", { color: Color.fromCssColorString("#8a6a48") }), faceForward: true, closed: false }),
+        appearance: new MaterialAppearance({
+          material: Material.fromType("Color", { color: Color.fromCssColorString("#8a6a48") }),
+          faceForward: true,
+          closed: false,
+        }),
         asynchronous: false,
       }),
     );
     this.pitGroup.add(
       new Primitive({
         geometryInstances: new GeometryInstance({
-          geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(pit.ring.map(([x, y]) => Cartesian3.fromDegrees(x, y, -pit.depthM))), height: -pit.depthM, perPositionHeight: false, vertexFormat: VertexFormat.POSITION_NORMAL_AND_ST }),
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(pit.ring.map(([x, y]) => Cartesian3.fromDegrees(x, y, -pit.depthM))),
+            height: -pit.depthM,
+            perPositionHeight: false,
+            vertexFormat: VertexFormat.POSITION_NORMAL_AND_ST,
+          }),
         }),
-        appearance: new MaterialAppearance({ material: Material.fromType("Color", { color: Color.fromCssColorString("#5e4630") }), faceForward: true, closed: false }),
+        appearance: new MaterialAppearance({
+          material: Material.fromType("Color", { color: Color.fromCssColorString("#5e4630") }),
+          faceForward: true,
+          closed: false,
+        }),
         asynchronous: false,
       }),
     );
     const rim = new PolylineCollection();
-    rim.add({ positions: closed.map((p) => { const c = Cartographic.fromCartesian(p); return Cartesian3.fromRadians(c.longitude, c.latitude, 0.4); }), width: 3, material: Material.fromType("Color", { color: Color.fromCssColorString("#ffb347") }) });
+    rim.add({
+      positions: closed.map((p) => {
+        const c = Cartographic.fromCartesian(p);
+        return Cartesian3.fromRadians(c.longitude, c.latitude, 0.4);
+      }),
+      width: 3,
+      material: Material.fromType("Color", { color: Color.fromCssColorString("#ffb347") }),
+    });
     this.pitGroup.add(rim);
   }
 
   private clipTileset(t: Cesium3DTileset, ring: Array<[number, number]>) {
-    t.clippingPolygons = new ClippingPolygonCollection({ polygons: [new ClippingPolygon({ positions: ring.map(([x, y]) => Cartesian3.fromDegrees(x, y, 0)) })] });
+    t.clippingPolygons = new ClippingPolygonCollection({
+      polygons: [new ClippingPolygon({ positions: ring.map(([x, y]) => Cartesian3.fromDegrees(x, y, 0)) })],
+    });
     this.tilesetClips.set(t, true);
   }
 
   // ---------------------------------------------------------------- measurements
 
-  drawMeasurements(items: Array<{ id: number; points: Array<[number, number, number]>; label: string; closed: boolean }>, draft?: { points: Array<[number, number, number]>; closed: boolean }) {
+  drawMeasurements(
+    items: Array<{ id: number; points: Array<[number, number, number]>; label: string; closed: boolean }>,
+    draft?: { points: Array<[number, number, number]>; closed: boolean },
+  ) {
     this.overlay.removeAll();
     this.labels.removeAll();
     const lines = new PolylineCollection();
@@ -551,4 +601,3 @@ export class UndergroundScene {
     scene.primitives.remove(this.root);
   }
 }
-

@@ -72,7 +72,13 @@ export function attachInspector(viewer: Viewer, initial: AppState, hooks: () => 
         const pitch = -45;
         const d = rangeM * Math.cos(CMath.toRadians(45));
         const dest = Cartesian3.fromDegrees(lon, lat - d / 111_195, heightM + rangeM * Math.sin(CMath.toRadians(45)));
-        viewer.camera.flyTo({ destination: dest, orientation: { heading: 0, pitch: CMath.toRadians(pitch), roll: 0 }, duration: 1.2, complete: () => resolve(), cancel: () => resolve() });
+        viewer.camera.flyTo({
+          destination: dest,
+          orientation: { heading: 0, pitch: CMath.toRadians(pitch), roll: 0 },
+          duration: 1.2,
+          complete: () => resolve(),
+          cancel: () => resolve(),
+        });
         viewer.scene.requestRender();
       }),
     busy: () => ug.busy(),

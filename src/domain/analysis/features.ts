@@ -51,14 +51,7 @@ export function idOf(f: RawFeature, p: Props, index: number): string {
 export const finiteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 function validPos(p: unknown): p is [number, number] {
-  return (
-    Array.isArray(p) &&
-    p.length >= 2 &&
-    finiteNumber(p[0]) &&
-    finiteNumber(p[1]) &&
-    Math.abs(p[0]) <= 180 &&
-    Math.abs(p[1]) <= 90
-  );
+  return Array.isArray(p) && p.length >= 2 && finiteNumber(p[0]) && finiteNumber(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
 }
 
 /** Projects a position list; undefined if any position is bad or there are too few. */
@@ -93,10 +86,7 @@ export interface ProjectedPolygonal {
 }
 
 /** Polygon / MultiPolygon → projected rings; bad holes are dropped, bad outer rings drop the part. */
-export function projectPolygonal(
-  geometry: RawFeature["geometry"],
-  proj: LocalProjection,
-): ProjectedPolygonal | string {
+export function projectPolygonal(geometry: RawFeature["geometry"], proj: LocalProjection): ProjectedPolygonal | string {
   if (!geometry || typeof geometry !== "object") return "no geometry";
   const t = geometry.type;
   const c = geometry.coordinates;
@@ -137,10 +127,7 @@ export function projectPolygonal(
 }
 
 /** Footprint reference point: the area-weighted centroid of the projected footprint. */
-export function footprintCentroid(
-  geometry: RawFeature["geometry"],
-  proj: LocalProjection,
-): [number, number] | string {
+export function footprintCentroid(geometry: RawFeature["geometry"], proj: LocalProjection): [number, number] | string {
   const pg = projectPolygonal(geometry, proj);
   if (typeof pg === "string") return pg;
   return polygonsCentroid(pg.polygons);

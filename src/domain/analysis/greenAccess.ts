@@ -76,8 +76,7 @@ export function greenAccess(
   options: GreenAccessOptions = {},
 ): GreenAccessResult {
   const o = resolveGreenAccessOptions(options);
-  const proj =
-    options.projection ?? projectionForFeatures(featureList(buildings), featureList(greens), featureList(parks));
+  const proj = options.projection ?? projectionForFeatures(featureList(buildings), featureList(greens), featureList(parks));
   const bSkips = new Skips();
   const gSkips = new Skips();
   const pSkips = new Skips();

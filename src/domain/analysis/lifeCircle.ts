@@ -3,16 +3,7 @@
 // centroid (the real walk along streets is longer — typically 1.2–1.4× — so this is an upper
 // bound on coverage; GB 50180-2018 sizes the 15-minute circle at 800–1,000 m walking).
 import { byNumberThenId, loadPolygons, share } from "./common";
-import {
-  featureList,
-  idOf,
-  projectPoint,
-  propsOf,
-  rawFeature,
-  residentialBuildings,
-  Skips,
-  type FeaturesInput,
-} from "./features";
+import { featureList, idOf, projectPoint, propsOf, rawFeature, residentialBuildings, Skips, type FeaturesInput } from "./features";
 import { projectionForFeatures } from "./projection";
 import { PointIndex, PolygonIndex } from "./spatial";
 import type { LifeCircleBuilding, LifeCircleOptions, LifeCircleResult, SkipLog } from "./types";
@@ -116,8 +107,7 @@ export function lifeCircle(
   options: LifeCircleOptions = {},
 ): LifeCircleResult {
   const o = resolveLifeCircleOptions(options);
-  const proj =
-    options.projection ?? projectionForFeatures(featureList(buildings), featureList(facilities), featureList(parks));
+  const proj = options.projection ?? projectionForFeatures(featureList(buildings), featureList(facilities), featureList(parks));
   const bSkips = new Skips();
   const fSkips = new Skips();
   const pSkips = new Skips();

@@ -53,8 +53,7 @@ function naivePolygons(input: FeaturesInput, skips: Skips): NaivePolygon[] {
     const f = rawFeature(f0);
     if (!f) return skips.skip("not a feature");
     const g = f.geometry;
-    if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon") || !Array.isArray(g.coordinates))
-      return skips.skip("not a polygon");
+    if (!g || (g.type !== "Polygon" && g.type !== "MultiPolygon") || !Array.isArray(g.coordinates)) return skips.skip("not a polygon");
     const polys = (g.type === "Polygon" ? [g.coordinates] : g.coordinates) as Position[][][];
     try {
       const rings = polys.flat().map((r) => lineString(r));
@@ -213,7 +212,11 @@ export function naivePipeCondition(pipes: FeaturesInput, options: PipeConditionO
     if (typeof a === "string") return skips.skip(a);
     const parts = lineParts(f.geometry);
     if (!parts) return skips.skip("not a line");
-    acc.add(idOf(f, p, i), a, parts.reduce((s, l) => s + length(l, { units: "kilometers" }), 0));
+    acc.add(
+      idOf(f, p, i),
+      a,
+      parts.reduce((s, l) => s + length(l, { units: "kilometers" }), 0),
+    );
   });
   return acc.result(skips);
 }

@@ -3,7 +3,18 @@
 // (undersized: diameter < 600 mm; deep/low-lying: depth > 4 m), and a simple, explainable 0–100
 // score. The score is a screening aid, not a hydraulic model (no rainfall, catchments or levels).
 import { byNumberThenId } from "./common";
-import { featureList, finiteNumber, idOf, projectLinear, projectPoint, propsOf, rawFeature, Skips, type FeaturesInput, type Props } from "./features";
+import {
+  featureList,
+  finiteNumber,
+  idOf,
+  projectLinear,
+  projectPoint,
+  propsOf,
+  rawFeature,
+  Skips,
+  type FeaturesInput,
+  type Props,
+} from "./features";
 import { polylineLength } from "./geometry";
 import { projectionForFeatures } from "./projection";
 import { SegmentIndex } from "./spatial";

@@ -13,4 +13,3 @@ export function overBudget(size: number, budget: number): I18n {
     en: `is ${mb(size)} MB, over the browser import limit of ${mb(budget)} MB: import it at build time with npm run import (no browser memory limit), or split the file`,
   };
 }
-

@@ -57,7 +57,6 @@ export class ImportError extends Error {
   }
 }
 
-
 type Progress = (fraction: number, step: string) => void;
 
 const fail = (name: string, zh: string, en: string): never => {
@@ -76,7 +75,11 @@ export function decodeText(name: string, bytes: Uint8Array, encoding?: string): 
       try {
         return { text: stripBom(utf8Fatal().decode(bytes)), encoding: "utf-8" };
       } catch {
-        return fail(name, "不是有效的 UTF-8 文本（很可能是 GBK 编码）：请把编码选为 GBK", "is not valid UTF-8 text (probably GBK): choose the GBK encoding");
+        return fail(
+          name,
+          "不是有效的 UTF-8 文本（很可能是 GBK 编码）：请把编码选为 GBK",
+          "is not valid UTF-8 text (probably GBK): choose the GBK encoding",
+        );
       }
     }
     try {
@@ -96,14 +99,19 @@ const stripBom = (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 // --------------------------------------------------------------------------- detection
 
 const ext = (name: string) => /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase() ?? "";
-const isZip = (b: Uint8Array | undefined) => !!b && b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6);
+const isZip = (b: Uint8Array | undefined) =>
+  !!b && b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6);
 
 function unzip(name: string, bytes: Uint8Array): Record<string, Uint8Array> {
   try {
     const files = unzipSync(bytes);
     return Object.fromEntries(Object.entries(files).filter(([k]) => !k.includes("__MACOSX") && !k.endsWith("/")));
   } catch (e) {
-    return fail(name, `压缩包已损坏或不完整（${(e as Error).message}）`, `the zip archive is damaged or truncated (${(e as Error).message})`);
+    return fail(
+      name,
+      `压缩包已损坏或不完整（${(e as Error).message}）`,
+      `the zip archive is damaged or truncated (${(e as Error).message})`,
+    );
   }
 }
 
@@ -143,14 +151,23 @@ function readGeoJson(name: string, text: string): Raw {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return fail(name, `不是有效的 JSON（${(e as Error).message.slice(0, 80)}）`, `is not valid JSON (${(e as Error).message.slice(0, 80)})`);
+    return fail(
+      name,
+      `不是有效的 JSON（${(e as Error).message.slice(0, 80)}）`,
+      `is not valid JSON (${(e as Error).message.slice(0, 80)})`,
+    );
   }
   const o = json as { type?: string; features?: unknown; crs?: unknown };
   let features: unknown[];
   if (o?.type === "FeatureCollection" && Array.isArray(o.features)) features = o.features;
   else if (o?.type === "Feature") features = [o];
   else if (typeof o?.type === "string" && "coordinates" in (o as object)) features = [{ type: "Feature", geometry: o, properties: {} }];
-  else return fail(name, "不是 GeoJSON（需要 FeatureCollection、Feature 或几何对象）", "is not GeoJSON (expected a FeatureCollection, Feature or geometry)");
+  else
+    return fail(
+      name,
+      "不是 GeoJSON（需要 FeatureCollection、Feature 或几何对象）",
+      "is not GeoJSON (expected a FeatureCollection, Feature or geometry)",
+    );
   let fileCrs: Crs | undefined;
   if (o.crs !== undefined) {
     fileCrs = crsFromGeoJsonMember(o.crs);
@@ -168,7 +185,12 @@ const X_COLS = ["x", "x坐标", "easting", "东坐标", "横坐标"];
 const Y_COLS = ["y", "y坐标", "northing", "北坐标", "纵坐标"];
 
 function readCsv(name: string, text: string, encoding: string): Raw {
-  const parsed = Papa.parse<Record<string, unknown>>(text, { header: true, skipEmptyLines: "greedy", dynamicTyping: true, transformHeader: (h) => h.trim() });
+  const parsed = Papa.parse<Record<string, unknown>>(text, {
+    header: true,
+    skipEmptyLines: "greedy",
+    dynamicTyping: true,
+    transformHeader: (h) => h.trim(),
+  });
   const fields = parsed.meta.fields ?? [];
   const find = (cands: string[]) => fields.find((f) => cands.includes(f.toLowerCase()));
   const lon = find(LON_COLS) ?? find(X_COLS);
@@ -195,7 +217,8 @@ function readCsv(name: string, text: string, encoding: string): Raw {
   // A user whose file is all strings decoded as GBK fine; one decoded as UTF-8 by force gets
   // mojibake — decodeText catches that earlier. Here: parse errors are per row.
   const warnings: I18n[] = [];
-  if (skipped) warnings.push({ zh: `${name}：${skipped} 行坐标无效，已跳过`, en: `${name}: ${skipped} row(s) without valid coordinates skipped` });
+  if (skipped)
+    warnings.push({ zh: `${name}：${skipped} 行坐标无效，已跳过`, en: `${name}: ${skipped} row(s) without valid coordinates skipped` });
   return { format: "csv", fc: { type: "FeatureCollection", features }, skipped, warnings, encoding };
 }
 
@@ -235,7 +258,11 @@ function readOsm(name: string, text: string): Raw {
       en: `${name}: ${broken} way(s) reference nodes missing from the file (broken references); they are incomplete or skipped`,
     });
   if (ways.length && broken === ways.length && !fc.features.some((f) => f.geometry && f.geometry.type !== "Point"))
-    fail(name, `所有 ${broken} 条路径都引用了不存在的节点（OSM 引用断裂）`, `all ${broken} way(s) reference missing nodes (broken OSM references)`);
+    fail(
+      name,
+      `所有 ${broken} 条路径都引用了不存在的节点（OSM 引用断裂）`,
+      `all ${broken} way(s) reference missing nodes (broken OSM references)`,
+    );
   return { format: "osm", fc, wgs84ByDefinition: true, skipped: 0, warnings };
 }
 
@@ -269,7 +296,12 @@ function readCzml(name: string, packets: unknown[]): Raw {
     features.push({ type: "Feature", id: String(p.id ?? features.length), geometry, properties: props });
   }
   const warnings: I18n[] = skipped
-    ? [{ zh: `${name}：${skipped} 个 CZML 对象的位置随时间变化或无法识别，已跳过`, en: `${name}: ${skipped} CZML packet(s) with time-varying or unreadable positions skipped` }]
+    ? [
+        {
+          zh: `${name}：${skipped} 个 CZML 对象的位置随时间变化或无法识别，已跳过`,
+          en: `${name}: ${skipped} CZML packet(s) with time-varying or unreadable positions skipped`,
+        },
+      ]
     : [];
   return { format: "czml", fc: { type: "FeatureCollection", features }, wgs84ByDefinition: true, skipped, warnings };
 }
@@ -286,21 +318,41 @@ function readShapefile(name: string, files: Record<string, Uint8Array>, userCrs:
     const base = shp.slice(0, -4);
     const short = shp.split("/").pop()!;
     const dbfName = byBase(base, "dbf");
-    if (!dbfName) fail(name, `${short} 缺少 .dbf 属性文件（Shapefile 至少需要 .shp、.dbf 和 .prj）`, `${short} has no .dbf attribute file (a Shapefile needs .shp, .dbf and .prj)`);
+    if (!dbfName)
+      fail(
+        name,
+        `${short} 缺少 .dbf 属性文件（Shapefile 至少需要 .shp、.dbf 和 .prj）`,
+        `${short} has no .dbf attribute file (a Shapefile needs .shp, .dbf and .prj)`,
+      );
     const prjName = byBase(base, "prj");
     let crs: Crs | undefined;
     if (prjName) {
       const wkt = new TextDecoder().decode(files[prjName]);
       crs = crsFromWkt(wkt);
-      if (!crs) fail(name, `${short} 的 .prj 坐标系无法识别：${wkt.slice(0, 60)}…`, `the .prj of ${short} names a coordinate system that cannot be read: ${wkt.slice(0, 60)}…`);
+      if (!crs)
+        fail(
+          name,
+          `${short} 的 .prj 坐标系无法识别：${wkt.slice(0, 60)}…`,
+          `the .prj of ${short} names a coordinate system that cannot be read: ${wkt.slice(0, 60)}…`,
+        );
     } else if (!userCrs) {
-      fail(name, `${short} 缺少 .prj 坐标系文件：请在导入时选择坐标系，或把 .prj 一起打包`, `${short} has no .prj projection file: choose the coordinate system when importing, or include the .prj in the zip`);
+      fail(
+        name,
+        `${short} 缺少 .prj 坐标系文件：请在导入时选择坐标系，或把 .prj 一起打包`,
+        `${short} has no .prj projection file: choose the coordinate system when importing, or include the .prj in the zip`,
+      );
     }
-    if (fileCrs && crs && crsKey(fileCrs) !== crsKey(crs)) fail(name, "压缩包内各 Shapefile 的坐标系不同，请分开导入", "the Shapefiles in the zip use different coordinate systems: import them separately");
+    if (fileCrs && crs && crsKey(fileCrs) !== crsKey(crs))
+      fail(
+        name,
+        "压缩包内各 Shapefile 的坐标系不同，请分开导入",
+        "the Shapefiles in the zip use different coordinate systems: import them separately",
+      );
     fileCrs = crs ?? fileCrs;
     const dbf = files[dbfName!];
     const cpgName = byBase(base, "cpg");
-    const enc = encoding && encoding !== "auto" ? encoding : cpgName ? normaliseCpg(new TextDecoder().decode(files[cpgName])) : dbfEncoding(dbf);
+    const enc =
+      encoding && encoding !== "auto" ? encoding : cpgName ? normaliseCpg(new TextDecoder().decode(files[cpgName])) : dbfEncoding(dbf);
     usedEncoding = enc;
     let geoms: Geometry[];
     let rows: Record<string, unknown>[];
@@ -315,7 +367,10 @@ function readShapefile(name: string, files: Record<string, Uint8Array>, userCrs:
       return fail(name, `${dbfName} 已损坏（${(e as Error).message}）`, `${dbfName} is damaged (${(e as Error).message})`);
     }
     if (rows.length !== geoms.length)
-      warnings.push({ zh: `${name}：${short} 有 ${geoms.length} 个图形但 .dbf 有 ${rows.length} 行`, en: `${name}: ${short} has ${geoms.length} shapes but its .dbf has ${rows.length} rows` });
+      warnings.push({
+        zh: `${name}：${short} 有 ${geoms.length} 个图形但 .dbf 有 ${rows.length} 行`,
+        en: `${name}: ${short} has ${geoms.length} shapes but its .dbf has ${rows.length} rows`,
+      });
     geoms.forEach((g, i) => features.push({ type: "Feature", geometry: g, properties: rows[i] ?? {} }));
   }
   return { format: "shapefile", fc: { type: "FeatureCollection", features }, fileCrs, encoding: usedEncoding, skipped: 0, warnings };
@@ -363,11 +418,19 @@ function readRaw(input: ImportInput, userCrs: Crs | undefined, progress: Progres
       return readKmlText(name, decodeText(name, files[kmlFile!], "utf-8").text, "kmz");
     }
     if (!Object.keys(files).some((n) => /\.shp$/i.test(n)))
-      fail(name, `压缩包中没有 .shp 或 .kml 文件（包含：${Object.keys(files).slice(0, 8).join("、") || "无"}）`, `the zip contains no .shp or .kml file (it has: ${Object.keys(files).slice(0, 8).join(", ") || "nothing"})`);
+      fail(
+        name,
+        `压缩包中没有 .shp 或 .kml 文件（包含：${Object.keys(files).slice(0, 8).join("、") || "无"}）`,
+        `the zip contains no .shp or .kml file (it has: ${Object.keys(files).slice(0, 8).join(", ") || "nothing"})`,
+      );
     return readShapefile(name, files, userCrs, input.encoding);
   }
-  if (e === "shp" || e === "dbf") fail(name, "请把 .shp、.dbf、.prj（和 .cpg）打包成一个 zip 再导入", "zip the .shp, .dbf, .prj (and .cpg) together and import the zip");
-  const { text, encoding } = input.text !== undefined ? { text: input.text, encoding: undefined } : decodeText(name, input.bytes ?? new Uint8Array(), input.encoding);
+  if (e === "shp" || e === "dbf")
+    fail(name, "请把 .shp、.dbf、.prj（和 .cpg）打包成一个 zip 再导入", "zip the .shp, .dbf, .prj (and .cpg) together and import the zip");
+  const { text, encoding } =
+    input.text !== undefined
+      ? { text: input.text, encoding: undefined }
+      : decodeText(name, input.bytes ?? new Uint8Array(), input.encoding);
   progress(0.2, "parse");
   const head = text.slice(0, 2000).trimStart();
   if (!head) fail(name, "文件是空的", "the file is empty");
@@ -384,17 +447,33 @@ function readRaw(input: ImportInput, userCrs: Crs | undefined, progress: Progres
       try {
         arr = JSON.parse(text);
       } catch (err) {
-        return fail(name, `不是有效的 JSON（${(err as Error).message.slice(0, 80)}）`, `is not valid JSON (${(err as Error).message.slice(0, 80)})`);
+        return fail(
+          name,
+          `不是有效的 JSON（${(err as Error).message.slice(0, 80)}）`,
+          `is not valid JSON (${(err as Error).message.slice(0, 80)})`,
+        );
       }
       if (Array.isArray(arr) && (arr[0] as { id?: unknown })?.id === "document") return readCzml(name, arr);
-      return fail(name, "是 JSON 数组但不是 CZML（第一个对象的 id 应为 document）", 'is a JSON array but not CZML (its first packet must have id "document")');
+      return fail(
+        name,
+        "是 JSON 数组但不是 CZML（第一个对象的 id 应为 document）",
+        'is a JSON array but not CZML (its first packet must have id "document")',
+      );
     }
     if (/"asset"\s*:/.test(head) && /"root"\s*:/.test(text.slice(0, 200000)))
-      fail(name, "这是 3D Tiles 的 tileset.json：它的瓦片是单独的文件，请用“网址”方式添加", "this is a 3D Tiles tileset.json: its tiles are separate files, add it by URL instead");
+      fail(
+        name,
+        "这是 3D Tiles 的 tileset.json：它的瓦片是单独的文件，请用“网址”方式添加",
+        "this is a 3D Tiles tileset.json: its tiles are separate files, add it by URL instead",
+      );
     return readGeoJson(name, text);
   }
   if (["csv", "txt", "tsv"].includes(e) || /[,;\t]/.test(head.split("\n")[0] ?? "")) return readCsv(name, text, encoding ?? "utf-8");
-  return fail(name, "不认识的文件格式（支持 GeoJSON、CSV、KML/KMZ、GPX、Shapefile zip、CZML、OSM XML）", "unrecognised file format (GeoJSON, CSV, KML/KMZ, GPX, zipped Shapefile, CZML and OSM XML are supported)");
+  return fail(
+    name,
+    "不认识的文件格式（支持 GeoJSON、CSV、KML/KMZ、GPX、Shapefile zip、CZML、OSM XML）",
+    "unrecognised file format (GeoJSON, CSV, KML/KMZ, GPX, zipped Shapefile, CZML and OSM XML are supported)",
+  );
 }
 
 /** Calls fn on every position of a geometry. */
@@ -447,7 +526,12 @@ export function importData(input: ImportInput, onProgress: Progress = () => {}):
       skipped++;
       continue;
     }
-    const parts: Geometry[] = g.type === "GeometryCollection" ? g.geometries : g.type === "MultiPoint" ? g.coordinates.map((c) => ({ type: "Point", coordinates: c })) : [g];
+    const parts: Geometry[] =
+      g.type === "GeometryCollection"
+        ? g.geometries
+        : g.type === "MultiPoint"
+          ? g.coordinates.map((c) => ({ type: "Point", coordinates: c }))
+          : [g];
     for (const part of parts) {
       let ok = KIND_OF[part.type] !== undefined;
       if (ok) eachPosition(part, (p) => (ok &&= good(p)));
@@ -459,7 +543,10 @@ export function importData(input: ImportInput, onProgress: Progress = () => {}):
     }
   }
   if (!flat.length) {
-    const what = raw.format === "kml" || raw.format === "kmz" ? { zh: "KML 中没有带坐标的地标", en: "the KML has no placemarks with coordinates" } : { zh: "没有带有效坐标的要素", en: "it has no features with usable coordinates" };
+    const what =
+      raw.format === "kml" || raw.format === "kmz"
+        ? { zh: "KML 中没有带坐标的地标", en: "the KML has no placemarks with coordinates" }
+        : { zh: "没有带有效坐标的要素", en: "it has no features with usable coordinates" };
     fail(name, what.zh, what.en);
   }
   const bbox: Bbox = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
@@ -472,7 +559,13 @@ export function importData(input: ImportInput, onProgress: Progress = () => {}):
     });
   const bad = checkBbox(crs, bbox);
   if (bad) {
-    const hint = crsSource === "default" ? { zh: "（未指定坐标系，按 WGS84 读取；可在导入时选择坐标系）", en: " (no coordinate system given, read as WGS84; choose one when importing)" } : { zh: "", en: "" };
+    const hint =
+      crsSource === "default"
+        ? {
+            zh: "（未指定坐标系，按 WGS84 读取；可在导入时选择坐标系）",
+            en: " (no coordinate system given, read as WGS84; choose one when importing)",
+          }
+        : { zh: "", en: "" };
     fail(name, bad.zh + hint.zh, bad.en + hint.en);
   }
   const tf = toWgs84(crs);
@@ -494,7 +587,9 @@ export function importData(input: ImportInput, onProgress: Progress = () => {}):
     byKind.get(k)!.push(f);
   });
   const order: VectorKind[] = ["polygon", "line", "point"];
-  const layers = order.filter((k) => byKind.has(k)).map((kind) => ({ kind, fc: { type: "FeatureCollection", features: byKind.get(kind)! } as FeatureCollection }));
+  const layers = order
+    .filter((k) => byKind.has(k))
+    .map((kind) => ({ kind, fc: { type: "FeatureCollection", features: byKind.get(kind)! } as FeatureCollection }));
   layers.sort((a, b) => b.fc.features.length - a.fc.features.length);
   return {
     format: raw.format,

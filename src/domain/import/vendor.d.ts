@@ -2,7 +2,9 @@
 declare module "shpjs" {
   export function parseShp(shp: DataView | ArrayBuffer | Uint8Array, prj?: string | false): import("geojson").Geometry[];
   export function parseDbf(dbf: DataView | ArrayBuffer | Uint8Array, cpg?: string): Record<string, unknown>[];
-  export function parseZip(zip: ArrayBuffer | Uint8Array): Promise<import("geojson").FeatureCollection | import("geojson").FeatureCollection[]>;
+  export function parseZip(
+    zip: ArrayBuffer | Uint8Array,
+  ): Promise<import("geojson").FeatureCollection | import("geojson").FeatureCollection[]>;
 }
 declare module "osmtogeojson" {
   const osmtogeojson: (

@@ -59,9 +59,13 @@ export function buildPitIndex(sources: HitSource[]): PitIndex {
     if (kind === "line") {
       for (let k = 0; k < parts.length; k += 3) {
         const [f, start, count] = [parts[k], parts[k + 1], parts[k + 2]];
-        let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        let x0 = Infinity,
+          y0 = Infinity,
+          x1 = -Infinity,
+          y1 = -Infinity;
         for (let i = start; i < start + count; i++) {
-          const x = coords[2 * i], y = coords[2 * i + 1];
+          const x = coords[2 * i],
+            y = coords[2 * i + 1];
           if (x < x0) x0 = x;
           if (x > x1) x1 = x;
           if (y < y0) y0 = y;
@@ -90,18 +94,31 @@ function cross(o: XY, a: XY, b: XY) {
   return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 }
 function segmentsCross(a: XY, b: XY, c: XY, d: XY): boolean {
-  const d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
+  const d1 = cross(c, d, a),
+    d2 = cross(c, d, b),
+    d3 = cross(a, b, c),
+    d4 = cross(a, b, d);
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
   // Touching / collinear overlaps count as crossing for a pit outline.
-  const on = (p: XY, q: XY, r: XY) => Math.min(p[0], q[0]) - 1e-9 <= r[0] && r[0] <= Math.max(p[0], q[0]) + 1e-9 && Math.min(p[1], q[1]) - 1e-9 <= r[1] && r[1] <= Math.max(p[1], q[1]) + 1e-9;
+  const on = (p: XY, q: XY, r: XY) =>
+    Math.min(p[0], q[0]) - 1e-9 <= r[0] &&
+    r[0] <= Math.max(p[0], q[0]) + 1e-9 &&
+    Math.min(p[1], q[1]) - 1e-9 <= r[1] &&
+    r[1] <= Math.max(p[1], q[1]) + 1e-9;
   const eps = 1e-9;
-  return (Math.abs(d1) < eps && on(c, d, a)) || (Math.abs(d2) < eps && on(c, d, b)) || (Math.abs(d3) < eps && on(a, b, c)) || (Math.abs(d4) < eps && on(a, b, d));
+  return (
+    (Math.abs(d1) < eps && on(c, d, a)) ||
+    (Math.abs(d2) < eps && on(c, d, b)) ||
+    (Math.abs(d3) < eps && on(a, b, c)) ||
+    (Math.abs(d4) < eps && on(a, b, d))
+  );
 }
 
 function ringArea(r: XY[]): number {
   let a = 0;
   for (let i = 0; i < r.length; i++) {
-    const p = r[i], q = r[(i + 1) % r.length];
+    const p = r[i],
+      q = r[(i + 1) % r.length];
     a += p[0] * q[1] - q[0] * p[1];
   }
   return a / 2;
@@ -124,14 +141,24 @@ export function validatePit(polygon: unknown, depthM: unknown): Pit {
   if (!Array.isArray(polygon)) throw new UserError("开挖范围应为经纬度点的数组", "the pit outline must be an array of [lon, lat] points");
   const pts: LonLat[] = [];
   for (const p of polygon) {
-    if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== "number" || typeof p[1] !== "number" || !Number.isFinite(p[0]) || !Number.isFinite(p[1]) || Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90)
+    if (
+      !Array.isArray(p) ||
+      p.length < 2 ||
+      typeof p[0] !== "number" ||
+      typeof p[1] !== "number" ||
+      !Number.isFinite(p[0]) ||
+      !Number.isFinite(p[1]) ||
+      Math.abs(p[0]) > 180 ||
+      Math.abs(p[1]) > 90
+    )
       throw new UserError("开挖范围中有无效的坐标点", `the pit outline has an invalid point: ${JSON.stringify(p)}`);
     const last = pts[pts.length - 1];
     if (!last || last[0] !== p[0] || last[1] !== p[1]) pts.push([p[0], p[1]]);
   }
   if (pts.length > 1 && pts[0][0] === pts[pts.length - 1][0] && pts[0][1] === pts[pts.length - 1][1]) pts.pop();
   if (pts.length < 3) throw new UserError("开挖范围至少需要三个不同的点", "the pit outline needs at least three distinct points");
-  let lon0 = 0, lat0 = 0;
+  let lon0 = 0,
+    lat0 = 0;
   for (const p of pts) {
     lon0 += p[0] / pts.length;
     lat0 += p[1] / pts.length;
@@ -147,7 +174,8 @@ export function validatePit(polygon: unknown, depthM: unknown): Pit {
         throw new UserError("开挖范围自相交，请重新绘制", "the pit outline crosses itself; draw it again");
     }
   let area = ringArea(xy);
-  if (Math.abs(area) < 1) throw new UserError("开挖范围面积过小（点共线或重合）", "the pit outline has (almost) no area: its points are on a line");
+  if (Math.abs(area) < 1)
+    throw new UserError("开挖范围面积过小（点共线或重合）", "the pit outline has (almost) no area: its points are on a line");
   let ring = pts;
   if (area < 0) {
     ring = [...pts].reverse();
@@ -160,7 +188,8 @@ export function validatePit(polygon: unknown, depthM: unknown): Pit {
 function inside(p: XY, ring: XY[]): boolean {
   let c = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const a = ring[i], b = ring[j];
+    const a = ring[i],
+      b = ring[j];
     if (a[1] > p[1] !== b[1] > p[1] && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) c = !c;
   }
   return c;
@@ -169,10 +198,13 @@ function inside(p: XY, ring: XY[]): boolean {
 /** Length (m) of segment a→b inside the ring, and a point of it inside (or undefined). */
 function clipSegment(a: XY, b: XY, ring: XY[]): { length: number; mid?: XY } {
   const ts = [0, 1];
-  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1];
   for (let i = 0; i < ring.length; i++) {
-    const c = ring[i], d = ring[(i + 1) % ring.length];
-    const ex = d[0] - c[0], ey = d[1] - c[1];
+    const c = ring[i],
+      d = ring[(i + 1) % ring.length];
+    const ex = d[0] - c[0],
+      ey = d[1] - c[1];
     const den = dx * ey - dy * ex;
     if (Math.abs(den) < 1e-12) continue;
     const t = ((c[0] - a[0]) * ey - (c[1] - a[1]) * ex) / den;
@@ -201,7 +233,10 @@ export function excavate(index: PitIndex, polygon: unknown, depthM: unknown): { 
   const pit = validatePit(polygon, depthM);
   const rows: HitRow[] = [];
   if (!index.index) return { pit, rows };
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of pit.ring) {
     x0 = Math.min(x0, x);
     x1 = Math.max(x1, x);
@@ -233,17 +268,27 @@ export function excavate(index: PitIndex, polygon: unknown, depthM: unknown): { 
       if (!at) continue;
       const prev = byFeature.get(key);
       if (prev) prev.lengthInPitM = Math.round(((prev.lengthInPitM ?? 0) + length) * 10) / 10;
-      else byFeature.set(key, { ...rowOf(src.layerId, src.data.ids[it.feature], "pipe", props), lengthInPitM: Math.round(length * 10) / 10, at: toLonLat(at) });
+      else
+        byFeature.set(key, {
+          ...rowOf(src.layerId, src.data.ids[it.feature], "pipe", props),
+          lengthInPitM: Math.round(length * 10) / 10,
+          at: toLonLat(at),
+        });
     } else {
       const p = toXY(coords[2 * it.start], coords[2 * it.start + 1]);
       if (!inside(p, pit.xy)) continue;
       const top = num(props.topDepthM) ?? num(props.depthM) ?? 0;
       if (top >= pit.depthM) continue;
-      byFeature.set(key, { ...rowOf(src.layerId, src.data.ids[it.feature], "node", props), at: [coords[2 * it.start], coords[2 * it.start + 1]] });
+      byFeature.set(key, {
+        ...rowOf(src.layerId, src.data.ids[it.feature], "node", props),
+        at: [coords[2 * it.start], coords[2 * it.start + 1]],
+      });
     }
   }
   rows.push(...byFeature.values());
-  rows.sort((a, b) => (a.network ?? "").localeCompare(b.network ?? "") || a.kind.localeCompare(b.kind) || a.featureId.localeCompare(b.featureId));
+  rows.sort(
+    (a, b) => (a.network ?? "").localeCompare(b.network ?? "") || a.kind.localeCompare(b.kind) || a.featureId.localeCompare(b.featureId),
+  );
   return { pit, rows };
 }
 

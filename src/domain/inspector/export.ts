@@ -38,13 +38,24 @@ export function featuresCsv(fields: FieldSpec[] | undefined, props: Array<Record
 /** The excavation hit list as CSV, headers in the user's language. */
 export function hitListCsv(rows: HitRow[], pipeFields: FieldSpec[] | undefined, lang: Lang): string {
   const zh = lang === "zh";
-  const header = [zh ? "图层" : "Layer", zh ? "类型" : "Kind", fieldLabel(pipeFields, "network", lang), zh ? "编号" : "ID", fieldLabel(pipeFields, "material", lang), `${fieldLabel(pipeFields, "diameterMm", lang)} (mm)`, `${fieldLabel(pipeFields, "depthM", lang)} (m)`, fieldLabel(pipeFields, "installYear", lang), zh ? "已改造" : "Renewed", zh ? "坑内长度 (m)" : "Length in pit (m)"];
+  const header = [
+    zh ? "图层" : "Layer",
+    zh ? "类型" : "Kind",
+    fieldLabel(pipeFields, "network", lang),
+    zh ? "编号" : "ID",
+    fieldLabel(pipeFields, "material", lang),
+    `${fieldLabel(pipeFields, "diameterMm", lang)} (mm)`,
+    `${fieldLabel(pipeFields, "depthM", lang)} (m)`,
+    fieldLabel(pipeFields, "installYear", lang),
+    zh ? "已改造" : "Renewed",
+    zh ? "坑内长度 (m)" : "Length in pit (m)",
+  ];
   const f = (n: string) => pipeFields?.find((x) => x.name === n);
   return toCsv(
     header,
     rows.map((r) => [
       r.layerId,
-      r.kind === "pipe" ? (zh ? "管段" : "pipe") : r.nodeType ?? (zh ? "节点" : "node"),
+      r.kind === "pipe" ? (zh ? "管段" : "pipe") : (r.nodeType ?? (zh ? "节点" : "node")),
       r.network ? formatFieldValue(f("network"), r.network, lang) : "",
       r.featureId,
       r.material ? formatFieldValue(f("material"), r.material, lang) : "",
@@ -99,8 +110,16 @@ export function featuresGeoJson(data: ParsedLayer, indices: number[]): string {
     const g = geoms.get(i);
     let geometry: unknown = null;
     if (data.kind === "point") geometry = { type: "Point", coordinates: g };
-    else if (data.kind === "line") geometry = (g as number[][][]).length === 1 ? { type: "LineString", coordinates: (g as number[][][])[0] } : { type: "MultiLineString", coordinates: g };
-    else if (g) geometry = (g as unknown as number[][][][]).length === 1 ? { type: "Polygon", coordinates: (g as unknown as number[][][][])[0] } : { type: "MultiPolygon", coordinates: g };
+    else if (data.kind === "line")
+      geometry =
+        (g as number[][][]).length === 1
+          ? { type: "LineString", coordinates: (g as number[][][])[0] }
+          : { type: "MultiLineString", coordinates: g };
+    else if (g)
+      geometry =
+        (g as unknown as number[][][][]).length === 1
+          ? { type: "Polygon", coordinates: (g as unknown as number[][][][])[0] }
+          : { type: "MultiPolygon", coordinates: g };
     return { type: "Feature", id: data.ids[i], properties: data.props[i], geometry };
   });
   return JSON.stringify({ type: "FeatureCollection", features });
@@ -108,7 +127,9 @@ export function featuresGeoJson(data: ParsedLayer, indices: number[]): string {
 
 /** Hit rows as GeoJSON points (where each crosses the pit) plus the pit outline. */
 export function hitListGeoJson(rows: HitRow[], ring: Array<[number, number]>, depthM: number): string {
-  const features: unknown[] = [{ type: "Feature", properties: { kind: "pit", depthM }, geometry: { type: "Polygon", coordinates: [[...ring, ring[0]]] } }];
+  const features: unknown[] = [
+    { type: "Feature", properties: { kind: "pit", depthM }, geometry: { type: "Polygon", coordinates: [[...ring, ring[0]]] } },
+  ];
   for (const r of rows) {
     const { at, ...props } = r;
     features.push({ type: "Feature", id: r.featureId, properties: props, geometry: { type: "Point", coordinates: at } });

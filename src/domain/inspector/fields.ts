@@ -76,7 +76,11 @@ export function validateFieldSets(at: ManifestCursor, v: unknown): FieldSets {
 export function checkFieldSetRef(at: ManifestCursor, ref: unknown, sets: FieldSets): string | undefined {
   if (ref === undefined) return undefined;
   if (typeof ref !== "string" || !(ref in sets))
-    throw new ManifestError(at.file, at.path, `no field set ${JSON.stringify(ref)} in the catalog's "fields" (known: ${Object.keys(sets).join(", ") || "none"})`);
+    throw new ManifestError(
+      at.file,
+      at.path,
+      `no field set ${JSON.stringify(ref)} in the catalog's "fields" (known: ${Object.keys(sets).join(", ") || "none"})`,
+    );
   return ref;
 }
 
@@ -125,7 +129,8 @@ export function inspectorRows(fields: FieldSpec[] | undefined, props: Record<str
     if (!(f.name in props)) continue;
     rows.push({ key: f.name, label: f.label[lang], value: formatFieldValue(f, props[f.name], lang) });
   }
-  for (const [k, v] of Object.entries(props)) if (!known.has(k)) rows.push({ key: k, label: k, value: formatFieldValue(undefined, v, lang) });
+  for (const [k, v] of Object.entries(props))
+    if (!known.has(k)) rows.push({ key: k, label: k, value: formatFieldValue(undefined, v, lang) });
   return rows;
 }
 

@@ -49,20 +49,25 @@ export { UserError as FilterError };
  */
 export function validateFilter(fields: FieldSpec[] | undefined, raw: unknown): LayerFilter {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== "object" || Array.isArray(raw)) throw new UserError("筛选条件应为对象", "a filter must be an object of field → condition");
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new UserError("筛选条件应为对象", "a filter must be an object of field → condition");
   const out: LayerFilter = {};
   for (const [name, cond] of Object.entries(raw as Record<string, unknown>)) {
     const f = fields?.find((x) => x.name === name);
     if (!f || !f.filterable) {
       const ok = (fields ?? []).filter((x) => x.filterable).map((x) => x.name);
-      throw new UserError(`字段“${name}”不可筛选（可用：${ok.join("、") || "无"}）`, `field "${name}" cannot be filtered (filterable: ${ok.join(", ") || "none"})`);
+      throw new UserError(
+        `字段“${name}”不可筛选（可用：${ok.join("、") || "无"}）`,
+        `field "${name}" cannot be filtered (filterable: ${ok.join(", ") || "none"})`,
+      );
     }
     const numeric = f.type === "number" || f.type === "integer" || f.type === "year";
     if (Array.isArray(cond)) {
       out[name] = { values: cond.map((v) => String(v)) };
       continue;
     }
-    if (typeof cond !== "object" || cond === null) throw new UserError(`字段“${name}”的条件无效`, `field "${name}": expected {min,max}, {values}, {present} or an array`);
+    if (typeof cond !== "object" || cond === null)
+      throw new UserError(`字段“${name}”的条件无效`, `field "${name}": expected {min,max}, {values}, {present} or an array`);
     const c = cond as Record<string, unknown>;
     if ("present" in c) {
       out[name] = { present: !!c.present };
@@ -74,12 +79,14 @@ export function validateFilter(fields: FieldSpec[] | undefined, raw: unknown): L
       const num = (k: "min" | "max") => {
         const v = c[k];
         if (v === undefined || v === null) return undefined;
-        if (typeof v !== "number" || !Number.isFinite(v)) throw new UserError(`字段“${name}”的${k === "min" ? "下限" : "上限"}不是数字`, `field "${name}": ${k} is not a number`);
+        if (typeof v !== "number" || !Number.isFinite(v))
+          throw new UserError(`字段“${name}”的${k === "min" ? "下限" : "上限"}不是数字`, `field "${name}": ${k} is not a number`);
         return v;
       };
       const min = num("min");
       const max = num("max");
-      if (min !== undefined && max !== undefined && min > max) throw new UserError(`字段“${name}”的下限大于上限`, `field "${name}": min ${min} > max ${max}`);
+      if (min !== undefined && max !== undefined && min > max)
+        throw new UserError(`字段“${name}”的下限大于上限`, `field "${name}": min ${min} > max ${max}`);
       out[name] = { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
     }
   }

@@ -23,7 +23,15 @@ function checkPoints(points: unknown, min: number, what: { zh: string; en: strin
   if (!Array.isArray(points)) throw new UserError(`${what.zh}需要经纬度点的数组`, `${what.en} needs an array of [lon, lat] points`);
   const out: LonLat[] = [];
   for (const p of points) {
-    if (!Array.isArray(p) || typeof p[0] !== "number" || typeof p[1] !== "number" || !Number.isFinite(p[0]) || !Number.isFinite(p[1]) || Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90)
+    if (
+      !Array.isArray(p) ||
+      typeof p[0] !== "number" ||
+      typeof p[1] !== "number" ||
+      !Number.isFinite(p[0]) ||
+      !Number.isFinite(p[1]) ||
+      Math.abs(p[0]) > 180 ||
+      Math.abs(p[1]) > 90
+    )
       throw new UserError(`${what.zh}中有无效的坐标点`, `${what.en}: invalid point ${JSON.stringify(p)}`);
     out.push([p[0], p[1]]);
   }
@@ -64,7 +72,8 @@ export interface AreaResult {
 
 export function measureArea(points: unknown): AreaResult {
   let pts = checkPoints(points, 3, { zh: "面积量测", en: "an area" });
-  const f = pts[0], l = pts[pts.length - 1];
+  const f = pts[0],
+    l = pts[pts.length - 1];
   if (pts.length > 3 && f[0] === l[0] && f[1] === l[1]) pts = pts.slice(0, -1);
   if (pts.length < 3) throw new UserError("面积量测至少需要 3 个点", "an area needs at least 3 points");
   const perimeterM = measureDistance([...pts, pts[0]]).totalM;
@@ -84,6 +93,7 @@ export function formatLength(m: number, lang: "zh" | "en"): string {
 }
 export function formatArea(m2: number, lang: "zh" | "en"): string {
   if (m2 >= 1e6) return `${(m2 / 1e6).toLocaleString(LOC[lang], { maximumFractionDigits: 2, minimumFractionDigits: 2 })} km²`;
-  if (m2 >= 1e4) return `${(m2 / 1e4).toLocaleString(LOC[lang], { maximumFractionDigits: 2, minimumFractionDigits: 2 })} ${lang === "zh" ? "公顷" : "ha"}`;
+  if (m2 >= 1e4)
+    return `${(m2 / 1e4).toLocaleString(LOC[lang], { maximumFractionDigits: 2, minimumFractionDigits: 2 })} ${lang === "zh" ? "公顷" : "ha"}`;
   return `${m2.toLocaleString(LOC[lang], { maximumFractionDigits: 0 })} m²`;
 }

@@ -78,7 +78,17 @@ export function buildSearchDoc(layers: SourceLayer[], pinyin: Pinyin): SearchDoc
       }
       const en = l.englishProperty && typeof f.props[l.englishProperty] === "string" ? (f.props[l.englishProperty] as string) : "";
       const type = l.typeProperty && f.props[l.typeProperty] !== undefined ? String(f.props[l.typeProperty]) : "";
-      const row: Array<string | number> = [li, f.id, Math.round(f.at[0] * 1e6) / 1e6, Math.round(f.at[1] * 1e6) / 1e6, name, py, full, en, type];
+      const row: Array<string | number> = [
+        li,
+        f.id,
+        Math.round(f.at[0] * 1e6) / 1e6,
+        Math.round(f.at[1] * 1e6) / 1e6,
+        name,
+        py,
+        full,
+        en,
+        type,
+      ];
       while (row.length > 4 && row[row.length - 1] === "") row.pop();
       doc.rows.push(row);
     }
@@ -126,7 +136,8 @@ export class SearchIndex {
     readonly doc: SearchDoc,
     private readonly typeLabels: TypeLabels[] = [],
   ) {
-    if (!doc || doc.version !== 1 || !Array.isArray(doc.layers) || !Array.isArray(doc.rows)) throw new Error("search index: not a version-1 search document");
+    if (!doc || doc.version !== 1 || !Array.isArray(doc.layers) || !Array.isArray(doc.rows))
+      throw new Error("search index: not a version-1 search document");
     const n = doc.rows.length;
     this.size = n;
     this.layer = new Uint16Array(n);
@@ -163,17 +174,24 @@ export class SearchIndex {
     const qNoSpace = q.replace(/ /g, "");
     const ascii = /^[a-z0-9 _-]+$/.test(q);
     const typeHits = new Set<string>();
-    for (const t of this.typeLabels) if (t.labels.some((l) => l && (l.toLowerCase() === q || (q.length >= 2 && l.toLowerCase().includes(q))))) typeHits.add(`${t.layer}\u0000${t.value}`);
+    for (const t of this.typeLabels)
+      if (t.labels.some((l) => l && (l.toLowerCase() === q || (q.length >= 2 && l.toLowerCase().includes(q)))))
+        typeHits.add(`${t.layer}\u0000${t.value}`);
     const layers = this.doc.layers;
     // Keep only the best `limit` while scanning (a bounded sorted list): a query like "pipe"
     // matches 35k ids, and sorting them all would cost more than the scan.
     const top: Array<[number, number]> = [];
     const key = (i: number) => this.names[i] || this.ids[i];
     const better = (a: [number, number], b: [number, number]) =>
-      a[1] !== b[1] ? a[1] > b[1] : key(a[0]).length !== key(b[0]).length ? key(a[0]).length < key(b[0]).length : this.ids[a[0]] < this.ids[b[0]];
+      a[1] !== b[1]
+        ? a[1] > b[1]
+        : key(a[0]).length !== key(b[0]).length
+          ? key(a[0]).length < key(b[0]).length
+          : this.ids[a[0]] < this.ids[b[0]];
     const offer = (c: [number, number]) => {
       if (top.length >= limit && !better(c, top[top.length - 1])) return;
-      let lo = 0, hi = top.length;
+      let lo = 0,
+        hi = top.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (better(c, top[mid])) hi = mid;
@@ -203,7 +221,12 @@ export class SearchIndex {
         if (py && py.startsWith(qNoSpace)) s = 60;
         else if (full && full.startsWith(qNoSpace)) s = 58;
         else if (en && en.startsWith(q)) s = 56;
-        else if ((py && qNoSpace.length >= 2 && py.includes(qNoSpace)) || (full && qNoSpace.length >= 3 && full.includes(qNoSpace)) || (en && q.length >= 3 && en.includes(q))) s = 45;
+        else if (
+          (py && qNoSpace.length >= 2 && py.includes(qNoSpace)) ||
+          (full && qNoSpace.length >= 3 && full.includes(qNoSpace)) ||
+          (en && q.length >= 3 && en.includes(q))
+        )
+          s = 45;
       }
       if (s < 35 && q.length >= 4 && id.includes(q)) s = 35;
       if (s < 20 && typeHits.size && this.types[i] && typeHits.has(`${layers[this.layer[i]]}\u0000${this.types[i]}`)) s = 20;
@@ -214,7 +237,15 @@ export class SearchIndex {
       const layer = layers[this.layer[i]];
       let g = groups.get(layer);
       if (!g) groups.set(layer, (g = { layer, results: [] }));
-      g.results.push({ layer, id: this.ids[i], ...(this.names[i] ? { name: this.names[i] } : {}), ...(this.types[i] ? { type: this.types[i] } : {}), score, lon: this.lon[i], lat: this.lat[i] });
+      g.results.push({
+        layer,
+        id: this.ids[i],
+        ...(this.names[i] ? { name: this.names[i] } : {}),
+        ...(this.types[i] ? { type: this.types[i] } : {}),
+        score,
+        lon: this.lon[i],
+        lat: this.lat[i],
+      });
     }
     return [...groups.values()];
   }
@@ -223,7 +254,8 @@ export class SearchIndex {
   find(layerId: string, featureId: string): SearchResult | undefined {
     const li = this.doc.layers.indexOf(layerId);
     for (let i = 0; i < this.size; i++)
-      if (this.layer[i] === li && this.ids[i] === featureId) return { layer: layerId, id: featureId, name: this.names[i] || undefined, score: 100, lon: this.lon[i], lat: this.lat[i] };
+      if (this.layer[i] === li && this.ids[i] === featureId)
+        return { layer: layerId, id: featureId, name: this.names[i] || undefined, score: 100, lon: this.lon[i], lat: this.lat[i] };
     return undefined;
   }
 }

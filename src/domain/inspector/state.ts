@@ -69,7 +69,8 @@ export function setFilter(s: AppState, layerId: string, filter: LayerFilter | un
 }
 export const clearFilters = (s: AppState) => patch(s, { filters: {} });
 export const setUnderground = (s: AppState, underground: boolean) => patch(s, { underground });
-export const setGroundAlpha = (s: AppState, a: number) => (Number.isFinite(a) ? patch(s, { groundAlpha: Math.min(1, Math.max(0.05, a)) }) : s);
+export const setGroundAlpha = (s: AppState, a: number) =>
+  Number.isFinite(a) ? patch(s, { groundAlpha: Math.min(1, Math.max(0.05, a)) }) : s;
 export const setPipeScale = (s: AppState, k: number) => (Number.isFinite(k) ? patch(s, { pipeScale: Math.min(20, Math.max(1, k)) }) : s);
 export const setPitDepth = (s: AppState, d: number) => (Number.isFinite(d) ? patch(s, { pitDepthM: Math.min(100, Math.max(0.1, d)) }) : s);
 export const setExcavation = (s: AppState, excavation: Excavation | undefined) => patch(s, { excavation });

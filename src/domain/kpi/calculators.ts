@@ -31,8 +31,7 @@ const props = (f: Feature<Geometry | null, unknown>): Props =>
   f && typeof f.properties === "object" && f.properties !== null ? (f.properties as Props) : {};
 
 const count = (value: number): KpiValue => ({ value, unit: "count" });
-const inWindow = (year: number | undefined, o: KpiOptions): boolean =>
-  year !== undefined && year >= o.sinceYear && year <= o.referenceYear;
+const inWindow = (year: number | undefined, o: KpiOptions): boolean => year !== undefined && year >= o.sinceYear && year <= o.referenceYear;
 
 // ---------------------------------------------------------------- housing (智慧住房)
 
@@ -42,8 +41,7 @@ export const oldCompoundsRenovated: Calculator = (city) =>
 export const elevatorsAdded: Calculator = (city) =>
   count(feats(city.compounds).reduce((s, f) => s + Math.max(0, num(props(f).elevatorsAdded) ?? 0), 0));
 
-export const greenCommunities: Calculator = (city) =>
-  count(feats(city.compounds).filter((f) => props(f).greenCommunity === true).length);
+export const greenCommunities: Calculator = (city) => count(feats(city.compounds).filter((f) => props(f).greenCommunity === true).length);
 
 export const smartSecurityCompounds: Calculator = (city) =>
   count(feats(city.compounds).filter((f) => props(f).smartSecurity === true).length);
@@ -74,8 +72,7 @@ export const featuredStreets: Calculator = (city) => {
 export const featuredStreetStalls: Calculator = (city) =>
   count(feats(city.roads).reduce((s, f) => s + Math.max(0, num(props(f).stalls) ?? 0), 0));
 
-export const deadEndRoadsOpened: Calculator = (city) =>
-  count(feats(city.roads).filter((f) => props(f).deadEndOpened === true).length);
+export const deadEndRoadsOpened: Calculator = (city) => count(feats(city.roads).filter((f) => props(f).deadEndOpened === true).length);
 
 export const roadsBuiltOrRebuiltKm: Calculator = (city, o) => {
   let km = 0;
@@ -83,8 +80,7 @@ export const roadsBuiltOrRebuiltKm: Calculator = (city, o) => {
   return { value: km, unit: "km" };
 };
 
-export const smartParkingLots: Calculator = (city) =>
-  count(feats(city.parking).filter((f) => props(f).smart === true).length);
+export const smartParkingLots: Calculator = (city) => count(feats(city.parking).filter((f) => props(f).smart === true).length);
 
 /** Every feature of the charging layer is one public charging pile. */
 export const publicChargingPiles: Calculator = (city) =>
@@ -100,8 +96,7 @@ export const pocketParks: Calculator = (city) =>
 
 export const greenAddedOrUpgradedHa: Calculator = (city, o) => {
   let m2 = 0;
-  for (const f of [...feats(city.parks), ...feats(city.green)])
-    if (inWindow(num(props(f).year), o)) m2 += areaM2(f.geometry);
+  for (const f of [...feats(city.parks), ...feats(city.green)]) if (inWindow(num(props(f).year), o)) m2 += areaM2(f.geometry);
   return { value: m2 / 1e4, unit: "ha" };
 };
 

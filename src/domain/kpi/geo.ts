@@ -131,9 +131,7 @@ export class RegionClipper {
       return areaM2(g) * Math.max(0, Math.min(1, inside / whole));
     }
     try {
-      const inter = intersect(
-        featureCollection([feature(g), feature<MultiPolygon>({ type: "MultiPolygon", coordinates: rings })]),
-      );
+      const inter = intersect(featureCollection([feature(g), feature<MultiPolygon>({ type: "MultiPolygon", coordinates: rings })]));
       return inter ? areaM2(inter.geometry) : 0;
     } catch {
       // A degenerate sliver the clipper cannot handle: count it by its first vertex.
@@ -172,7 +170,10 @@ function isConvex(r: Position[]): boolean {
 function clipConvex(ring: Position[], convex: Position[]): Position[] {
   const n = convex.length - 1;
   const orient = Math.sign(planarArea(convex)) || 1;
-  let out: Position[] = ring[0] && ring[ring.length - 1] && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? ring.slice(0, -1) : ring;
+  let out: Position[] =
+    ring[0] && ring[ring.length - 1] && ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1]
+      ? ring.slice(0, -1)
+      : ring;
   for (let e = 0; e < n && out.length > 0; e++) {
     const a = convex[e];
     const b = convex[e + 1];
@@ -185,7 +186,7 @@ function clipConvex(ring: Position[], convex: Position[]): Position[] {
       const sp = side(p);
       const sq = side(q);
       if (sp >= 0) out.push(p);
-      if ((sp >= 0) !== (sq >= 0)) {
+      if (sp >= 0 !== sq >= 0) {
         const t = sp / (sp - sq);
         out.push([p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t]);
       }

@@ -26,7 +26,9 @@ export function cityFor(city: CityData, calculator: string): CityData {
   return new Proxy(city, {
     get(target, prop, receiver) {
       if (typeof prop === "string" && layers.has(prop) && !allowed.has(prop))
-        throw new UndeclaredLayerError(`KPI calculator "${calculator}" reads the "${prop}" layer but does not declare it in CALCULATOR_DEFS (src/domain/kpiLayers.ts)`);
+        throw new UndeclaredLayerError(
+          `KPI calculator "${calculator}" reads the "${prop}" layer but does not declare it in CALCULATOR_DEFS (src/domain/kpiLayers.ts)`,
+        );
       return Reflect.get(target, prop, receiver);
     },
   });

@@ -116,8 +116,7 @@ function options(at: ManifestCursor, v: unknown, partial: boolean): Partial<KpiO
   }
   const d = o.district;
   if (d !== undefined) {
-    if (d !== "kangbashi" && d !== "dongsheng")
-      at.child("district").fail(`expected "kangbashi" or "dongsheng", got ${show(d)}`);
+    if (d !== "kangbashi" && d !== "dongsheng") at.child("district").fail(`expected "kangbashi" or "dongsheng", got ${show(d)}`);
     out.district = d as "kangbashi" | "dongsheng";
   }
   return out;
@@ -144,8 +143,7 @@ export function validateKpiManifest(raw: unknown, file = "kpis.json", calculator
     const unit = ko.unit as KpiUnit;
     if (!UNITS.includes(unit)) at.child("unit").fail(`expected one of ${UNITS.join(", ")}, got ${JSON.stringify(ko.unit)}`);
     const calculator = str(at, ko, "calculator")!;
-    if (calculators && !calculators.includes(calculator))
-      at.child("calculator").fail(`no calculator named "${calculator}"`);
+    if (calculators && !calculators.includes(calculator)) at.child("calculator").fail(`no calculator named "${calculator}"`);
     return {
       id,
       title: i18n(at.child("title"), ko.title),
@@ -163,8 +161,16 @@ export function validateKpiManifest(raw: unknown, file = "kpis.json", calculator
   if (o.sources !== undefined) {
     const so = expectObj(root.child("sources"), o.sources);
     for (const [name, url] of Object.entries(so)) {
-      if (!(CITY_LAYERS as readonly string[]).includes(name)) root.child("sources").child(name).fail(`not a city layer (one of ${CITY_LAYERS.join(", ")})`);
-      if (typeof url !== "string" || !url) root.child("sources").child(name).fail(`expected a URL, got ${show(url)}`);
+      if (!(CITY_LAYERS as readonly string[]).includes(name))
+        root
+          .child("sources")
+          .child(name)
+          .fail(`not a city layer (one of ${CITY_LAYERS.join(", ")})`);
+      if (typeof url !== "string" || !url)
+        root
+          .child("sources")
+          .child(name)
+          .fail(`expected a URL, got ${show(url)}`);
       sources[name] = url as string;
     }
   }

@@ -60,17 +60,25 @@ export function validateAlarms(raw: unknown, file = "alarms.json"): AlarmManifes
     const kind = ro.kind as SensorKind;
     if (!SENSOR_KINDS.includes(kind)) throw at.child("kind").err(`expected one of ${SENSOR_KINDS.join(", ")}, got ${describe(ro.kind)}`);
     const direction = ro.direction;
-    if (direction !== "above" && direction !== "below") throw at.child("direction").err(`expected "above" or "below", got ${describe(direction)}`);
+    if (direction !== "above" && direction !== "below")
+      throw at.child("direction").err(`expected "above" or "below", got ${describe(direction)}`);
     const th = expectObj(at.child("thresholds"), ro.thresholds);
     const thresholds: AlarmRule["thresholds"] = {};
     for (const k of Object.keys(th))
-      if (!(ALARM_LEVELS as readonly string[]).includes(k)) throw at.child("thresholds").child(k).err(`unknown level; expected ${ALARM_LEVELS.join(", ")}`);
+      if (!(ALARM_LEVELS as readonly string[]).includes(k))
+        throw at
+          .child("thresholds")
+          .child(k)
+          .err(`unknown level; expected ${ALARM_LEVELS.join(", ")}`);
     let prev: number | undefined;
     for (const lv of ALARM_LEVELS) {
       if (th[lv] === undefined) continue;
       const v = numberIn(at.child("thresholds"), th, lv, -1e9, 1e9);
       if (prev !== undefined && (direction === "above" ? v <= prev : v >= prev))
-        throw at.child("thresholds").child(lv).err(`must be ${direction === "above" ? "greater" : "less"} than the lower level's threshold (${prev})`);
+        throw at
+          .child("thresholds")
+          .child(lv)
+          .err(`must be ${direction === "above" ? "greater" : "less"} than the lower level's threshold (${prev})`);
       thresholds[lv] = prev = v;
     }
     if (prev === undefined) throw at.child("thresholds").err("needs at least one level");
@@ -169,11 +177,29 @@ export class AlarmEngine {
         }
         const level = levelAt(target);
         if (s.level < 0) {
-          s.episode = { sensorId, district, kind, ruleId: rule.id, level, peakLevel: level, since: s.pendingSince, value: v, peak: v, updated: reading.ts };
+          s.episode = {
+            sensorId,
+            district,
+            kind,
+            ruleId: rule.id,
+            level,
+            peakLevel: level,
+            since: s.pendingSince,
+            value: v,
+            peak: v,
+            updated: reading.ts,
+          };
           events.push({ type: "raised", episode: s.episode });
         } else {
           const e = s.episode!;
-          s.episode = { ...e, level, peakLevel: levelAt(Math.max(target, ALARM_LEVELS.indexOf(e.peakLevel))), value: v, peak: worse(rule, e.peak, v), updated: reading.ts };
+          s.episode = {
+            ...e,
+            level,
+            peakLevel: levelAt(Math.max(target, ALARM_LEVELS.indexOf(e.peakLevel))),
+            value: v,
+            peak: worse(rule, e.peak, v),
+            updated: reading.ts,
+          };
           events.push({ type: "changed", episode: s.episode });
         }
         s.level = target;

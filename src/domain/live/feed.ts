@@ -132,8 +132,7 @@ export class LiveFeed {
     if (!j.ok) return this.drop(j.reason, j.detail, topic);
     const rec = validateAlarmRecord(j.value, this.rulesById);
     if (typeof rec === "string") return this.drop("bad-shape", rec, topic);
-    for (const e of rec.episodes)
-      this.book.upsert({ ...e, sensorId: s.info.id, district: s.info.district, kind: s.info.kind });
+    for (const e of rec.episodes) this.book.upsert({ ...e, sensorId: s.info.id, district: s.info.district, kind: s.info.kind });
     // The sensor's colour follows its worst active alarm, wherever the alarm was evaluated.
     const active = this.book.active().filter((e) => e.sensorId === s.info.id);
     const lv = Math.max(-1, ...active.map((e) => ["notice", "warning", "alarm"].indexOf(e.level))) as LevelIndex;
@@ -194,7 +193,8 @@ export class LiveFeed {
       const v = s.last.values[k.field];
       const cur = out.get(s.info.kind);
       const worse = !cur || s.level > cur.level || (s.level === cur.level && (k.worst === "max" ? v > cur.value : v < cur.value));
-      if (worse) out.set(s.info.kind, { kind: s.info.kind, sensorId: s.info.id, name: s.info.name, value: v, unit: k.unit, level: s.level });
+      if (worse)
+        out.set(s.info.kind, { kind: s.info.kind, sensorId: s.info.id, name: s.info.name, value: v, unit: k.unit, level: s.level });
     }
     return [...out.values()];
   }

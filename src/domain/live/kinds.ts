@@ -16,9 +16,23 @@ export interface KindInfo {
 
 export const KIND_INFO: Record<SensorKind, KindInfo> = {
   gas: { kind: "gas", title: { zh: "燃气压力", en: "Gas pressure" }, field: "value", unit: "kPa", worst: "min", digits: 0 },
-  heating: { kind: "heating", title: { zh: "换热站供水温度", en: "Substation supply temp." }, field: "value", unit: "°C", worst: "min", digits: 1 },
+  heating: {
+    kind: "heating",
+    title: { zh: "换热站供水温度", en: "Substation supply temp." },
+    field: "value",
+    unit: "°C",
+    worst: "min",
+    digits: 1,
+  },
   waterlogging: { kind: "waterlogging", title: { zh: "积水深度", en: "Water depth" }, field: "value", unit: "cm", worst: "max", digits: 1 },
-  construction: { kind: "construction", title: { zh: "工地扬尘PM10", en: "Site dust PM10" }, field: "pm10", unit: "µg/m³", worst: "max", digits: 0 },
+  construction: {
+    kind: "construction",
+    title: { zh: "工地扬尘PM10", en: "Site dust PM10" },
+    field: "pm10",
+    unit: "µg/m³",
+    worst: "max",
+    digits: 0,
+  },
   elevator: { kind: "elevator", title: { zh: "电梯故障", en: "Elevator faults" }, field: "value", unit: "", worst: "max", digits: 0 },
   charging: { kind: "charging", title: { zh: "充电桩状态", en: "Charging pile state" }, field: "value", unit: "", worst: "max", digits: 0 },
   parking: { kind: "parking", title: { zh: "停车场占用率", en: "Parking occupancy" }, field: "value", unit: "%", worst: "max", digits: 0 },

@@ -18,7 +18,16 @@ export interface Reading {
 }
 
 export type DropReason = "too-large" | "not-json" | "bad-shape" | "bad-ts" | "bad-value" | "bad-topic" | "unknown-sensor" | "wrong-kind";
-export const DROP_REASONS: readonly DropReason[] = ["too-large", "not-json", "bad-shape", "bad-ts", "bad-value", "bad-topic", "unknown-sensor", "wrong-kind"];
+export const DROP_REASONS: readonly DropReason[] = [
+  "too-large",
+  "not-json",
+  "bad-shape",
+  "bad-ts",
+  "bad-value",
+  "bad-topic",
+  "unknown-sensor",
+  "wrong-kind",
+];
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: DropReason; detail: string };
 const drop = (reason: DropReason, detail: string): { ok: false; reason: DropReason; detail: string } => ({ ok: false, reason, detail });

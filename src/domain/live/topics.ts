@@ -48,8 +48,5 @@ export function topicMatches(filter: string, topic: string): boolean {
 /** A valid subscription filter (as written in the catalog). */
 export function isTopicFilter(filter: string): boolean {
   const f = filter.split("/");
-  return (
-    filter.length > 0 &&
-    f.every((s, i) => s === "+" || (s === "#" && i === f.length - 1) || (s.length > 0 && !/[+#]/.test(s)))
-  );
+  return filter.length > 0 && f.every((s, i) => s === "+" || (s === "#" && i === f.length - 1) || (s.length > 0 && !/[+#]/.test(s)));
 }

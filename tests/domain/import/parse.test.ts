@@ -37,7 +37,10 @@ const KBS = { lonlat: [109.785, 39.604], e: 37395648.1327, n: 4386266.2039 };
 
 describe("GeoJSON", () => {
   it("a FeatureCollection in WGS84", () => {
-    const text = JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "a" }, geometry: { type: "Point", coordinates: [109.78, 39.6] } }] });
+    const text = JSON.stringify({
+      type: "FeatureCollection",
+      features: [{ type: "Feature", properties: { name: "a" }, geometry: { type: "Point", coordinates: [109.78, 39.6] } }],
+    });
     const r = importData({ name: "a.geojson", text });
     expect(r.format).toBe("geojson");
     expect(r.layers).toHaveLength(1);
@@ -60,17 +63,43 @@ describe("GeoJSON", () => {
       type: "FeatureCollection",
       features: [
         { type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [109.78, 39.6] } },
-        { type: "Feature", properties: {}, geometry: { type: "MultiPoint", coordinates: [[109.78, 39.6], [109.79, 39.61]] } },
-        { type: "Feature", properties: {}, geometry: { type: "LineString", coordinates: [[109.78, 39.6], [109.79, 39.61]] } },
+        {
+          type: "Feature",
+          properties: {},
+          geometry: {
+            type: "MultiPoint",
+            coordinates: [
+              [109.78, 39.6],
+              [109.79, 39.61],
+            ],
+          },
+        },
+        {
+          type: "Feature",
+          properties: {},
+          geometry: {
+            type: "LineString",
+            coordinates: [
+              [109.78, 39.6],
+              [109.79, 39.61],
+            ],
+          },
+        },
         { type: "Feature", properties: {}, geometry: null },
       ],
     });
     const r = importData({ name: "mix.json", text });
-    expect(r.layers.map((l) => [l.kind, l.fc.features.length])).toEqual([["point", 3], ["line", 1]]);
+    expect(r.layers.map((l) => [l.kind, l.fc.features.length])).toEqual([
+      ["point", 3],
+      ["line", 1],
+    ]);
     expect(r.skipped).toBe(1);
   });
   it("metres in a file without crs → names the zone it guesses", () => {
-    const text = JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [KBS.e, KBS.n] } }] });
+    const text = JSON.stringify({
+      type: "FeatureCollection",
+      features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: [KBS.e, KBS.n] } }],
+    });
     const m = importFails({ name: "noprj.geojson", text });
     expect(m.en).toMatch(/zone number 37/);
     expect(m.zh).toMatch(/未指定坐标系/);
@@ -116,7 +145,10 @@ describe("CSV", () => {
     expect(importFails({ name: "bad.csv", text: "lon,lat\n200,95\n" }).en).toMatch(/cannot be WGS84/);
   });
   it("papaparse's own sample (real file shipped in the npm package) has no coordinates → message", () => {
-    const m = importFails({ name: "sample.csv", bytes: new Uint8Array(readFileSync(join(__dirname, "../../../node_modules/papaparse/tests/sample.csv"))) });
+    const m = importFails({
+      name: "sample.csv",
+      bytes: new Uint8Array(readFileSync(join(__dirname, "../../../node_modules/papaparse/tests/sample.csv"))),
+    });
     expect(m.en).toMatch(/no coordinate columns/);
   });
 });
@@ -131,12 +163,22 @@ describe("Shapefile (zip)", () => {
     const cp = importData({ name: "codepage.zip", bytes: fixture("shpjs-codepage.zip") });
     expect(cp.layers.flatMap((l) => l.fc.features.map((f) => f.properties!.field))).toContain("Hněvošický háj");
     const utf = importData({ name: "utf.zip", bytes: fixture("shpjs-utf.zip") });
-    expect(utf.layers.flatMap((l) => l.fc.features.map((f) => f.properties!.field))).toEqual(expect.arrayContaining(["💩", "Hněvošický háj"]));
+    expect(utf.layers.flatMap((l) => l.fc.features.map((f) => f.properties!.field))).toEqual(
+      expect.arrayContaining(["💩", "Hněvošický háj"]),
+    );
   });
 
   // Hand-made: two buildings in CGCS2000 3° GK zone 37, names in GBK, no .cpg (as ArcMap in
   // Chinese Windows writes them: language driver 0x4D), one with a .cpg "936".
-  const square = (e: number, n: number, s: number) => [[[e, n], [e, n + s], [e + s, n + s], [e + s, n], [e, n]]];
+  const square = (e: number, n: number, s: number) => [
+    [
+      [e, n],
+      [e, n + s],
+      [e + s, n + s],
+      [e + s, n],
+      [e, n],
+    ],
+  ];
   const shpFiles = (withCpg: boolean, prefixed = true) => {
     const e0 = prefixed ? KBS.e : KBS.e - 37_000_000;
     const { shp, shx, dbf } = writeShapefile(
@@ -212,7 +254,9 @@ describe("KML, KMZ, GPX", () => {
     expect(r.layers[0].kind).toBe("polygon");
   });
   it("real: togeojson nogeomplacemark.kml (a KML without coordinates) → message", () => {
-    expect(importFails({ name: "nogeom.kml", bytes: fixture("togeojson-nogeomplacemark.kml") }).en).toMatch(/no placemarks with coordinates/);
+    expect(importFails({ name: "nogeom.kml", bytes: fixture("togeojson-nogeomplacemark.kml") }).en).toMatch(
+      /no placemarks with coordinates/,
+    );
   });
   it("real: togeojson strava.gpx (a track)", () => {
     const r = importData({ name: "ride.gpx", bytes: fixture("togeojson-strava.gpx") });
@@ -230,13 +274,18 @@ describe("OSM XML", () => {
   it("real: osmtogeojson's map.osm (an Overpass extract: 17 of its 22 ways cross the cut)", () => {
     const r = importData({ name: "map.osm", text: osm });
     expect(r.format).toBe("osm");
-    expect(r.layers.map((l) => [l.kind, l.fc.features.length])).toEqual([["line", 14], ["polygon", 5], ["point", 2]]);
+    expect(r.layers.map((l) => [l.kind, l.fc.features.length])).toEqual([
+      ["line", 14],
+      ["polygon", 5],
+      ["point", 2],
+    ]);
     expect(r.warnings[0].en).toMatch(/17 way\(s\) reference nodes missing/);
     expect(r.warnings[0].zh).toMatch(/引用断裂/);
   });
   it("a complete hand-made OSM file has no warning; removing one node gives one", () => {
     const nodes = '<node id="1" lat="39.60" lon="109.78"/><node id="2" lat="39.61" lon="109.78"/><node id="3" lat="39.61" lon="109.79"/>';
-    const way = '<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/><tag k="name" v="康巴什大街"/></way>';
+    const way =
+      '<way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/><tag k="name" v="康巴什大街"/></way>';
     const ok = importData({ name: "ok.osm", text: `<osm version="0.6">${nodes}${way}</osm>` });
     expect(ok.warnings).toEqual([]);
     expect(ok.layers[0].fc.features[0].properties).toMatchObject({ highway: "residential", name: "康巴什大街" });
@@ -244,7 +293,8 @@ describe("OSM XML", () => {
     expect(cut.warnings[0].en).toMatch(/1 way\(s\) reference nodes missing/);
   });
   it("every way broken → message", () => {
-    const text = '<?xml version="1.0"?><osm version="0.6"><way id="1"><nd ref="9"/><nd ref="8"/><tag k="highway" v="residential"/></way></osm>';
+    const text =
+      '<?xml version="1.0"?><osm version="0.6"><way id="1"><nd ref="9"/><nd ref="8"/><tag k="highway" v="residential"/></way></osm>';
     expect(importFails({ name: "broken.osm", text }).en).toMatch(/broken OSM references|no features/);
   });
 });
@@ -265,7 +315,9 @@ describe("CZML and 3D Tiles", () => {
     expect(r.layers.find((l) => l.kind === "point")!.fc.features[0].properties).toMatchObject({ name: "充电桩", power: 60 });
   });
   it("a tileset.json given as a file → add it by URL", () => {
-    expect(importFails({ name: "tileset.json", text: JSON.stringify({ asset: { version: "1.1" }, geometricError: 10, root: {} }) }).en).toMatch(/add it by URL/);
+    expect(
+      importFails({ name: "tileset.json", text: JSON.stringify({ asset: { version: "1.1" }, geometricError: 10, root: {} }) }).en,
+    ).toMatch(/add it by URL/);
   });
 });
 

@@ -24,19 +24,57 @@ const point = (id: string, x: number, y: number, props: Record<string, unknown>)
 const gas = flattenFeatures(
   [
     // A: straight through the middle, 40 m long → 10 m inside the 10 × 10 m pit
-    line("A", [[-20, 0], [20, 0]], { network: "gas", material: "PE", diameterMm: 200, depthM: 1.5, installYear: 2010 }),
+    line(
+      "A",
+      [
+        [-20, 0],
+        [20, 0],
+      ],
+      { network: "gas", material: "PE", diameterMm: 200, depthM: 1.5, installYear: 2010 },
+    ),
     // B: the diagonal → 10·√2 = 14.14 m inside
-    line("B", [[-20, -20], [20, 20]], { network: "gas", material: "steel", diameterMm: 110, depthM: 1.2, installYear: 1998, renewalYear: 2021 }),
+    line(
+      "B",
+      [
+        [-20, -20],
+        [20, 20],
+      ],
+      { network: "gas", material: "steel", diameterMm: 110, depthM: 1.2, installYear: 1998, renewalYear: 2021 },
+    ),
     // C: 3 m north of the pit: not hit
-    line("C", [[-20, 8], [20, 8]], { network: "gas", diameterMm: 110, depthM: 1.2, installYear: 2000 }),
+    line(
+      "C",
+      [
+        [-20, 8],
+        [20, 8],
+      ],
+      { network: "gas", diameterMm: 110, depthM: 1.2, installYear: 2000 },
+    ),
     // E: an L: 5 m along y = 2 (x −5 → 0), then 3 m up x = 0 (y 2 → 5) → 8 m inside
-    line("E", [[-20, 2], [0, 2], [0, 20]], { network: "gas", diameterMm: 90, depthM: 1.3, installYear: 2015 }),
+    line(
+      "E",
+      [
+        [-20, 2],
+        [0, 2],
+        [0, 20],
+      ],
+      { network: "gas", diameterMm: 90, depthM: 1.3, installYear: 2015 },
+    ),
   ],
   "line",
 );
 const drainage = flattenFeatures(
   // D: 1000 mm at 3.0 m: its top is at 2.5 m, below a 2 m pit, inside a 3 m one
-  [line("D", [[0, -20], [0, 20]], { network: "drainage", material: "concrete", diameterMm: 1000, depthM: 3.0, installYear: 1995 })],
+  [
+    line(
+      "D",
+      [
+        [0, -20],
+        [0, 20],
+      ],
+      { network: "drainage", material: "concrete", diameterMm: 1000, depthM: 3.0, installYear: 1995 },
+    ),
+  ],
   "line",
 );
 const nodes = flattenFeatures(
@@ -64,14 +102,25 @@ describe("excavation hit list", () => {
     expect(byId.A.lengthInPitM).toBeCloseTo(10, 1);
     expect(byId.B.lengthInPitM).toBeCloseTo(14.1, 1);
     expect(byId.E.lengthInPitM).toBeCloseTo(8, 1);
-    expect(byId.A).toMatchObject({ layerId: "pipes-gas", kind: "pipe", network: "gas", material: "PE", diameterMm: 200, depthM: 1.5, installYear: 2010, renewed: false });
+    expect(byId.A).toMatchObject({
+      layerId: "pipes-gas",
+      kind: "pipe",
+      network: "gas",
+      material: "PE",
+      diameterMm: 200,
+      depthM: 1.5,
+      installYear: 2010,
+      renewed: false,
+    });
     expect(byId.B).toMatchObject({ renewed: true, renewalYear: 2021 });
     expect(byId.V).toMatchObject({ kind: "node", nodeType: "valve" });
     expect(byId.M.lengthInPitM).toBeUndefined();
   });
 
   it("a deeper pit reaches the deep sewer and the deep valve", () => {
-    const ids = excavate(index, square, 3).rows.map((r) => r.featureId).sort();
+    const ids = excavate(index, square, 3)
+      .rows.map((r) => r.featureId)
+      .sort();
     expect(ids).toEqual(["A", "B", "D", "E", "M", "V", "deep"]);
     expect(excavate(index, square, 3).rows.find((r) => r.featureId === "D")!.lengthInPitM).toBeCloseTo(10, 1);
   });
@@ -110,7 +159,18 @@ describe("excavation hit list", () => {
     expectUserError(() => validatePit([ll(0, 0), ll(5, 0), ll(10, 0)], 2), /no area/);
     expectUserError(() => validatePit([ll(-5, -5), ll(5, 5), ll(5, -5), ll(-5, 5)], 2), /crosses itself/);
     expectUserError(() => validatePit(square, 0), /depth/);
-    expectUserError(() => validatePit([[1, 2], ["x", 3], [4, 5]], 2), /invalid point/);
+    expectUserError(
+      () =>
+        validatePit(
+          [
+            [1, 2],
+            ["x", 3],
+            [4, 5],
+          ],
+          2,
+        ),
+      /invalid point/,
+    );
     expectUserError(() => validatePit("nope", 2), /array/);
   });
 

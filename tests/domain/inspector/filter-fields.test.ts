@@ -3,7 +3,14 @@ import { Expression } from "cesium";
 import { describe, expect, it } from "vitest";
 import { validateCatalog } from "../../../src/domain/catalog";
 import { formatFieldValue, inspectorRows, type FieldSpec } from "../../../src/domain/inspector/fields";
-import { countMatches, fieldStats, filterExpression, filterStyle, matchesFilter, validateFilter } from "../../../src/domain/inspector/filter";
+import {
+  countMatches,
+  fieldStats,
+  filterExpression,
+  filterStyle,
+  matchesFilter,
+  validateFilter,
+} from "../../../src/domain/inspector/filter";
 import { colorFor, tilesStyleJson } from "../../../src/domain/style";
 
 const PIPE: FieldSpec[] = [
@@ -23,7 +30,11 @@ const pipes = [
 
 describe("field dictionary", () => {
   it("turns raw keys into labels with units; unknown keys stay, values are plain text", () => {
-    const rows = inspectorRows(PIPE, { id: "p1", diameterMm: 110, network: "gas", depthM: 1.25, note: "<img src=x onerror=alert(1)>" }, "zh");
+    const rows = inspectorRows(
+      PIPE,
+      { id: "p1", diameterMm: 110, network: "gas", depthM: 1.25, note: "<img src=x onerror=alert(1)>" },
+      "zh",
+    );
     expect(rows.slice(0, 3)).toEqual([
       { key: "network", label: "管网", value: "燃气" },
       { key: "diameterMm", label: "管径", value: "110 mm" },
@@ -37,13 +48,32 @@ describe("field dictionary", () => {
 
   it("is validated with the catalog: a layer naming an unknown field set, a unit on a category", () => {
     const base = { version: 1, groups: [{ id: "g", title: { zh: "组", en: "G" } }] };
-    const layer = { id: "l", title: { zh: "层", en: "L" }, group: "g", kind: "line", url: "x.geojson", visible: true, pickable: true, style: { color: { type: "constant", color: "#fff" } } };
+    const layer = {
+      id: "l",
+      title: { zh: "层", en: "L" },
+      group: "g",
+      kind: "line",
+      url: "x.geojson",
+      visible: true,
+      pickable: true,
+      style: { color: { type: "constant", color: "#fff" } },
+    };
     const ok = validateCatalog({ ...base, fields: { pipe: PIPE }, layers: [{ ...layer, fields: "pipe" }] });
     expect(ok.layers[0].fields).toBe("pipe");
     expect(ok.fields!.pipe[2].unit).toBe("mm");
-    expect(() => validateCatalog({ ...base, fields: { pipe: PIPE }, layers: [{ ...layer, fields: "pipes" }] })).toThrow(/layers\[0\]\.fields: no field set "pipes"/);
-    expect(() => validateCatalog({ ...base, fields: { pipe: [{ name: "network", label: { zh: "a", en: "b" }, type: "category", unit: "m" }] }, layers: [] })).toThrow(/fields\.pipe\[0\]\.unit/);
-    expect(() => validateCatalog({ ...base, fields: { pipe: [{ name: "x", label: { zh: "a", en: "b" }, type: "colour" }] }, layers: [] })).toThrow(/fields\.pipe\[0\]\.type/);
+    expect(() => validateCatalog({ ...base, fields: { pipe: PIPE }, layers: [{ ...layer, fields: "pipes" }] })).toThrow(
+      /layers\[0\]\.fields: no field set "pipes"/,
+    );
+    expect(() =>
+      validateCatalog({
+        ...base,
+        fields: { pipe: [{ name: "network", label: { zh: "a", en: "b" }, type: "category", unit: "m" }] },
+        layers: [],
+      }),
+    ).toThrow(/fields\.pipe\[0\]\.unit/);
+    expect(() =>
+      validateCatalog({ ...base, fields: { pipe: [{ name: "x", label: { zh: "a", en: "b" }, type: "colour" }] }, layers: [] }),
+    ).toThrow(/fields\.pipe\[0\]\.type/);
   });
 });
 
@@ -61,7 +91,10 @@ describe("filters", () => {
   });
 
   it("validates user input with messages in both languages", () => {
-    expect(validateFilter(PIPE, { installYear: { min: 2000 }, material: ["PE"] })).toEqual({ installYear: { min: 2000 }, material: { values: ["PE"] } });
+    expect(validateFilter(PIPE, { installYear: { min: 2000 }, material: ["PE"] })).toEqual({
+      installYear: { min: 2000 },
+      material: { values: ["PE"] },
+    });
     expect(() => validateFilter(PIPE, { depthM: { min: 1 } })).toThrow(/cannot be filtered/);
     expect(() => validateFilter(PIPE, { colour: ["red"] })).toThrow(/cannot be filtered/);
     expect(() => validateFilter(PIPE, { material: { min: 1 } })).toThrow(/not numeric/);
@@ -82,7 +115,11 @@ describe("filters", () => {
   });
 
   it("the 3D Tiles show expression agrees with matchesFilter, evaluated by Cesium itself", () => {
-    const filter = validateFilter(PIPE, { installYear: { min: 2000, max: 2010 }, material: ["PE", "steel"], renewalYear: { present: false } });
+    const filter = validateFilter(PIPE, {
+      installYear: { min: 2000, max: 2010 },
+      material: ["PE", "steel"],
+      renewalYear: { present: false },
+    });
     const json = tilesStyleJson(filterStyle({ color: { type: "constant", color: "#00ff00" } }, filter).color);
     expect(json.show).toBe(filterExpression(filter));
     const expr = new Expression(json.show!);
@@ -96,7 +133,14 @@ import { featuresCsv, featuresGeoJson, toCsv } from "../../../src/domain/inspect
 import { flattenFeatures } from "../../../src/domain/geojson";
 describe("export", () => {
   it("CSV: BOM, labels in the header, quoting, formula cells defused", () => {
-    const csv = featuresCsv(PIPE, [{ id: "p1", diameterMm: 110, material: "PE, 'x'" }, { id: "p2", note: '=HYPERLINK("x")' }], "zh");
+    const csv = featuresCsv(
+      PIPE,
+      [
+        { id: "p1", diameterMm: 110, material: "PE, 'x'" },
+        { id: "p2", note: '=HYPERLINK("x")' },
+      ],
+      "zh",
+    );
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const lines = csv.slice(1).trim().split("\r\n");
     // dictionary fields first (in its order), then the other keys
@@ -107,8 +151,44 @@ describe("export", () => {
   });
   it("GeoJSON rebuilt from parsed arrays round-trips", () => {
     const fc = [
-      { type: "Feature", id: "a", properties: { id: "a" }, geometry: { type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.2, 0.1], [0.8, 0.1], [0.8, 0.6], [0.2, 0.1]]] } },
-      { type: "Feature", id: "b", properties: { id: "b" }, geometry: { type: "Polygon", coordinates: [[[5, 5], [6, 5], [6, 6], [5, 5]]] } },
+      {
+        type: "Feature",
+        id: "a",
+        properties: { id: "a" },
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+            [
+              [0.2, 0.1],
+              [0.8, 0.1],
+              [0.8, 0.6],
+              [0.2, 0.1],
+            ],
+          ],
+        },
+      },
+      {
+        type: "Feature",
+        id: "b",
+        properties: { id: "b" },
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [5, 5],
+              [6, 5],
+              [6, 6],
+              [5, 5],
+            ],
+          ],
+        },
+      },
     ];
     const out = JSON.parse(featuresGeoJson(flattenFeatures(fc, "polygon"), [1, 0]));
     expect(out.features[0]).toEqual(fc[1]);

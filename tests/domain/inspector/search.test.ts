@@ -43,7 +43,13 @@ const doc = buildSearchDoc(
       ],
     },
     { layerId: "pipes-gas", byId: true, features: [{ id: "pipe-gas-kbs-000001", props: {}, at: [109.7, 39.6] }] },
-    { layerId: "districts", nameProperty: "name", englishProperty: "nameEn", byId: false, features: [{ id: "d1", props: { name: "康巴什区", nameEn: "Kangbashi" }, at: [109.79, 39.6] }] },
+    {
+      layerId: "districts",
+      nameProperty: "name",
+      englishProperty: "nameEn",
+      byId: false,
+      features: [{ id: "d1", props: { name: "康巴什区", nameEn: "Kangbashi" }, at: [109.79, 39.6] }],
+    },
   ],
   pinyin,
 );

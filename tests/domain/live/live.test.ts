@@ -21,7 +21,15 @@ const depthRule: AlarmRule = {
   unit: "cm",
   title: { zh: "积水", en: "Depth" },
 };
-const pressureRule: AlarmRule = { ...depthRule, id: "pressure", kind: "gas", direction: "below", thresholds: { warning: 150, alarm: 100 }, hysteresis: 5, minDurationS: 0 };
+const pressureRule: AlarmRule = {
+  ...depthRule,
+  id: "pressure",
+  kind: "gas",
+  direction: "below",
+  thresholds: { warning: 150, alarm: 100 },
+  hysteresis: 5,
+  minDurationS: 0,
+};
 
 describe("topics", () => {
   it("parses the scheme and rejects everything else", () => {
@@ -46,7 +54,10 @@ describe("topics", () => {
 
 describe("payload validation", () => {
   it("accepts value and values, with a unit", () => {
-    expect(validateReading(`{"ts":${T0},"value":12.5,"unit":"cm"}`)).toEqual({ ok: true, value: { ts: T0, values: { value: 12.5 }, unit: "cm" } });
+    expect(validateReading(`{"ts":${T0},"value":12.5,"unit":"cm"}`)).toEqual({
+      ok: true,
+      value: { ts: T0, values: { value: 12.5 }, unit: "cm" },
+    });
     const r = validateReading(new TextEncoder().encode(`{"ts":${T0},"values":{"pm10":88,"noiseDb":61}}`));
     expect(r.ok && r.value.values).toEqual({ pm10: 88, noiseDb: 61 });
   });
@@ -83,7 +94,16 @@ describe("alarm rules manifest", () => {
   });
   it("names the file and the field of a mistake", () => {
     const bad = (rules: unknown) => () => validateAlarms({ version: 1, rules }, "alarms.json");
-    const rule = { id: "r", kind: "gas", field: "value", direction: "below", thresholds: { warning: 150 }, hysteresis: 1, minDurationS: 0, title: { zh: "甲", en: "a" } };
+    const rule = {
+      id: "r",
+      kind: "gas",
+      field: "value",
+      direction: "below",
+      thresholds: { warning: 150 },
+      hysteresis: 1,
+      minDurationS: 0,
+      title: { zh: "甲", en: "a" },
+    };
     expect(bad([{ ...rule, kind: "volcano" }])).toThrow(/alarms\.json: rules\[0\]\.kind: expected one of/);
     expect(bad([{ ...rule, thresholds: { warning: 150, alarm: 180 } }])).toThrow(/rules\[0\]\.thresholds\.alarm: must be less/);
     expect(bad([{ ...rule, thresholds: { severe: 1 } }])).toThrow(/thresholds\.severe: unknown level/);
@@ -95,7 +115,8 @@ describe("alarm rules manifest", () => {
 });
 
 describe("alarm state machine", () => {
-  const read = (e: AlarmEngine, v: number, tS: number) => e.evaluate("wl-1", "kangbashi", "waterlogging", { ts: T0 + tS * 1000, values: { value: v } });
+  const read = (e: AlarmEngine, v: number, tS: number) =>
+    e.evaluate("wl-1", "kangbashi", "waterlogging", { ts: T0 + tS * 1000, values: { value: v } });
 
   it("raises only after the minimum duration, from the moment the condition began", () => {
     const e = new AlarmEngine([depthRule]);
@@ -145,7 +166,17 @@ describe("alarm state machine", () => {
 
 describe("alarm book", () => {
   const ep = (since: number, until: number | undefined, level: "notice" | "warning" | "alarm", updated: number) => ({
-    sensorId: "wl-1", district: "k", kind: "waterlogging" as const, ruleId: "depth", level, peakLevel: level, since, until, value: 1, peak: 1, updated,
+    sensorId: "wl-1",
+    district: "k",
+    kind: "waterlogging" as const,
+    ruleId: "depth",
+    level,
+    peakLevel: level,
+    since,
+    until,
+    value: 1,
+    peak: 1,
+    updated,
   });
   it("merges a local and a retained record of the same alarm, keeps distinct ones apart", () => {
     const b = new AlarmBook();
@@ -174,8 +205,26 @@ describe("alarm book", () => {
 
 describe("live feed", () => {
   const sensors: SensorInfo[] = [
-    { id: "wl-1", kind: "waterlogging", district: "kangbashi", name: "康平路", lonDeg: 109.8, latDeg: 39.6, onLayer: "waterlogging", onFeature: "w1" },
-    { id: "wl-2", kind: "waterlogging", district: "kangbashi", name: "北区", lonDeg: 109.81, latDeg: 39.61, onLayer: "waterlogging", onFeature: "w2" },
+    {
+      id: "wl-1",
+      kind: "waterlogging",
+      district: "kangbashi",
+      name: "康平路",
+      lonDeg: 109.8,
+      latDeg: 39.6,
+      onLayer: "waterlogging",
+      onFeature: "w1",
+    },
+    {
+      id: "wl-2",
+      kind: "waterlogging",
+      district: "kangbashi",
+      name: "北区",
+      lonDeg: 109.81,
+      latDeg: 39.61,
+      onLayer: "waterlogging",
+      onFeature: "w2",
+    },
     { id: "g-1", kind: "gas", district: "dongsheng", name: "燃气", lonDeg: 109.9, latDeg: 39.8, onLayer: "pipes-gas", onFeature: "p1" },
   ];
   const msg = (ts: number, v: number) => `{"ts":${ts},"value":${v},"unit":"cm"}`;
@@ -183,7 +232,8 @@ describe("live feed", () => {
   it("coalesces: three messages for one sensor in a frame are one update with the latest value", () => {
     const f = new LiveFeed(sensors, [depthRule]);
     const now = T0;
-    for (const [i, v] of [1, 2, 3].entries()) expect(f.ingest("warmcity/kangbashi/waterlogging/wl-1", msg(T0 + i * 1000, v), now)).toBe("ok");
+    for (const [i, v] of [1, 2, 3].entries())
+      expect(f.ingest("warmcity/kangbashi/waterlogging/wl-1", msg(T0 + i * 1000, v), now)).toBe("ok");
     expect(f.takeDirty()).toEqual(["wl-1"]);
     expect(f.takeDirty()).toEqual([]);
     expect(f.sensors.get("wl-1")!.last!.values.value).toBe(3);
@@ -216,7 +266,10 @@ describe("live feed", () => {
     f.ingest("warmcity/kangbashi/waterlogging/wl-2", msg(T0 + 61_000, 8), T0);
     expect(f.stats(T0).activeAlarms).toEqual({ notice: 0, warning: 0, alarm: 1 });
     // wl-2's warning was raised by the broker-side engine while this viewer was away.
-    const rec = { ts: T0, episodes: [{ ruleId: "depth", level: "warning", peakLevel: "warning", since: T0 - 120_000, value: 11, peak: 12, updated: T0 - 1000 }] };
+    const rec = {
+      ts: T0,
+      episodes: [{ ruleId: "depth", level: "warning", peakLevel: "warning", since: T0 - 120_000, value: 11, peak: 12, updated: T0 - 1000 }],
+    };
     expect(f.ingest("warmcity/kangbashi/alarm/wl-2", JSON.stringify(rec), T0)).toBe("ok");
     expect(f.stats(T0).activeAlarms).toEqual({ notice: 0, warning: 1, alarm: 1 });
     expect(f.ingest("warmcity/kangbashi/alarm/wl-2", JSON.stringify({ ts: T0, episodes: [{ ruleId: "nope" }] }), T0)).toBe("bad-shape");
@@ -226,14 +279,27 @@ describe("live feed", () => {
 
 describe("live layers in the catalog", () => {
   const base = { version: 1, groups: [{ id: "g", title: { zh: "组", en: "G" } }] };
-  const spot = { id: "spots", title: { zh: "点", en: "Spots" }, group: "g", kind: "point", url: "a.geojson", visible: false, pickable: true, style: { color: { type: "constant", color: "#fff" } } };
+  const spot = {
+    id: "spots",
+    title: { zh: "点", en: "Spots" },
+    group: "g",
+    kind: "point",
+    url: "a.geojson",
+    visible: false,
+    pickable: true,
+    style: { color: { type: "constant", color: "#fff" } },
+  };
   const liveLayer = (live: unknown) => ({ ...spot, id: "live-spots", kind: "live", url: "sensors.geojson", live });
   it("binds a topic filter and the layer the sensors sit on", async () => {
     const { validateCatalog } = await import("../../../src/domain/catalog");
     const c = validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/+/waterlogging/+", on: "spots" })] });
     expect(c.layers[1].live).toEqual({ topic: "warmcity/+/waterlogging/+", on: "spots" });
-    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#/x", on: "spots" })] })).toThrow(/layers\[1\]\.live\.topic: not an MQTT topic filter/);
-    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#", on: "nowhere" })] })).toThrow(/layers\[1\]\.live\.on: no layer with id "nowhere"/);
+    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#/x", on: "spots" })] })).toThrow(
+      /layers\[1\]\.live\.topic: not an MQTT topic filter/,
+    );
+    expect(() => validateCatalog({ ...base, layers: [spot, liveLayer({ topic: "warmcity/#", on: "nowhere" })] })).toThrow(
+      /layers\[1\]\.live\.on: no layer with id "nowhere"/,
+    );
     expect(() => validateCatalog({ ...base, layers: [spot, liveLayer(undefined)] })).toThrow(/layers\[1\]\.live: expected an object/);
   });
   it("the shipped live layers cover every sensor kind and sit on existing layers", async () => {
@@ -248,7 +314,12 @@ describe("live config from the URL", () => {
   it("defaults to the app's own origin, accepts ws(s) brokers, refuses other schemes", async () => {
     const { liveConfig } = await import("../../../src/domain/live/config");
     expect(liveConfig("", "https://city.example/twin/")).toMatchObject({ url: "wss://city.example/twin/mqtt", explicit: false });
-    expect(liveConfig("?live=ws://127.0.0.1:9001&liveUser=viewer&liveToken=t", "http://127.0.0.1:4173/")).toEqual({ url: "ws://127.0.0.1:9001/", username: "viewer", password: "t", explicit: true });
+    expect(liveConfig("?live=ws://127.0.0.1:9001&liveUser=viewer&liveToken=t", "http://127.0.0.1:4173/")).toEqual({
+      url: "ws://127.0.0.1:9001/",
+      username: "viewer",
+      password: "t",
+      explicit: true,
+    });
     const bad = liveConfig("?live=http://evil.example/", "http://127.0.0.1:4173/");
     expect(bad).toMatchObject({ url: "ws://127.0.0.1:4173/mqtt", explicit: false });
     expect(bad.problem).toMatch(/expected a ws:\/\/ or wss:\/\/ URL/);
