@@ -105,6 +105,8 @@ interface Record_ {
   rendersPerFrame?: number;
   /** Cesium's preRender→postRender, median of the last ≤ 240 frames (JS only). */
   renderJsMedianMs?: number;
+  /** app: the same orbit measured again with the app's panels hidden (diagnostic). */
+  uiHidden?: { frameMedianMs?: number; frameP95Ms?: number; frames?: number; renderJsMedianMs?: number };
   heapMB?: number;
   proc?: ProcMem;
   othersCpu?: number;
@@ -211,6 +213,17 @@ async function appCase(page: Page, server: BenchServer, rec: Record_) {
     stop: () => page.evaluate(() => (window as unknown as WC).warmcity!.orbit(false)),
     stats: () => page.evaluate(() => (window as unknown as WC).warmcity!.sceneStats()),
   }, rec);
+  // Diagnostic, not a target: the same orbit with the app's panels hidden (visibility only: the
+  // scene, its size and the layers stay), to tell the scene's cost from compositing the UI over it.
+  await page.addStyleTag({ content: "body * { visibility: hidden !important; } .cesium-widget, .cesium-widget * { visibility: visible !important; }" });
+  const bare: Record_ = { case: "app", round: rec.round, status: "ok", wallS: 0, notes: [] };
+  await orbitFrames(page, {
+    start: () => page.evaluate(() => (window as unknown as WC).warmcity!.orbit(true)),
+    stop: () => page.evaluate(() => (window as unknown as WC).warmcity!.orbit(false)),
+    stats: () => page.evaluate(() => (window as unknown as WC).warmcity!.sceneStats()),
+  }, bare);
+  rec.uiHidden = { frameMedianMs: bare.frameMedianMs, frameP95Ms: bare.frameP95Ms, frames: bare.frames, renderJsMedianMs: bare.renderJsMedianMs };
+  log(`    app with its panels hidden: frame median ${bare.frameMedianMs} ms (p95 ${bare.frameP95Ms}, ${bare.frames} frames)`);
 }
 
 async function entityCase(page: Page, server: BenchServer, rec: Record_) {
@@ -265,7 +278,7 @@ async function runCase(server: BenchServer, name: CaseName, round: number): Prom
       if (!r.url().startsWith(server.origin) && !/^(data|blob):/.test(r.url())) foreign.push(r.url());
     });
     await page.addInitScript(FRAME_PROBE);
-    const hard = (TIMEOUT_S + SECONDS + 180) * 1000;
+    const hard = (TIMEOUT_S + 2 * SECONDS + 180) * 1000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       (name === "app" ? appCase(page, server, rec) : entityCase(page, server, rec)).finally(() => clearTimeout(timer)),
@@ -343,6 +356,7 @@ async function main() {
       heapMB: median(use.map((r) => r.heapMB)),
       browserMB: median(use.map((r) => r.proc?.totalMB)),
       pipes: rs[0]?.pipes,
+      uiHiddenFrameMedianMs: median(use.map((r) => r.uiHidden?.frameMedianMs)),
     };
   };
   const app = summary("app");
@@ -353,6 +367,7 @@ async function main() {
     readyAppOverEntity: ratio(app.readyS, ent.readyS),
     frameAppOverEntity: ratio(app.frameMedianMs, ent.frameMedianMs),
     heapAppOverEntity: ratio(app.heapMB, ent.heapMB),
+    frameAppPanelsHiddenOverEntity: ratio(app.uiHiddenFrameMedianMs, ent.frameMedianMs),
     ...(entTimedOut ? { note: `entity baseline not drawn within ${TIMEOUT_S} s: ready ratio ≤ ${ratio(app.readyS, TIMEOUT_S)} (app ready / cap)` } : {}),
   };
   log("");
@@ -362,6 +377,7 @@ async function main() {
     log(
       `${s.case.padEnd(8)} ${String(s.readyS ?? "–").padStart(7)}   ${String(s.frameMedianMs ?? "–").padStart(15)}   ${String(s.frameP95Ms ?? "–").padStart(6)}   ${String(s.renderJsMedianMs ?? "–").padStart(12)}   ${String(s.heapMB ?? "–").padStart(7)}   ${String(s.browserMB ?? "–").padStart(10)}   ${s.status}`,
     );
+  if (app.uiHiddenFrameMedianMs !== undefined) log(`app with its panels hidden (diagnostic): frame median ${app.uiHiddenFrameMedianMs} ms → ${ratio(app.uiHiddenFrameMedianMs, ent.frameMedianMs) ?? "n/a"} of entity`);
   log(`ratios app / entity: ready ${ratios.readyAppOverEntity ?? "n/a"}, frame ${ratios.frameAppOverEntity ?? "n/a"}, heap ${ratios.heapAppOverEntity ?? "n/a"}${"note" in ratios ? ` (${ratios.note})` : ""}`);
   for (const r of runs) for (const n of [...(r.error ? [`error: ${r.error}`] : []), ...r.notes]) log(`  ${r.case}#${r.round}: ${n}`);
   const json = {
