@@ -8,7 +8,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "public/", "node_modules/", "test-results/", "bench-results/", "coverage/"] },
+  { ignores: ["dist/", "public/", "node_modules/", "test-results/", "bench-results/", "coverage/", ".cache/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,6 +13,8 @@ import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type C
 import { Orbit, allPrimitivesReady, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
 import type { BenchCaseOptions, BenchCaseResult, BreakdownEntry } from "./protocol";
 import { createBenchViewer, warmUpGeometryWorkers } from "./viewer";
+// The pipe bench's entity baseline (window.warmcityPipesBench), on the same page.
+import "./pipes";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const params = new URLSearchParams(window.location.search);

@@ -133,7 +133,12 @@ export class UndergroundScene {
       this.wanted.set(spec.id, key);
       const b = this.batches.get(spec.id);
       if (b) b.primitive.show = !!key && b.key === key;
-      if (key && (!b || b.key !== key) && !this.building.has(`${spec.id}|${key}`)) void this.build(spec, key, ins);
+      // A batch with this key being built, or built and waiting for its primitive to be ready,
+      // is not built again (every state change calls sync: without the pending check each one
+      // started another full build of the layer while the first was still in the workers).
+      const pending = this.pendingSwap.get(spec.id);
+      const inFlight = this.building.has(`${spec.id}|${key}`) || (pending?.batch.key === key && !pending.batch.primitive.isDestroyed());
+      if (key && (!b || b.key !== key) && !inFlight) void this.build(spec, key, ins);
       if (!key && b) {
         this.tubes.remove(b.primitive);
         this.batches.delete(spec.id);
@@ -237,6 +242,9 @@ export class UndergroundScene {
       primitive.show = false;
       this.tubes.add(primitive);
       const old = this.batches.get(spec.id);
+      // A build this one supersedes (another key) is still waiting: it will never be swapped in.
+      const superseded = this.pendingSwap.get(spec.id);
+      if (superseded && !superseded.batch.primitive.isDestroyed()) this.tubes.remove(superseded.batch.primitive);
       this.pendingSwap.set(spec.id, { batch: { layerId: spec.id, primitive, features, key }, old });
       this.scene.requestRender();
     } finally {
