@@ -35,6 +35,7 @@ import { chromium, type Page } from "playwright-core";
 import type { BenchCaseId, BenchCaseOptions, BenchCaseResult, LayerReport } from "../bench/page/protocol";
 import { CpuContention, machineBusy, processTreeMemory, type ProcMem } from "./bench/procmem";
 import { startBenchServer, type BenchServer } from "./bench/server";
+import { CHROMIUM_PATH, chromiumVersion } from "../tests/e2e/harness";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /**
@@ -43,7 +44,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
  */
 const BENCH_DIST = join(ROOT, ".cache", "bench-dist");
 let DIST = BENCH_DIST;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = CHROMIUM_PATH;
 /** DESIGN.md "Toolchain facts", plus GC and precise heap numbers, plus no background throttling. */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -873,16 +874,6 @@ async function main() {
   writeFileSync(args.out, JSON.stringify(json, null, 2) + "\n");
   log("");
   log(`wrote ${relative(ROOT, args.out)} (${json.wallS} s in all)`);
-}
-
-function chromiumVersion(): string {
-  const r = spawnSync(CHROMIUM, ["--version"], { encoding: "utf8" });
-  return (
-    (r.stdout ?? "")
-      .trim()
-      .replace(/^Chromium\s+/, "")
-      .split(" ")[0] || "?"
-  );
 }
 
 /** scripts/bench-analysis.ts (another engineer's) when it exists; the render bench works without it. */

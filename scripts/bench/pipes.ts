@@ -32,7 +32,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import type { PipesBaselineOptions, PipesBaselineProgress } from "../../bench/page/pipes";
-import { CHROMIUM_ARGS as HARNESS_ARGS, CHROMIUM_PATH } from "../../tests/e2e/harness";
+import { CHROMIUM_ARGS as HARNESS_ARGS, CHROMIUM_PATH, chromiumVersion } from "../../tests/e2e/harness";
 import { ROOT } from "../presenter/appPage";
 import { CpuContention, processTreeMemory, type ProcMem } from "./procmem";
 import { startBenchServer, type BenchServer } from "./server";
@@ -339,16 +339,6 @@ const median = (xs: Array<number | undefined>) => {
   const v = xs.filter((x): x is number => x !== undefined);
   return v.length ? r2(quantile(v, 0.5)) : undefined;
 };
-
-function chromiumVersion(): string {
-  const r = spawnSync(CHROMIUM_PATH, ["--version"], { encoding: "utf8" });
-  return (
-    (r.stdout ?? "")
-      .trim()
-      .replace(/^Chromium\s+/, "")
-      .split(" ")[0] || "?"
-  );
-}
 
 async function main() {
   const tStart = performance.now();

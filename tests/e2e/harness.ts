@@ -7,6 +7,7 @@
 // Kept dependency-free on purpose (node:http, node:zlib) so CI on a clean Debian with Node 20
 // needs nothing but `npm ci` and `apt-get install chromium`.
 
+import { spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type AddressInfo } from "node:net";
@@ -26,6 +27,17 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, "test-results", "screenshots");
 
 /** Chromium from Debian's apt package; CHROMIUM_PATH overrides for other machines. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** The Chromium version the benches report next to their figures ("?" if it cannot be read). */
+export function chromiumVersion(path = CHROMIUM_PATH): string {
+  const r = spawnSync(path, ["--version"], { encoding: "utf8" });
+  return (
+    (r.stdout ?? "")
+      .trim()
+      .replace(/^Chromium\s+/, "")
+      .split(" ")[0] || "?"
+  );
+}
 
 /**
  * Flags measured in DESIGN.md "Toolchain facts": no sandbox (root in a container), nothing that
