@@ -118,6 +118,17 @@ export interface Catalog {
   layers: LayerSpec[];
   /** Field dictionary: set id → fields (see ./inspector/fields). */
   fields?: FieldSets;
+  /** The city the catalog is for: named in the title bar and the page title (absent: the app's name alone). */
+  city?: CitySpec;
+}
+
+export interface CitySpec {
+  /** Shown after the app's name in the title bar ("暖城孪生 · <name>"). */
+  name: I18n;
+  /** The line under it (districts, extent). */
+  subtitle?: I18n;
+  /** True when the data is made up (the demo city): the title bar says so. */
+  synthetic?: boolean;
 }
 
 export class ManifestError extends Error {
@@ -351,7 +362,22 @@ export function validateCatalog(raw: unknown, file = "catalog.json"): Catalog {
     if (l.live && !seen.has(l.live.on))
       throw root.child("layers").child(i).child("live").child("on").err(`no layer with id "${l.live.on}"`);
   });
-  return { version: 1, groups, layers, ...(o.fields !== undefined ? { fields } : {}) };
+  return {
+    version: 1,
+    groups,
+    layers,
+    ...(o.fields !== undefined ? { fields } : {}),
+    ...(o.city !== undefined ? { city: citySpec(root.child("city"), o.city) } : {}),
+  };
+}
+
+function citySpec(at: At, v: unknown): CitySpec {
+  const o = expectObj(at, v);
+  return {
+    name: i18n(at.child("name"), o.name),
+    ...(o.subtitle !== undefined ? { subtitle: i18n(at.child("subtitle"), o.subtitle) } : {}),
+    ...(o.synthetic !== undefined ? { synthetic: bool(at, o, "synthetic") } : {}),
+  };
 }
 
 export { At as ManifestCursor };

@@ -26,6 +26,11 @@ export function Clock({ lang }: { lang: Lang }) {
 
 export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatch(u: Updater): void; onHome(): void }) {
   const lang = state.lang;
+  // The city comes from the loaded catalog (catalog= names another city); the page title follows.
+  const city = state.catalog.city;
+  useEffect(() => {
+    document.title = city ? `暖城孪生 Warm City Twin · ${city.name.zh}` : "暖城孪生 Warm City Twin";
+  }, [city]);
   return (
     <header className="titlebar" data-testid="titlebar">
       <div className="titlebar-left">
@@ -39,12 +44,12 @@ export function TitleBar({ state, dispatch, onHome }: { state: AppState; dispatc
         </button>
         <div className="status-chips">
           <span className="chip ok">● {t(lang, "offline")}</span>
-          <span className="chip warn">{t(lang, "synthetic")}</span>
+          {city?.synthetic && <span className="chip warn">{t(lang, "synthetic")}</span>}
         </div>
       </div>
       <div className="titlebar-center">
-        <h1>{t(lang, "appTitle")}</h1>
-        <div className="subtitle">{t(lang, "appSubtitle")}</div>
+        <h1 data-testid="city-title">{city ? `${t(lang, "appName")} · ${city.name[lang]}` : t(lang, "appName")}</h1>
+        {city?.subtitle && <div className="subtitle">{city.subtitle[lang]}</div>}
       </div>
       <div className="titlebar-right">
         <button className="text-btn" onClick={onHome} data-testid="home-btn">

@@ -3,11 +3,11 @@ import type { Lang } from "../domain/catalog";
 import { INSPECTOR_STRINGS } from "./inspectorStrings";
 
 const STRINGS = {
-  appTitle: { zh: "暖城孪生 · 鄂尔多斯城市信息模型沙盘", en: "Warm City Twin · Ordos CIM sandbox" },
-  appSubtitle: { zh: "康巴什 · 东胜 中心城区", en: "Kangbashi · Dongsheng central city" },
+  // The city's name and subtitle come from the catalog's `city` (data/catalog.json, or catalog=).
+  appName: { zh: "暖城孪生", en: "Warm City Twin" },
   layers: { zh: "图层", en: "Layers" },
   offline: { zh: "离线运行", en: "Offline" },
-  synthetic: { zh: "示范城市为合成数据", en: "Demo city data is synthetic" },
+  synthetic: { zh: "城市数据为合成/示例数据", en: "City data is synthetic" },
   home: { zh: "回到首页视角", en: "Home view" },
   night: { zh: "夜间", en: "Night" },
   day: { zh: "白天", en: "Day" },

@@ -36,6 +36,19 @@ describe("validateCatalog", () => {
     expect(c.layers[0].kind).toBe("polygon");
   });
 
+  it("city: the name the title bar shows, checked like every field; absent is allowed", () => {
+    expect(validateCatalog(good()).city).toBeUndefined();
+    const c = validateCatalog({ ...good(), city: { name: { zh: "某市", en: "Some city" }, synthetic: false } });
+    expect(c.city).toEqual({ name: { zh: "某市", en: "Some city" }, synthetic: false });
+    expect(errorOf({ ...good(), city: { name: { zh: "某市" } } }).field).toBe("city.name.en");
+    expect(errorOf({ ...good(), city: { name: { zh: "a", en: "b" }, synthetic: "yes" } }).field).toBe("city.synthetic");
+    const shipped = validateCatalog(JSON.parse(readFileSync("data/catalog.json", "utf8")));
+    expect(shipped.city?.name.zh).toMatch(/鄂尔多斯/);
+    expect(shipped.city?.synthetic).toBe(true);
+    const sample = validateCatalog(JSON.parse(readFileSync("public/samples/mini-city/catalog.json", "utf8")));
+    expect(sample.city?.name).toEqual({ zh: "示例小城", en: "Mini sample city" });
+  });
+
   it("accepts the shipped data/catalog.json, every layer in a known group", () => {
     const c = validateCatalog(JSON.parse(readFileSync("data/catalog.json", "utf8")), "data/catalog.json");
     expect(c.layers.length).toBeGreaterThanOrEqual(15);

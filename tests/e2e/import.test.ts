@@ -86,6 +86,7 @@ describeBrowser("bring your own data", () => {
   it("a dropped GBK CSV of charging piles becomes a 我的数据 layer; 用作 公共充电桩 makes the KPI its count", async () => {
     const page = p.page;
     expect((await w(page).kpi("charging-piles")).value).toBe(3228);
+    expect(await page.locator('[data-testid="city-title"]').textContent()).toBe("暖城孪生 · 鄂尔多斯城市信息模型沙盘");
     await dropFile(page, "充电桩.csv", gbkEncoder()(PILES_CSV));
     const layer = await waitLayer(page, "my-1");
     expect(layer).toMatchObject({ status: "ready", featureCount: 7, group: "mydata", kind: "point", visible: true });
@@ -283,6 +284,9 @@ describeBrowser("bring your own data", () => {
       expect((await w(o.page).kpi("charging-piles")).value).toBe(5);
       expect((await w(o.page).kpi("pocket-parks")).value).toBe(2);
       expect(await o.page.evaluate(() => (window as unknown as Api).warmcity.errors())).toEqual([]);
+      // The title bar names the catalog's city (catalog.json `city`), not Ordos.
+      expect(await o.page.locator('[data-testid="city-title"]').textContent()).toBe("暖城孪生 · 示例小城");
+      expect(await o.page.title()).toBe("暖城孪生 Warm City Twin · 示例小城");
       await screenshot(o.page, "import-1280-catalog-param");
     } finally {
       await o.close();
