@@ -32,6 +32,7 @@ import { applyRoleSwaps, swappedRoleUrls } from "../domain/imports";
 import { createImporter } from "./imports";
 import { catalogSource, relocateCatalog, relocateSources } from "../domain/catalogUrl";
 import { installImportAutomation } from "./importAutomation";
+import { createBundleExporter, loadBundleManifests } from "./bundle";
 import { installAutomation, waitSettled } from "./automation";
 import type { CockpitRequest, CockpitResponse } from "./cockpit.worker";
 import { LiveSection, LiveSensorCard } from "./liveApp";
@@ -99,7 +100,7 @@ export default function App() {
   useEffect(() => {
     performance.mark("warmcity:app-start");
     const src = catalogSource(window.location.search, window.location.href);
-    loadManifests(src.base).then(
+    (src.zip ? loadBundleManifests(src.zip) : loadManifests(src.base)).then(
       (loaded) => {
         performance.mark("warmcity:manifests");
         const m = src.custom
@@ -236,8 +237,9 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     [store, setView, manifests, presenter],
   );
   const importer = useMemo(() => createImporter(store), [store]);
+  const exporter = useMemo(() => createBundleExporter(store, manifests, () => sceneRef.current?.camera()), [store, manifests]);
   useEffect(() => {
-    installImportAutomation(store, importer);
+    installImportAutomation(store, importer, exporter);
     void importer.restore();
   }, [store, importer, automation]);
   // A role swap changes what the cockpit reads: recompute (and reload the analysis layers).
@@ -443,7 +445,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
               store.dispatch((s) => layerLoading(s, id));
             }}
           />
-          <ImportPanel state={state} importer={importer} />
+          <ImportPanel state={state} importer={importer} onExport={exporter.download} />
           {state.selection && (
             <Inspector
               state={state}

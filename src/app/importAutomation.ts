@@ -1,6 +1,7 @@
 // window.warmcity members for bringing your own data (kept apart from automation.ts so the
 // import feature stays in its own files): addData, removeData, useAs, useDemo, imports.
 import type { Importer, AddDataInput } from "./imports";
+import type { BundleExporter } from "./bundle";
 import type { Store } from "./store";
 
 export interface ImportApi {
@@ -14,6 +15,8 @@ export interface ImportApi {
   useDemo(role: string): void;
   /** Imported layers: id → {name, format, crs, featureCount, role?}. */
   imports(): Record<string, { name: string; format: string; crs: string; featureCount: number; role?: string }>;
+  /** The imported layers, their settings and the current views as a bundle zip (what catalog=<zip> and npm run import take). */
+  exportBundle(): Promise<Uint8Array>;
 }
 
 declare module "./automation" {
@@ -22,8 +25,9 @@ declare module "./automation" {
   interface WarmCityApi extends Partial<ImportApi> {}
 }
 
-export function installImportAutomation(store: Store, importer: Importer): void {
+export function installImportAutomation(store: Store, importer: Importer, exporter: BundleExporter): void {
   const api: ImportApi = {
+    exportBundle: () => exporter.exportBundle(),
     async addData(input) {
       const ids = await importer.add(input).promise;
       return ids[0];

@@ -9,6 +9,8 @@ export interface CatalogSource {
   custom: boolean;
   /** Why the parameter was ignored. */
   problem?: string;
+  /** A bundle zip (an export of 我的数据, or a city folder zipped): its URL. */
+  zip?: string;
 }
 
 export function catalogSource(search: string, pageUrl: string, fallback = "data/"): CatalogSource {
@@ -27,6 +29,7 @@ export function catalogSource(search: string, pageUrl: string, fallback = "data/
   }
   if (u.protocol !== "http:" && u.protocol !== "https:")
     return { base: fallback, custom: false, problem: `only http(s) URLs, got ${u.protocol}` };
+  if (/\.zip$/i.test(u.pathname)) return { base: `${u.origin}${u.pathname.replace(/[^/]+$/, "")}`, custom: true, zip: u.href };
   const path = u.pathname.endsWith(".json") ? u.pathname.replace(/[^/]+$/, "") : u.pathname.endsWith("/") ? u.pathname : `${u.pathname}/`;
   return { base: `${u.origin}${path}`, custom: true };
 }

@@ -14,9 +14,11 @@ import "./import.css";
 interface Props {
   state: AppState;
   importer: Importer;
+  /** Saves the imported layers, their settings and the current views as a bundle zip. */
+  onExport?: () => void;
 }
 
-export default function ImportPanel({ state, importer }: Props) {
+export default function ImportPanel({ state, importer, onExport }: Props) {
   const lang: Lang = state.lang;
   const [open, setOpen] = useState(false);
   const [crs, setCrs] = useState("auto");
@@ -257,6 +259,13 @@ export default function ImportPanel({ state, importer }: Props) {
                 );
               })}
             </ul>
+          )}
+          {imported.length > 0 && onExport && (
+            <div className="import-export">
+              <button className="text-btn" onClick={onExport} data-testid="import-export" title={t(lang, "importExportTip")}>
+                ⇩ {t(lang, "importExport")}
+              </button>
+            </div>
           )}
         </div>
       )}

@@ -103,6 +103,11 @@ const STRINGS = {
   importBadge: { zh: "导入数据", en: "Imported" },
   importBadgeTip: { zh: "此指标由导入的数据计算", en: "Computed from imported data" },
   importDropHere: { zh: "松开鼠标即导入", en: "Release to import" },
+  importExport: { zh: "导出数据包（.zip）", en: "Export bundle (.zip)" },
+  importExportTip: {
+    zh: "导入的图层、样式与当前视图打包为 zip：可用 ?catalog=<zip 网址> 打开，或 npm run import -- 包.zip 放进项目",
+    en: "Imported layers, their styles and the current views as a zip: open it with ?catalog=<zip URL>, or put it in the project with npm run import -- bundle.zip",
+  },
   // Live city (issue 12)
   liveTitle: { zh: "实时监测", en: "Live monitoring" },
   liveConnecting: { zh: "正在连接", en: "Connecting" },

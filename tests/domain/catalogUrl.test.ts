@@ -14,6 +14,12 @@ describe("catalog= parameter", () => {
     expect(catalogSource("?catalog=samples/mini-city/", page)).toEqual({ base: "http://127.0.0.1:4173/samples/mini-city/", custom: true });
     expect(catalogSource("?catalog=samples/mini-city/catalog.json", page).base).toBe("http://127.0.0.1:4173/samples/mini-city/");
     expect(catalogSource("?catalog=https://city.example/gis", page).base).toBe("https://city.example/gis/");
+    // A bundle zip (export of 我的数据, or a zipped city folder).
+    expect(catalogSource("?catalog=exports/my%20city.ZIP", page)).toEqual({
+      base: "http://127.0.0.1:4173/exports/",
+      custom: true,
+      zip: "http://127.0.0.1:4173/exports/my%20city.ZIP",
+    });
     expect(catalogSource("?catalog=javascript:alert(1)", page)).toMatchObject({
       base: "data/",
       custom: false,

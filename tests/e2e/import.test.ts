@@ -4,6 +4,7 @@
 // bad files give a message naming the file while every other layer stays as it was; imports
 // and the swap survive a reload (IndexedDB); removing restores the demo; footprints with
 // building:levels come in extruded; a running import can be cancelled.
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { gbkEncoder } from "../../scripts/import/shapefileWriter";
@@ -23,8 +24,11 @@ type Api = {
     useAs(id: string, role: string): void;
     useDemo(role: string): void;
     imports(): Record<string, { name: string; format: string; crs: string; featureCount: number; role?: string }>;
+    exportBundle(): Promise<Uint8Array>;
   };
 };
+/** The bundle the first test exports through the panel; the catalog= test opens it in a fresh page. */
+let bundleZip: Buffer | undefined;
 const w = (page: Page) => ({
   layers: () => page.evaluate(() => (window as unknown as Api).warmcity.layers()),
   kpi: async (id: string) => {
@@ -115,6 +119,14 @@ describeBrowser("bring your own data", () => {
     const inView = await w(page).layers();
     expect(inView.find((l) => l.id === "charging")!.visible).toBe(false);
     expect(inView.find((l) => l.id === "my-1")!.visible).toBe(true);
+
+    // Export the bundle (imported layer + settings + views) with the panel's button: a real download.
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="import-export"]')]);
+    expect(dl.suggestedFilename()).toMatch(/^warmcity-bundle-\d{4}-\d\d-\d\d\.zip$/);
+    bundleZip = readFileSync((await dl.path())!);
+    expect(bundleZip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
+    const viaApi = await page.evaluate(async () => (await (window as unknown as Api).warmcity.exportBundle()).length);
+    expect(Math.abs(viaApi - bundleZip.length)).toBeLessThan(64);
 
     // Back to the demo.
     await page.selectOption('[data-testid="import-role-my-1"]', "");
@@ -290,6 +302,25 @@ describeBrowser("bring your own data", () => {
       await screenshot(o.page, "import-1280-catalog-param");
     } finally {
       await o.close();
+    }
+    // The bundle exported in the first test, served as a zip URL and opened with catalog= in a
+    // fresh page: the imported layer is the city's charging piles, and the KPI counts its 7.
+    expect(bundleZip).toBeDefined();
+    const b = await h.open("?quality=low&catalog=exports/my-bundle.zip", {
+      beforeGoto: async (pg) => {
+        await pg.route("**/exports/my-bundle.zip", (r) => r.fulfill({ body: bundleZip!, contentType: "application/zip" }));
+      },
+    });
+    try {
+      await waitForReady(b.page, 300_000);
+      expect(await waitLayer(b.page, "my-1")).toMatchObject({ status: "ready", featureCount: 7, kind: "point", visible: true });
+      expect((await w(b.page).layers()).map((l) => l.id)).toEqual(["my-1"]);
+      expect((await w(b.page).kpi("charging-piles")).value).toBe(7);
+      expect(await b.page.locator('[data-testid="city-title"]').textContent()).toBe("暖城孪生 · 鄂尔多斯城市信息模型沙盘 · 我的数据");
+      expect(await b.page.evaluate(() => (window as unknown as Api).warmcity.errors())).toEqual([]);
+      await screenshot(b.page, "import-1280-bundle");
+    } finally {
+      await b.close();
     }
     const bad = await h.open("?catalog=samples/nowhere/");
     try {
