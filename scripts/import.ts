@@ -7,7 +7,11 @@
 //   - data/catalog.json's layer (found by id or by role) points at it and credits the file;
 //   - for the buildings (a 3D Tiles layer) the footprints are baked into 3D Tiles 1.1 under
 //     public/imported/tiles/<layer>/ (heights from height / building:levels × 3 m), and the
-//     GeoJSON is the layer's `features` (what the cockpit's KPIs read).
+//     GeoJSON is the layer's `features` (what the cockpit's KPIs read);
+//   - for a ground layer baked to tiles (catalog `tiles`: land use, parks, roads, water …) its
+//     ground tileset is baked again, now from the imported data (scripts/bake/ground.ts);
+//   - if the baked tiles were up to date before, their stamp is renewed, so `npm start` does
+//     not bake everything again (otherwise it does: the stamp hashes the catalog and imported data).
 // A file whose geometry does not fit the layer, or that cannot be read, stops with the same
 // message the browser shows (Chinese and English).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -67,6 +71,8 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
   const entry = json.layers.find((l) => l.id === spec.id)!;
   entry.source = { zh: `导入：${name}（${r.crsLabel.zh}）`, en: `Imported: ${name} (${r.crsLabel.en})` };
   if (o.dryRun) return { layerId: spec.id, features: layer.fc.features.length, url: geojsonRel };
+  // Only the real project has the bake stamp (tests import into a temp copy).
+  const tilesWereFresh = root === ROOT && (await import("./prepare")).bakedTilesFresh();
   mkdirSync(outDir, { recursive: true });
   if (spec.kind === "3dtiles") {
     // The baker wants heightM and an id on every footprint.
@@ -92,11 +98,21 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
   } else {
     writeFileSync(join(outDir, `${spec.id}.geojson`), JSON.stringify(layer.fc));
     entry.url = geojsonRel;
+    if (spec.tiles) {
+      // Baked ground: the tileset this layer shares is baked again, reading the imported file.
+      const { bakeGround, groundTilesets } = await import("./bake/ground");
+      const set = groundTilesets(json as unknown as Parameters<typeof groundTilesets>[0], join(root, "public")).find((t) => t.url === spec.tiles)!;
+      const g = await bakeGround(set.layers, set.outDir);
+      log(
+        `  baked ground tiles (${set.layers.map((l) => l.id).join(", ")}) → public/${dirname(spec.tiles)}: ${g.layers[spec.id]?.features ?? 0} ${spec.id} feature(s), ${g.contentTiles} tiles, ${(g.bytes / 1e6).toFixed(1)} MB`,
+      );
+    }
   }
   // Keep the manifest's own indentation, and validate what we write.
   const indent = /\n(\s+)"/.exec(raw)?.[1] ?? " ";
   validateCatalog(json, "data/catalog.json");
   writeFileSync(catalogPath, JSON.stringify(json, null, indent) + "\n");
+  if (tilesWereFresh) (await import("./prepare")).stampBakedTiles();
   log(`data/catalog.json: layer "${spec.id}" now reads ${entry.url}`);
   return { layerId: spec.id, features: layer.fc.features.length, url: String(entry.url) };
 }

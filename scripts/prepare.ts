@@ -97,13 +97,24 @@ export function isFresh(seed: number, scale: number, hash = inputHash()): boolea
 export function bakeHash(cityHash = readStamp()?.inputHash ?? ""): string {
   const h = createHash("sha256");
   h.update(`city:${cityHash}\0`);
-  for (const f of [...listFiles(join(ROOT, "scripts/bake"), /\.ts$/), CATALOG_FILE]) {
+  // Data put in by `npm run import` is baked too (a ground layer's url can point at it).
+  for (const f of [...listFiles(join(ROOT, "scripts/bake"), /\.ts$/), CATALOG_FILE, ...listFiles(join(ROOT, "public/imported"), /\.geojson$/)]) {
     h.update(relative(ROOT, f).replace(/\\/g, "/"));
     h.update("\0");
     h.update(readFileSync(f));
     h.update("\0");
   }
   return h.digest("hex");
+}
+
+/** Whether every baked tileset is up to date (what `npm run import` checks before it bakes what it changed). */
+export function bakedTilesFresh(): boolean {
+  return tilesFresh(bakeHash());
+}
+
+/** Records the tiles as made from the current inputs (after `npm run import` baked what it changed). */
+export function stampBakedTiles(): void {
+  writeFileSync(BAKE_STAMP_FILE, JSON.stringify({ bakeHash: bakeHash() }, null, 2) + "\n");
 }
 
 function tilesFresh(hash: string): boolean {

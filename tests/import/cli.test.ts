@@ -1,10 +1,13 @@
 // npm run import (scripts/import.ts) on a copy of the project's manifests in a temp folder:
 // the file lands in public/imported/, the catalog layer points at it (validated), and the
 // cockpit's calculator reads the user's count from it; buildings are baked into 3D Tiles.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readGlb } from "../../scripts/bake/glb";
+import { decodePropertyTables } from "../../scripts/bake/validate";
+import { validateGroundTileset } from "../../scripts/bake/validateGround";
 import { importIntoProject } from "../../scripts/import";
 import { gbkEncoder } from "../../scripts/import/shapefileWriter";
 import { validateCatalog } from "../../src/domain/catalog";
@@ -86,4 +89,64 @@ describe("npm run import", () => {
     expect(fc.features.map((f: { properties: { heightM: number } }) => f.properties.heightM)).toEqual([12, 15, 18]);
     expect(fc.features[0].geometry.coordinates[0][0][0]).toBeCloseTo(109.78, 6);
   });
+});
+
+// A ground layer baked to tiles (parks share generated/tiles/ground): the import bakes that
+// tileset again from the imported file. In its own temp project whose ground tileset holds the
+// parks and a one-lake water layer (the other ground layers unbaked), so the bake is small.
+describe("npm run import re-bakes the ground tiles of a layer it replaces", () => {
+  const root2 = mkdtempSync(join(tmpdir(), "wct-import-ground-"));
+  afterAll(() => rmSync(root2, { recursive: true, force: true }));
+  const rect = (x: number, y: number, dx: number, dy: number) => [
+    [
+      [x, y],
+      [x + dx, y],
+      [x + dx, y + dy],
+      [x, y + dy],
+      [x, y],
+    ],
+  ];
+  it("a hand-made parks file --as parks: the ground tileset now holds its two parks (and still the water)", async () => {
+    cpSync("data", join(root2, "data"), { recursive: true });
+    const catPath = join(root2, "data/catalog.json");
+    const cat = JSON.parse(readFileSync(catPath, "utf8")) as { layers: Array<{ id: string; tiles?: string }> };
+    for (const l of cat.layers) if (l.tiles && l.id !== "parks" && l.id !== "water") delete l.tiles;
+    writeFileSync(catPath, JSON.stringify(cat, null, 1));
+    const lake = { type: "Feature", properties: { id: "w1", name: "湖" }, geometry: { type: "Polygon", coordinates: rect(109.77, 39.58, 0.01, 0.005) } };
+    const waterFile = join(root2, "public/generated/city/water.geojson");
+    mkdirSync(join(root2, "public/generated/city"), { recursive: true });
+    writeFileSync(waterFile, JSON.stringify({ type: "FeatureCollection", features: [lake] }));
+    const parks = join(root2, "公园.geojson");
+    writeFileSync(
+      parks,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          { type: "Feature", properties: { name: "人民公园", parkType: "comprehensive" }, geometry: { type: "Polygon", coordinates: rect(109.78, 39.6, 0.004, 0.003) } },
+          { type: "Feature", properties: { name: "滨河公园", parkType: "riverside" }, geometry: { type: "Polygon", coordinates: rect(109.79, 39.59, 0.003, 0.002) } },
+        ],
+      }),
+    );
+    const lines: string[] = [];
+    const r = await importIntoProject({ file: parks, as: "parks", root: root2, log: (s) => lines.push(s) });
+    expect(r).toEqual({ layerId: "parks", features: 2, url: "imported/parks.geojson" });
+    expect(lines.join("\n")).toMatch(/baked ground tiles \(water, parks\) → public\/generated\/tiles\/ground: 2 parks feature/);
+    const out = join(root2, "public/generated/tiles/ground");
+    const ts = JSON.parse(readFileSync(join(out, "tileset.json"), "utf8"));
+    expect(ts.asset.extras.layers).toEqual({ water: { features: 1, skipped: 0 }, parks: { features: 2, skipped: 0 } });
+    const v = await validateGroundTileset(out);
+    expect(v.errors).toEqual([]);
+    expect(v.leafFeatures).toEqual({ water: 1, parks: 2 });
+    // The parks' own attributes are in the tiles' property tables (what a pick shows).
+    const names = new Set<unknown>();
+    const walk = (t: { children?: unknown[]; content?: { uri: string } }) => {
+      if (t.content) {
+        const g = readGlb(new Uint8Array(readFileSync(join(out, t.content.uri))));
+        for (const tb of decodePropertyTables(g.json, g.bin)) (tb.columns.name ?? []).forEach((n) => names.add(n));
+      }
+      (t.children ?? []).forEach((c) => walk(c as typeof t));
+    };
+    walk(ts.root);
+    expect([...names].filter((n) => typeof n === "string" && n.endsWith("公园")).sort()).toEqual(["人民公园", "滨河公园"]);
+  }, 120_000);
 });
