@@ -97,7 +97,7 @@ export default function ImportPanel({ state, importer, onExport }: Props) {
         multiple
         hidden
         data-testid="import-file"
-        accept=".geojson,.json,.csv,.txt,.kml,.kmz,.gpx,.zip,.czml,.osm,.xml"
+        accept=".geojson,.json,.csv,.txt,.kml,.kmz,.gpx,.zip,.czml,.osm,.xml,.pbf"
         onChange={(e) => {
           if (e.target.files) addFiles(e.target.files);
           e.target.value = "";

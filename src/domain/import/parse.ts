@@ -102,6 +102,13 @@ const ext = (name: string) => /\.([a-z0-9]+)$/i.exec(name)?.[1].toLowerCase() ??
 const isZip = (b: Uint8Array | undefined) =>
   !!b && b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6);
 
+/** An OSM PBF file: a 4-byte header length, then a BlobHeader whose type is "OSMHeader". */
+function isOsmPbf(b: Uint8Array | undefined): boolean {
+  if (!b || b.length < 16) return false;
+  const head = String.fromCharCode(...b.subarray(4, Math.min(b.length, 40)));
+  return head.includes("OSMHeader");
+}
+
 function unzip(name: string, bytes: Uint8Array): Record<string, Uint8Array> {
   try {
     const files = unzipSync(bytes);
@@ -425,6 +432,13 @@ function readRaw(input: ImportInput, userCrs: Crs | undefined, progress: Progres
       );
     return readShapefile(name, files, userCrs, input.encoding);
   }
+  if (e === "pbf" || isOsmPbf(input.bytes))
+    // No maintained parser that runs in a browser worker fits (README, "OSM PBF"): say what to do.
+    fail(
+      name,
+      "暂不支持 .osm.pbf（二进制 OSM）。请先用 osmium 转成 OSM XML：osmium cat 文件.osm.pbf -o 文件.osm（Debian 软件包 osmium-tool），再导入 .osm 文件；大文件（超过 200 MB）用 npm run import -- 文件.osm --as <用途>",
+      ".osm.pbf (binary OSM) is not supported. Convert it to OSM XML with osmium first: osmium cat file.osm.pbf -o file.osm (Debian package osmium-tool), then import the .osm file; for big files (over 200 MB) use npm run import -- file.osm --as <role>",
+    );
   if (e === "shp" || e === "dbf")
     fail(name, "请把 .shp、.dbf、.prj（和 .cpg）打包成一个 zip 再导入", "zip the .shp, .dbf, .prj (and .cpg) together and import the zip");
   const { text, encoding } =

