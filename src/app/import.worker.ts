@@ -3,7 +3,7 @@
 // import, so "cancel" is simply terminate().
 import type { I18n } from "../domain/catalog";
 import { ImportError, importData, overBudget, IMPORT_BUDGET_BYTES, type ImportResult } from "../domain/import/parse";
-import { addHeights, categoricalFields, fieldValues } from "../domain/imports";
+import { addHeights, categoricalFields, fieldValues, ownColors } from "../domain/imports";
 
 export interface ImportRequest {
   name: string;
@@ -21,6 +21,8 @@ export interface ImportedLayerOut {
   fields: string[];
   fieldValues: Record<string, string[]>;
   hasHeight: boolean;
+  /** The file's own colours (CZML), drawn as they are. */
+  ownColors?: string[];
 }
 export type ImportResponse =
   | { type: "progress"; progress: number; step: string }
@@ -100,6 +102,7 @@ self.onmessage = async (e: MessageEvent<ImportRequest>) => {
         fields,
         fieldValues: fieldValues(l.fc.features, fields),
         hasHeight,
+        ownColors: ownColors(l.fc.features),
       };
     });
     const { layers: _l, ...result } = r;

@@ -184,7 +184,7 @@ export function createImporter(store: Store, persist = new ImportStore()) {
             url,
             visible: true,
             pickable: true,
-            style: autoStyle(l.kind, colorIndex, { hasHeight: l.hasHeight }),
+            style: autoStyle(l.kind, colorIndex, { hasHeight: l.hasHeight, ownColors: l.ownColors }),
             nameProperty: ["name", "名称", "NAME", "Name"].find((k) => l.fields.includes(k)),
             source: { zh: `导入：${name} · ${m.result.crsLabel.zh}`, en: `Imported: ${name} · ${m.result.crsLabel.en}` },
           };
@@ -198,6 +198,7 @@ export function createImporter(store: Store, persist = new ImportStore()) {
             fields: l.fields,
             fieldValues: l.fieldValues,
             hasHeight: l.hasHeight,
+            ...(l.ownColors ? { ownColors: l.ownColors } : {}),
             batch,
             colorIndex,
           };
@@ -296,6 +297,7 @@ export function createImporter(store: Store, persist = new ImportStore()) {
     if (!meta || !spec || spec.kind === "3dtiles") return;
     const style = autoStyle(spec.kind, meta.colorIndex ?? 0, {
       hasHeight: meta.hasHeight,
+      ownColors: meta.ownColors,
       field,
       values: field ? meta.fieldValues?.[field] : undefined,
     });

@@ -28,6 +28,8 @@ export interface ImportedMeta {
   /** The field the categorical style uses, when the user picked one. */
   styleField?: string;
   hasHeight: boolean;
+  /** The file's own colours (`_color`, CZML): the automatic style draws features in them. */
+  ownColors?: string[];
   /** Import batch: one file can give a point, a line and a polygon layer. */
   batch: string;
 }
@@ -124,19 +126,32 @@ const HEIGHT_RAMP: ColorRule = {
   unit: "m",
 };
 
+/** Distinct `_color` values (a file's own colours, e.g. CZML materials), at most 64; undefined if none. */
+export function ownColors(features: Feature[]): string[] | undefined {
+  const set = new Set<string>();
+  for (const f of features) {
+    const c = (f.properties as Record<string, unknown> | null)?._color;
+    if (typeof c === "string" && /^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c)) set.add(c);
+    if (set.size >= 64) break;
+  }
+  return set.size ? [...set] : undefined;
+}
+
 /** The style an import gets: a height ramp + extrusion for footprints with heights, a
- * categorical rule on the chosen field, else one colour per import. */
+ * categorical rule on the chosen field, the file's own colours, else one colour per import. */
 export function autoStyle(
   kind: Exclude<LayerKind, "3dtiles">,
   index: number,
-  opts: { hasHeight?: boolean; field?: string; values?: string[] } = {},
+  opts: { hasHeight?: boolean; field?: string; values?: string[]; ownColors?: string[] } = {},
 ): LayerStyle {
   const color: ColorRule =
     opts.field && opts.values
       ? categoricalRule(opts.field, opts.values)
       : opts.hasHeight && kind === "polygon"
         ? HEIGHT_RAMP
-        : { type: "constant", color: PALETTE[index % PALETTE.length] };
+        : opts.ownColors?.length
+          ? { type: "categorical", property: "_color", categories: Object.fromEntries(opts.ownColors.map((c) => [c, c])), default: PALETTE[index % PALETTE.length] }
+          : { type: "constant", color: PALETTE[index % PALETTE.length] };
   const style: LayerStyle = { color, opacity: kind === "polygon" && !opts.hasHeight ? 0.7 : 1 };
   if (kind === "point") {
     style.pointSizePx = 10;

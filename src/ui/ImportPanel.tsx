@@ -221,7 +221,9 @@ export default function ImportPanel({ state, importer, onExport }: Props) {
                             onChange={(e) => importer.restyle(l.id, e.target.value || undefined)}
                             data-testid={`import-style-${l.id}`}
                           >
-                            <option value="">{meta.hasHeight ? t(lang, "importStyleHeight") : t(lang, "importStyleSingle")}</option>
+                            <option value="">
+                              {t(lang, meta.hasHeight ? "importStyleHeight" : meta.ownColors ? "importStyleOwn" : "importStyleSingle")}
+                            </option>
                             {meta.fields.map((f) => (
                               <option key={f} value={f}>
                                 {f}

@@ -98,6 +98,7 @@ const STRINGS = {
   importStyle: { zh: "着色", en: "Colour" },
   importStyleSingle: { zh: "单一颜色", en: "Single colour" },
   importStyleHeight: { zh: "按高度", en: "By height" },
+  importStyleOwn: { zh: "文件自带颜色", en: "The file's colours" },
   importUseAs: { zh: "用作", en: "Use as" },
   importUseDemo: { zh: "不替换（保留演示数据）", en: "Nothing (keep demo data)" },
   importBadge: { zh: "导入数据", en: "Imported" },

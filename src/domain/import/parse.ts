@@ -273,44 +273,95 @@ function readOsm(name: string, text: string): Raw {
   return { format: "osm", fc, wgs84ByDefinition: true, skipped: 0, warnings };
 }
 
-/** CZML: static positions of points, polylines and polygons (cartographicDegrees). */
+/**
+ * CZML as a static layer: points, polylines and polygons at fixed positions (cartographicDegrees
+ * or cartographicRadians), with their name, description, properties and colour (`_color`, what
+ * the automatic style draws them in). A static layer cannot move: packets whose positions change
+ * with time (an epoch with samples, interval lists, references) are left out and counted in a
+ * notice, as are positions it cannot read (e.g. cartesian).
+ */
 function readCzml(name: string, packets: unknown[]): Raw {
   const features: Feature[] = [];
-  let skipped = 0;
+  let timeDynamic = 0;
+  let unreadable = 0;
+  type Obj = Record<string, unknown>;
+  const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+  // Time-varying: an interval list, an epoch (sampled values), a reference to another packet.
+  const dynamic = (v: unknown) => Array.isArray(v) || (isObj(v) && (v.epoch !== undefined || v.interval !== undefined || v.reference !== undefined || v.references !== undefined));
   const deg = (v: unknown): Position[] | undefined => {
-    const a = (v as { cartographicDegrees?: unknown })?.cartographicDegrees;
-    if (!Array.isArray(a) || a.length % 3 !== 0 || !a.every((n) => typeof n === "number")) return undefined;
+    if (!isObj(v)) return undefined;
+    const rad = Array.isArray(v.cartographicRadians);
+    const a = (rad ? v.cartographicRadians : v.cartographicDegrees) as unknown;
+    if (!Array.isArray(a) || a.length === 0 || a.length % 3 !== 0 || !a.every((n) => typeof n === "number")) return undefined;
+    const k = rad ? 180 / Math.PI : 1;
     const out: Position[] = [];
-    for (let i = 0; i < a.length; i += 3) out.push([a[i], a[i + 1], a[i + 2]]);
+    for (let i = 0; i < a.length; i += 3) out.push([a[i] * k, a[i + 1] * k, a[i + 2]]);
     return out;
   };
-  for (const p of packets.slice(1) as Array<Record<string, unknown>>) {
-    if (!p || typeof p !== "object") continue;
-    const props: Record<string, unknown> = { id: p.id, name: p.name };
-    const pp = p.properties as Record<string, unknown> | undefined;
-    if (pp && typeof pp === "object") for (const [k, v] of Object.entries(pp)) if (typeof v !== "object" || v === null) props[k] = v;
-    let geometry: Geometry | undefined;
-    const line = deg((p.polyline as { positions?: unknown })?.positions);
-    const poly = deg((p.polygon as { positions?: unknown })?.positions);
-    const pos = deg(p.position);
-    if (poly && poly.length >= 3) geometry = { type: "Polygon", coordinates: [[...poly, poly[0]]] };
-    else if (line && line.length >= 2) geometry = { type: "LineString", coordinates: line };
-    else if (pos && pos.length === 1) geometry = { type: "Point", coordinates: pos[0] };
-    if (!geometry) {
-      if (p.position || p.polyline || p.polygon) skipped++;
+  const hex = (c: unknown): string | undefined => {
+    if (!isObj(c)) return undefined;
+    const f = Array.isArray(c.rgba) ? (c.rgba as number[]) : Array.isArray(c.rgbaf) ? (c.rgbaf as number[]).map((x) => x * 255) : undefined;
+    if (!f || f.length !== 4 || !f.every((x) => typeof x === "number" && Number.isFinite(x))) return undefined;
+    return "#" + f.map((x) => Math.max(0, Math.min(255, Math.round(x))).toString(16).padStart(2, "0")).join("");
+  };
+  const materialColor = (m: unknown): string | undefined => {
+    if (!isObj(m)) return undefined;
+    for (const k of ["solidColor", "polylineOutline", "polylineGlow", "polylineArrow", "polylineDash", "grid", "stripe"])
+      if (isObj(m[k])) return hex((m[k] as Obj).color);
+    return undefined;
+  };
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : isObj(v) && typeof v.string === "string" ? v.string : undefined);
+  for (const p of packets.slice(1) as unknown[]) {
+    if (!isObj(p)) continue;
+    const props: Record<string, unknown> = { id: p.id, name: text(p.name) };
+    const description = text(p.description);
+    if (description !== undefined) props.description = description;
+    const pp = p.properties;
+    if (isObj(pp)) for (const [k, v] of Object.entries(pp)) if (typeof v !== "object" || v === null) props[k] = v;
+    const polyline = isObj(p.polyline) ? p.polyline : undefined;
+    const polygon = isObj(p.polygon) ? p.polygon : undefined;
+    const point = isObj(p.point) ? p.point : isObj(p.billboard) ? p.billboard : undefined;
+    const shapes = [polygon?.positions, polyline?.positions, p.position].filter((v) => v !== undefined);
+    if (!shapes.length) continue; // the document packet, styles, clocks: nothing to draw
+    if (shapes.some(dynamic)) {
+      timeDynamic++;
       continue;
     }
+    let geometry: Geometry | undefined;
+    let color: string | undefined;
+    const poly = deg(polygon?.positions);
+    const line = deg(polyline?.positions);
+    const pos = deg(p.position);
+    if (poly && poly.length >= 3) {
+      geometry = { type: "Polygon", coordinates: [[...poly, poly[0]]] };
+      color = materialColor(polygon!.material) ?? hex(polygon!.outlineColor);
+    } else if (line && line.length >= 2) {
+      geometry = { type: "LineString", coordinates: line };
+      color = materialColor(polyline!.material);
+    } else if (pos && pos.length === 1) {
+      geometry = { type: "Point", coordinates: pos[0] };
+      color = hex(point?.color);
+    }
+    if (!geometry) {
+      unreadable++;
+      continue;
+    }
+    if (color) props._color = color;
     features.push({ type: "Feature", id: String(p.id ?? features.length), geometry, properties: props });
   }
-  const warnings: I18n[] = skipped
-    ? [
-        {
-          zh: `${name}：${skipped} 个 CZML 对象的位置随时间变化或无法识别，已跳过`,
-          en: `${name}: ${skipped} CZML packet(s) with time-varying or unreadable positions skipped`,
-        },
-      ]
-    : [];
-  return { format: "czml", fc: { type: "FeatureCollection", features }, wgs84ByDefinition: true, skipped, warnings };
+  const warnings: I18n[] = [];
+  if (timeDynamic)
+    warnings.push({
+      zh: `${name}：${timeDynamic} 个 CZML 对象的位置随时间变化（动态 CZML），静态图层只能显示固定位置，这些对象未导入`,
+      en: `${name}: ${timeDynamic} CZML packet(s) move over time (time-dynamic CZML); a static layer shows fixed positions only, so they were not imported`,
+    });
+  if (unreadable)
+    warnings.push({
+      zh: `${name}：${unreadable} 个 CZML 对象的位置无法读取（只支持 cartographicDegrees / cartographicRadians），已跳过`,
+      en: `${name}: ${unreadable} CZML packet(s) with positions it cannot read (only cartographicDegrees / cartographicRadians) skipped`,
+    });
+  // Both kinds are said in the warnings above (not as "without usable geometry").
+  return { format: "czml", fc: { type: "FeatureCollection", features }, wgs84ByDefinition: true, skipped: 0, warnings };
 }
 
 function readShapefile(name: string, files: Record<string, Uint8Array>, userCrs: Crs | undefined, encoding?: string): Raw {

@@ -7,6 +7,8 @@ import { strToU8, zipSync, unzipSync } from "fflate";
 import type { FeatureCollection, Point, Polygon } from "geojson";
 import { describe, expect, it } from "vitest";
 import { ImportError, importData, type ImportInput } from "../../../src/domain/import/parse";
+import { autoStyle, ownColors } from "../../../src/domain/imports";
+import { validateCatalog } from "../../../src/domain/catalog";
 import { cgcs2000GkPrj, gbkEncoder, writeShapefile } from "../../../scripts/import/shapefileWriter";
 
 const FIX = join(__dirname, "../../fixtures/import");
@@ -312,19 +314,63 @@ describe("OSM PBF", () => {
 });
 
 describe("CZML and 3D Tiles", () => {
-  it("hand-made CZML: a point, a polyline and a polygon with static positions", () => {
+  it("hand-made CZML: points, polylines, polygons with names, descriptions, properties and colours; time-dynamic ones said, not silent", () => {
     const czml = [
       { id: "document", version: "1.0" },
-      { id: "pile", name: "充电桩", position: { cartographicDegrees: [109.78, 39.6, 0] }, properties: { power: 60 } },
-      { id: "road", polyline: { positions: { cartographicDegrees: [109.78, 39.6, 0, 109.79, 39.61, 0] } } },
-      { id: "park", polygon: { positions: { cartographicDegrees: [109.78, 39.6, 0, 109.79, 39.6, 0, 109.79, 39.61, 0] } } },
-      { id: "moving", position: { epoch: "2024-01-01T00:00:00Z", cartographicDegrees: [0, 109.78, 39.6, 0, 10, 109.79, 39.61, 0] } },
+      {
+        id: "pile",
+        name: "充电桩",
+        description: "<p>60 kW 快充</p>",
+        position: { cartographicDegrees: [109.78, 39.6, 0] },
+        point: { color: { rgba: [255, 0, 0, 255] } },
+        properties: { power: 60 },
+      },
+      {
+        id: "road",
+        name: { string: "康巴什大街" },
+        polyline: { positions: { cartographicDegrees: [109.78, 39.6, 0, 109.79, 39.61, 0] }, material: { solidColor: { color: { rgbaf: [0, 1, 0, 0.5] } } } },
+      },
+      {
+        id: "park",
+        description: { string: "公园" },
+        polygon: {
+          positions: { cartographicRadians: [(109.78 * Math.PI) / 180, (39.6 * Math.PI) / 180, 0, (109.79 * Math.PI) / 180, (39.6 * Math.PI) / 180, 0, (109.79 * Math.PI) / 180, (39.61 * Math.PI) / 180, 0] },
+          material: { solidColor: { color: { rgba: [0, 0, 255, 128] } } },
+        },
+      },
+      // Time-dynamic: 3 samples of [t, lon, lat, h] = 12 numbers (a multiple of 3: must not be read as 4 static points).
+      { id: "bus", position: { epoch: "2024-01-01T00:00:00Z", cartographicDegrees: [0, 109.78, 39.6, 0, 10, 109.785, 39.605, 0, 20, 109.79, 39.61, 0] } },
+      { id: "ferry", position: [{ interval: "2024-01-01T00:00:00Z/2024-01-01T01:00:00Z", cartographicDegrees: [109.78, 39.6, 0] }] },
+      { id: "ecef", position: { cartesian: [-1000000, 5000000, 4000000] } },
+      { id: "style-only", name: "no geometry: not counted" },
     ];
     const r = importData({ name: "scene.czml", text: JSON.stringify(czml) });
     expect(r.format).toBe("czml");
     expect(r.featureCount).toBe(3);
-    expect(r.skipped).toBe(1);
-    expect(r.layers.find((l) => l.kind === "point")!.fc.features[0].properties).toMatchObject({ name: "充电桩", power: 60 });
+    const by = (k: string) => r.layers.find((l) => l.kind === k)!.fc.features[0];
+    expect(by("point").properties).toMatchObject({ name: "充电桩", description: "<p>60 kW 快充</p>", power: 60, _color: "#ff0000ff" });
+    expect(by("line").properties).toMatchObject({ name: "康巴什大街", _color: "#00ff0080" });
+    expect(by("polygon").properties).toMatchObject({ description: "公园", _color: "#0000ff80" });
+    const ring = (by("polygon").geometry as Polygon).coordinates[0];
+    expect(ring[1][0]).toBeCloseTo(109.79, 9);
+    expect(ring[2][1]).toBeCloseTo(39.61, 9);
+    // Two moving packets and one unreadable position: each said in a notice, in zh and en.
+    expect(r.warnings.map((w) => w.en)).toEqual([
+      "scene.czml: 2 CZML packet(s) move over time (time-dynamic CZML); a static layer shows fixed positions only, so they were not imported",
+      "scene.czml: 1 CZML packet(s) with positions it cannot read (only cartographicDegrees / cartographicRadians) skipped",
+    ]);
+    expect(r.warnings[0].zh).toMatch(/2 个 CZML 对象的位置随时间变化（动态 CZML）/);
+    // The file's colours are what the automatic style draws.
+    const cols = ownColors([by("point")]);
+    expect(cols).toEqual(["#ff0000ff"]);
+    expect(autoStyle("point", 0, { ownColors: cols }).color).toEqual({
+      type: "categorical",
+      property: "_color",
+      categories: { "#ff0000ff": "#ff0000ff" },
+      default: "#ffb020",
+    });
+    // And the style validates as a catalog style (it travels in the export bundle).
+    expect(() => validateCatalog({ version: 1, groups: [{ id: "g", title: { zh: "g", en: "g" } }], layers: [{ id: "c", title: { zh: "c", en: "c" }, group: "g", kind: "point", url: "c.geojson", visible: true, pickable: true, style: autoStyle("point", 0, { ownColors: cols }) }] })).not.toThrow();
   });
   it("a tileset.json given as a file → add it by URL", () => {
     expect(
