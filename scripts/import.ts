@@ -101,7 +101,9 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
     if (spec.tiles) {
       // Baked ground: the tileset this layer shares is baked again, reading the imported file.
       const { bakeGround, groundTilesets } = await import("./bake/ground");
-      const set = groundTilesets(json as unknown as Parameters<typeof groundTilesets>[0], join(root, "public")).find((t) => t.url === spec.tiles)!;
+      const set = groundTilesets(json as unknown as Parameters<typeof groundTilesets>[0], join(root, "public")).find(
+        (t) => t.url === spec.tiles,
+      )!;
       const g = await bakeGround(set.layers, set.outDir);
       log(
         `  baked ground tiles (${set.layers.map((l) => l.id).join(", ")}) → public/${dirname(spec.tiles)}: ${g.layers[spec.id]?.features ?? 0} ${spec.id} feature(s), ${g.contentTiles} tiles, ${(g.bytes / 1e6).toFixed(1)} MB`,

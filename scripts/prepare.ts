@@ -98,7 +98,11 @@ export function bakeHash(cityHash = readStamp()?.inputHash ?? ""): string {
   const h = createHash("sha256");
   h.update(`city:${cityHash}\0`);
   // Data put in by `npm run import` is baked too (a ground layer's url can point at it).
-  for (const f of [...listFiles(join(ROOT, "scripts/bake"), /\.ts$/), CATALOG_FILE, ...listFiles(join(ROOT, "public/imported"), /\.geojson$/)]) {
+  for (const f of [
+    ...listFiles(join(ROOT, "scripts/bake"), /\.ts$/),
+    CATALOG_FILE,
+    ...listFiles(join(ROOT, "public/imported"), /\.geojson$/),
+  ]) {
     h.update(relative(ROOT, f).replace(/\\/g, "/"));
     h.update("\0");
     h.update(readFileSync(f));

@@ -90,7 +90,9 @@ export function bundleFiles(input: BundleInput): Record<string, string> {
   // one of the bundle's layers — a demo layer of a swapped role becomes the import, as in the app.
   const mapLayers = (list: string[]) => [
     ...new Set(
-      list.flatMap((id) => (ids.has(id) ? [id] : input.demoRoles[id] && importOfRole.has(input.demoRoles[id]) ? [importOfRole.get(input.demoRoles[id])!] : [])),
+      list.flatMap((id) =>
+        ids.has(id) ? [id] : input.demoRoles[id] && importOfRole.has(input.demoRoles[id]) ? [importOfRole.get(input.demoRoles[id])!] : [],
+      ),
     ),
   ];
   const current = input.views.views.find((v) => v.id === input.currentView);
@@ -189,7 +191,13 @@ export function openBundle(bytes: Uint8Array, name: string): OpenedBundle {
     }
   };
   const manifests = validateManifests(
-    { catalog: json("catalog.json"), kpis: json("kpis.json"), charts: json("charts.json"), views: json("views.json"), tours: json("tours.json", true) },
+    {
+      catalog: json("catalog.json"),
+      kpis: json("kpis.json"),
+      charts: json("charts.json"),
+      views: json("views.json"),
+      tours: json("tours.json", true),
+    },
     base,
   );
   // A relative data URL must be in the zip (an absolute one — a 3D Tiles URL — is left as it is).

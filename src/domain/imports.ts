@@ -150,7 +150,12 @@ export function autoStyle(
       : opts.hasHeight && kind === "polygon"
         ? HEIGHT_RAMP
         : opts.ownColors?.length
-          ? { type: "categorical", property: "_color", categories: Object.fromEntries(opts.ownColors.map((c) => [c, c])), default: PALETTE[index % PALETTE.length] }
+          ? {
+              type: "categorical",
+              property: "_color",
+              categories: Object.fromEntries(opts.ownColors.map((c) => [c, c])),
+              default: PALETTE[index % PALETTE.length],
+            }
           : { type: "constant", color: PALETTE[index % PALETTE.length] };
   const style: LayerStyle = { color, opacity: kind === "polygon" && !opts.hasHeight ? 0.7 : 1 };
   if (kind === "point") {

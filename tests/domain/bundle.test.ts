@@ -11,7 +11,12 @@ import { validateManifests } from "../../src/domain/manifestSet";
 
 const read = (dir: string, f: string) => JSON.parse(readFileSync(`${dir}/${f}`, "utf8"));
 const app = validateManifests(
-  { catalog: read("data", "catalog.json"), kpis: read("data", "kpis.json"), charts: read("data", "charts.json"), views: read("data", "views.json") },
+  {
+    catalog: read("data", "catalog.json"),
+    kpis: read("data", "kpis.json"),
+    charts: read("data", "charts.json"),
+    views: read("data", "views.json"),
+  },
   "data/",
 );
 
@@ -30,7 +35,17 @@ const area: FeatureCollection = {
     {
       type: "Feature",
       properties: { name: "地块" },
-      geometry: { type: "Polygon", coordinates: [[[109.78, 39.6], [109.79, 39.6], [109.79, 39.61], [109.78, 39.6]]] },
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [109.78, 39.6],
+            [109.79, 39.6],
+            [109.79, 39.61],
+            [109.78, 39.6],
+          ],
+        ],
+      },
     },
   ],
 };
@@ -131,7 +146,9 @@ describe("export bundle", () => {
     expect(err(zipBundle(noData))).toBe('b.zip!/catalog.json: layers[0].url: "data/my-1.geojson" is not in the zip');
     const badCat = JSON.parse(files["catalog.json"]);
     badCat.layers[1].kind = "blob";
-    expect(err(zipBundle({ ...files, "catalog.json": JSON.stringify(badCat) }))).toMatch(/^b\.zip!\/catalog\.json: layers\[1\]\.kind: expected one of/);
+    expect(err(zipBundle({ ...files, "catalog.json": JSON.stringify(badCat) }))).toMatch(
+      /^b\.zip!\/catalog\.json: layers\[1\]\.kind: expected one of/,
+    );
     const { ["views.json"]: _v, ...noViews } = files;
     void _v;
     expect(err(zipBundle(noViews))).toBe("b.zip!/views.json: (file): missing from the zip");

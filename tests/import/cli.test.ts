@@ -112,7 +112,11 @@ describe("npm run import re-bakes the ground tiles of a layer it replaces", () =
     const cat = JSON.parse(readFileSync(catPath, "utf8")) as { layers: Array<{ id: string; tiles?: string }> };
     for (const l of cat.layers) if (l.tiles && l.id !== "parks" && l.id !== "water") delete l.tiles;
     writeFileSync(catPath, JSON.stringify(cat, null, 1));
-    const lake = { type: "Feature", properties: { id: "w1", name: "湖" }, geometry: { type: "Polygon", coordinates: rect(109.77, 39.58, 0.01, 0.005) } };
+    const lake = {
+      type: "Feature",
+      properties: { id: "w1", name: "湖" },
+      geometry: { type: "Polygon", coordinates: rect(109.77, 39.58, 0.01, 0.005) },
+    };
     const waterFile = join(root2, "public/generated/city/water.geojson");
     mkdirSync(join(root2, "public/generated/city"), { recursive: true });
     writeFileSync(waterFile, JSON.stringify({ type: "FeatureCollection", features: [lake] }));
@@ -122,8 +126,16 @@ describe("npm run import re-bakes the ground tiles of a layer it replaces", () =
       JSON.stringify({
         type: "FeatureCollection",
         features: [
-          { type: "Feature", properties: { name: "人民公园", parkType: "comprehensive" }, geometry: { type: "Polygon", coordinates: rect(109.78, 39.6, 0.004, 0.003) } },
-          { type: "Feature", properties: { name: "滨河公园", parkType: "riverside" }, geometry: { type: "Polygon", coordinates: rect(109.79, 39.59, 0.003, 0.002) } },
+          {
+            type: "Feature",
+            properties: { name: "人民公园", parkType: "comprehensive" },
+            geometry: { type: "Polygon", coordinates: rect(109.78, 39.6, 0.004, 0.003) },
+          },
+          {
+            type: "Feature",
+            properties: { name: "滨河公园", parkType: "riverside" },
+            geometry: { type: "Polygon", coordinates: rect(109.79, 39.59, 0.003, 0.002) },
+          },
         ],
       }),
     );

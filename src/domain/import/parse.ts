@@ -287,7 +287,9 @@ function readCzml(name: string, packets: unknown[]): Raw {
   type Obj = Record<string, unknown>;
   const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
   // Time-varying: an interval list, an epoch (sampled values), a reference to another packet.
-  const dynamic = (v: unknown) => Array.isArray(v) || (isObj(v) && (v.epoch !== undefined || v.interval !== undefined || v.reference !== undefined || v.references !== undefined));
+  const dynamic = (v: unknown) =>
+    Array.isArray(v) ||
+    (isObj(v) && (v.epoch !== undefined || v.interval !== undefined || v.reference !== undefined || v.references !== undefined));
   const deg = (v: unknown): Position[] | undefined => {
     if (!isObj(v)) return undefined;
     const rad = Array.isArray(v.cartographicRadians);
@@ -302,7 +304,16 @@ function readCzml(name: string, packets: unknown[]): Raw {
     if (!isObj(c)) return undefined;
     const f = Array.isArray(c.rgba) ? (c.rgba as number[]) : Array.isArray(c.rgbaf) ? (c.rgbaf as number[]).map((x) => x * 255) : undefined;
     if (!f || f.length !== 4 || !f.every((x) => typeof x === "number" && Number.isFinite(x))) return undefined;
-    return "#" + f.map((x) => Math.max(0, Math.min(255, Math.round(x))).toString(16).padStart(2, "0")).join("");
+    return (
+      "#" +
+      f
+        .map((x) =>
+          Math.max(0, Math.min(255, Math.round(x)))
+            .toString(16)
+            .padStart(2, "0"),
+        )
+        .join("")
+    );
   };
   const materialColor = (m: unknown): string | undefined => {
     if (!isObj(m)) return undefined;
@@ -310,7 +321,8 @@ function readCzml(name: string, packets: unknown[]): Raw {
       if (isObj(m[k])) return hex((m[k] as Obj).color);
     return undefined;
   };
-  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : isObj(v) && typeof v.string === "string" ? v.string : undefined);
+  const text = (v: unknown): string | undefined =>
+    typeof v === "string" ? v : isObj(v) && typeof v.string === "string" ? v.string : undefined;
   for (const p of packets.slice(1) as unknown[]) {
     if (!isObj(p)) continue;
     const props: Record<string, unknown> = { id: p.id, name: text(p.name) };

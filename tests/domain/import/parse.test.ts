@@ -328,18 +328,39 @@ describe("CZML and 3D Tiles", () => {
       {
         id: "road",
         name: { string: "康巴什大街" },
-        polyline: { positions: { cartographicDegrees: [109.78, 39.6, 0, 109.79, 39.61, 0] }, material: { solidColor: { color: { rgbaf: [0, 1, 0, 0.5] } } } },
+        polyline: {
+          positions: { cartographicDegrees: [109.78, 39.6, 0, 109.79, 39.61, 0] },
+          material: { solidColor: { color: { rgbaf: [0, 1, 0, 0.5] } } },
+        },
       },
       {
         id: "park",
         description: { string: "公园" },
         polygon: {
-          positions: { cartographicRadians: [(109.78 * Math.PI) / 180, (39.6 * Math.PI) / 180, 0, (109.79 * Math.PI) / 180, (39.6 * Math.PI) / 180, 0, (109.79 * Math.PI) / 180, (39.61 * Math.PI) / 180, 0] },
+          positions: {
+            cartographicRadians: [
+              (109.78 * Math.PI) / 180,
+              (39.6 * Math.PI) / 180,
+              0,
+              (109.79 * Math.PI) / 180,
+              (39.6 * Math.PI) / 180,
+              0,
+              (109.79 * Math.PI) / 180,
+              (39.61 * Math.PI) / 180,
+              0,
+            ],
+          },
           material: { solidColor: { color: { rgba: [0, 0, 255, 128] } } },
         },
       },
       // Time-dynamic: 3 samples of [t, lon, lat, h] = 12 numbers (a multiple of 3: must not be read as 4 static points).
-      { id: "bus", position: { epoch: "2024-01-01T00:00:00Z", cartographicDegrees: [0, 109.78, 39.6, 0, 10, 109.785, 39.605, 0, 20, 109.79, 39.61, 0] } },
+      {
+        id: "bus",
+        position: {
+          epoch: "2024-01-01T00:00:00Z",
+          cartographicDegrees: [0, 109.78, 39.6, 0, 10, 109.785, 39.605, 0, 20, 109.79, 39.61, 0],
+        },
+      },
       { id: "ferry", position: [{ interval: "2024-01-01T00:00:00Z/2024-01-01T01:00:00Z", cartographicDegrees: [109.78, 39.6, 0] }] },
       { id: "ecef", position: { cartesian: [-1000000, 5000000, 4000000] } },
       { id: "style-only", name: "no geometry: not counted" },
@@ -370,7 +391,24 @@ describe("CZML and 3D Tiles", () => {
       default: "#ffb020",
     });
     // And the style validates as a catalog style (it travels in the export bundle).
-    expect(() => validateCatalog({ version: 1, groups: [{ id: "g", title: { zh: "g", en: "g" } }], layers: [{ id: "c", title: { zh: "c", en: "c" }, group: "g", kind: "point", url: "c.geojson", visible: true, pickable: true, style: autoStyle("point", 0, { ownColors: cols }) }] })).not.toThrow();
+    expect(() =>
+      validateCatalog({
+        version: 1,
+        groups: [{ id: "g", title: { zh: "g", en: "g" } }],
+        layers: [
+          {
+            id: "c",
+            title: { zh: "c", en: "c" },
+            group: "g",
+            kind: "point",
+            url: "c.geojson",
+            visible: true,
+            pickable: true,
+            style: autoStyle("point", 0, { ownColors: cols }),
+          },
+        ],
+      }),
+    ).not.toThrow();
   });
   it("a tileset.json given as a file → add it by URL", () => {
     expect(
