@@ -14,18 +14,22 @@
 //     not bake everything again (otherwise it does: the stamp hashes the catalog and imported data).
 // A file whose geometry does not fit the layer, or that cannot be read, stops with the same
 // message the browser shows (Chinese and English).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { unzipSync } from "fflate";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Feature } from "geojson";
-import { validateCatalog } from "../src/domain/catalog";
+import { validateCatalog, type LayerSpec } from "../src/domain/catalog";
+import { normalise, openBundle } from "../src/domain/bundle";
 import { ImportError, importData } from "../src/domain/import/parse";
-import { heightOfProps } from "../src/domain/imports";
+import { heightOfProps, MY_DATA_GROUP } from "../src/domain/imports";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface ImportCliOptions {
   file: string;
+  /** The file's bytes when they do not come from `file` (a data file inside an export bundle). */
+  bytes?: Uint8Array;
   as: string;
   crs?: string;
   encoding?: string;
@@ -49,7 +53,7 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
   const name = basename(o.file);
   const r = importData({
     name,
-    bytes: new Uint8Array(readFileSync(o.file)),
+    bytes: o.bytes ?? new Uint8Array(readFileSync(o.file)),
     crs: o.crs,
     encoding: o.encoding,
     budgetBytes: Number.MAX_SAFE_INTEGER,
@@ -119,6 +123,90 @@ export async function importIntoProject(o: ImportCliOptions): Promise<{ layerId:
   return { layerId: spec.id, features: layer.fc.features.length, url: String(entry.url) };
 }
 
+/** Whether a file is an export bundle (a zip holding a catalog.json), not a zipped Shapefile or KMZ. */
+export function isBundle(file: string): boolean {
+  if (!/\.zip$/i.test(file)) return false;
+  try {
+    return Object.keys(unzipSync(new Uint8Array(readFileSync(file)))).some((p) => /(^|\/)catalog\.json$/.test(p));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm run import -- bundle.zip`: an export bundle (我的数据 → 导出数据包, or any zipped city
+ * folder), opened and validated like catalog=<zip> does. A layer with a role the project has
+ * replaces that layer's data (as `--as <role>` does, ground re-bake included); any other layer is
+ * added to the project's catalog under 我的数据 with its settings, its data in public/imported/,
+ * and shown in the default view if it was visible in the bundle.
+ */
+export async function importBundle(o: {
+  file: string;
+  root?: string;
+  log?: (s: string) => void;
+}): Promise<{ replaced: string[]; added: string[] }> {
+  const root = o.root ?? ROOT;
+  const log = o.log ?? console.log;
+  const zipName = basename(o.file);
+  const { manifests, files } = openBundle(new Uint8Array(readFileSync(o.file)), zipName);
+  const catalogPath = join(root, "data", "catalog.json");
+  const project = validateCatalog(JSON.parse(readFileSync(catalogPath, "utf8")), "data/catalog.json");
+  const replaced: string[] = [];
+  const toAdd: LayerSpec[] = [];
+  for (const l of manifests.catalog.layers) {
+    const target = l.role ? project.layers.find((p) => p.role === l.role) : undefined;
+    if (target) {
+      const path = normalise(l.url);
+      await importIntoProject({ file: `${zipName}/${path}`, bytes: files[path], as: l.role!, root, log });
+      replaced.push(target.id);
+    } else toAdd.push(l);
+  }
+  if (toAdd.length) {
+    const raw = readFileSync(catalogPath, "utf8");
+    const json = JSON.parse(raw) as { groups: Array<{ id: string }>; layers: Array<Record<string, unknown>> };
+    if (!json.groups.some((g) => g.id === MY_DATA_GROUP.id)) json.groups.push(MY_DATA_GROUP);
+    mkdirSync(join(root, "public", "imported"), { recursive: true });
+    for (const l of toAdd) {
+      const clash = json.layers.find((x) => x.id === l.id);
+      if (clash && clash.group !== MY_DATA_GROUP.id)
+        throw new Error(
+          `${zipName}: layer id "${l.id}" is already a project layer outside 我的数据 / My data; rename it in the bundle's catalog.json`,
+        );
+      let url = l.url;
+      if (l.kind !== "3dtiles") {
+        writeFileSync(join(root, "public", "imported", `${l.id}.geojson`), files[normalise(l.url)]);
+        url = `imported/${l.id}.geojson`;
+      }
+      const entry = {
+        ...JSON.parse(JSON.stringify(l)),
+        group: MY_DATA_GROUP.id,
+        url,
+        source: { zh: `导入：${zipName}（导出包）`, en: `Imported: ${zipName} (bundle)` },
+      };
+      if (clash) json.layers[json.layers.indexOf(clash)] = entry;
+      else json.layers.push(entry);
+      log(`${zipName}: layer "${l.id}" (${l.title.en}) added under 我的数据 / My data → ${url}`);
+    }
+    const indent = /\n(\s+)"/.exec(raw)?.[1] ?? " ";
+    validateCatalog(json, "data/catalog.json");
+    writeFileSync(catalogPath, JSON.stringify(json, null, indent) + "\n");
+    // Shown at start if the bundle showed it: the default view lists it.
+    const visible = toAdd.filter((l) => l.visible).map((l) => l.id);
+    const viewsPath = join(root, "data", "views.json");
+    if (visible.length && existsSync(viewsPath)) {
+      const vraw = readFileSync(viewsPath, "utf8");
+      const views = JSON.parse(vraw) as { defaultView: string; views: Array<{ id: string; layers?: string[] }> };
+      const def = views.views.find((v) => v.id === views.defaultView);
+      if (def) {
+        def.layers = [...new Set([...(def.layers ?? []), ...visible])];
+        writeFileSync(viewsPath, JSON.stringify(views, null, /\n(\s+)"/.exec(vraw)?.[1] ?? " ") + "\n");
+        log(`data/views.json: the default view "${def.id}" shows ${visible.join(", ")}`);
+      }
+    }
+  }
+  return { replaced, added: toAdd.map((l) => l.id) };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (k: string) => {
@@ -133,15 +221,26 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const encoding = opt("--encoding");
   const dryRun = args.includes("--dry-run");
   const file = args.find((a) => !a.startsWith("--"));
-  if (!file || !as) {
+  if (file && isBundle(file)) {
+    if (as) {
+      console.error(`${file} is an export bundle: its layers carry their own roles; leave out --as`);
+      process.exit(2);
+    }
+    importBundle({ file }).catch((e) => {
+      if (e instanceof ImportError) console.error(`${e.msg.zh}\n${e.msg.en}`);
+      else console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
+  } else if (!file || !as) {
     console.error(
-      "usage: npm run import -- <file> --as <role|layer id> [--crs EPSG:4546|gk3z:37|gcj02|bd09|…] [--encoding gbk] [--dry-run]",
+      "usage: npm run import -- <file> --as <role|layer id> [--crs EPSG:4546|gk3z:37|gcj02|bd09|…] [--encoding gbk] [--dry-run]\n" +
+        "       npm run import -- <bundle.zip>   (an export bundle from 我的数据 / My data, or a zipped city folder)",
     );
     process.exit(2);
-  }
-  importIntoProject({ file, as, crs, encoding, dryRun }).catch((e) => {
-    if (e instanceof ImportError) console.error(`${e.msg.zh}\n${e.msg.en}`);
-    else console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  } else
+    importIntoProject({ file, as, crs, encoding, dryRun }).catch((e) => {
+      if (e instanceof ImportError) console.error(`${e.msg.zh}\n${e.msg.en}`);
+      else console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
 }

@@ -8,7 +8,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readGlb } from "../../scripts/bake/glb";
 import { decodePropertyTables } from "../../scripts/bake/validate";
 import { validateGroundTileset } from "../../scripts/bake/validateGround";
-import { importIntoProject } from "../../scripts/import";
+import { importBundle, importIntoProject, isBundle } from "../../scripts/import";
+import { bundleFiles, zipBundle } from "../../src/domain/bundle";
+import type { LayerSpec } from "../../src/domain/catalog";
+import { validateManifests } from "../../src/domain/manifestSet";
 import { gbkEncoder } from "../../scripts/import/shapefileWriter";
 import { validateCatalog } from "../../src/domain/catalog";
 import { publicChargingPiles } from "../../src/domain/kpi";
@@ -161,4 +164,89 @@ describe("npm run import re-bakes the ground tiles of a layer it replaces", () =
     walk(ts.root);
     expect([...names].filter((n) => typeof n === "string" && n.endsWith("公园")).sort()).toEqual(["人民公园", "滨河公园"]);
   }, 120_000);
+});
+
+// npm run import -- bundle.zip: the export bundle (what 我的数据 → 导出数据包 saves) goes into the
+// project: the layer with a role replaces that role's data, the other is added under 我的数据.
+describe("npm run import -- bundle.zip", () => {
+  const root3 = mkdtempSync(join(tmpdir(), "wct-import-bundle-"));
+  afterAll(() => rmSync(root3, { recursive: true, force: true }));
+  it("role layer → replaces the demo layer's data; other layer → added with its settings and shown in the default view", async () => {
+    cpSync("data", join(root3, "data"), { recursive: true });
+    const read = (f: string) => JSON.parse(readFileSync(join(root3, "data", f), "utf8"));
+    const app = validateManifests(
+      { catalog: read("catalog.json"), kpis: read("kpis.json"), charts: read("charts.json"), views: read("views.json") },
+      "data/",
+    );
+    const pt = (lon: number, lat: number) => ({
+      type: "Feature",
+      properties: { 名称: `${lon}` },
+      geometry: { type: "Point", coordinates: [lon, lat] },
+    });
+    const piles = { type: "FeatureCollection", features: [pt(109.78, 39.6), pt(109.79, 39.61), pt(109.8, 39.62), pt(109.81, 39.63)] };
+    const lot = {
+      type: "FeatureCollection",
+      features: [
+        {
+          type: "Feature",
+          properties: { name: "地块" },
+          geometry: {
+            type: "Polygon",
+            coordinates: [
+              [
+                [109.78, 39.6],
+                [109.79, 39.6],
+                [109.79, 39.61],
+                [109.78, 39.6],
+              ],
+            ],
+          },
+        },
+      ],
+    };
+    const spec = (id: string, kind: LayerSpec["kind"]): LayerSpec => ({
+      id,
+      title: { zh: id, en: id },
+      group: "mydata",
+      kind,
+      url: "blob:x",
+      visible: true,
+      pickable: true,
+      style: { color: { type: "constant", color: "#36cfc9" }, outlineColor: "#ffffff" },
+    });
+    const zip = zipBundle(
+      bundleFiles({
+        layers: [
+          { spec: spec("my-1", "point"), visible: true, opacity: 1, role: "charging", text: JSON.stringify(piles) },
+          { spec: spec("my-2", "polygon"), visible: true, opacity: 0.5, text: JSON.stringify(lot) },
+        ],
+        city: app.catalog.city,
+        views: app.views,
+        kpis: app.kpis,
+        charts: app.charts,
+        demoRoles: Object.fromEntries(app.catalog.layers.filter((l) => l.role).map((l) => [l.id, l.role!])),
+      }),
+    );
+    const file = join(root3, "warmcity-bundle.zip");
+    writeFileSync(file, zip);
+    expect(isBundle(file)).toBe(true);
+    expect(isBundle("tests/fixtures/import/shpjs-train_stations.zip")).toBe(false);
+    const r = await importBundle({ file, root: root3, log: quiet });
+    expect(r).toEqual({ replaced: ["charging"], added: ["my-2"] });
+    // The project still validates as a whole, the piles are the cockpit's, the lot is a layer.
+    const m = validateManifests(
+      { catalog: read("catalog.json"), kpis: read("kpis.json"), charts: read("charts.json"), views: read("views.json") },
+      "data/",
+    );
+    expect(m.catalog.layers.find((l) => l.id === "charging")!.url).toBe("imported/charging.geojson");
+    const fc = JSON.parse(readFileSync(join(root3, "public/imported/charging.geojson"), "utf8"));
+    expect(publicChargingPiles({ charging: fc }, { referenceYear: 2024, sinceYear: 2019 }).value).toBe(4);
+    const added = m.catalog.layers.find((l) => l.id === "my-2")!;
+    expect(added).toMatchObject({ group: "mydata", kind: "polygon", url: "imported/my-2.geojson", visible: true });
+    expect(added.style).toMatchObject({ opacity: 0.5, outlineColor: "#ffffff" });
+    expect(m.catalog.groups.some((g) => g.id === "mydata")).toBe(true);
+    expect(JSON.parse(readFileSync(join(root3, "public/imported/my-2.geojson"), "utf8")).features[0].properties.name).toBe("地块");
+    expect(m.views.views.find((v) => v.id === m.views.defaultView)!.layers).toContain("my-2");
+    expect(m.views.problems).toEqual({});
+  });
 });
