@@ -241,7 +241,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   useEffect(() => {
     installImportAutomation(store, importer, exporter);
     void importer.restore();
-  }, [store, importer, automation]);
+  }, [store, importer, exporter, automation]);
   // A role swap changes what the cockpit reads: recompute (and reload the analysis layers).
   const swapKey = JSON.stringify(swappedRoleUrls(state));
   const cockpitRuns = useRef(0);
