@@ -69,10 +69,12 @@ export function bundleFiles(input: BundleInput): Record<string, string> {
   const catalog = {
     version: 1,
     city: {
-      name: input.city
-        ? { zh: `${input.city.name.zh} · 我的数据`, en: `${input.city.name.en} · my data` }
-        : { zh: "我的数据", en: "My data" },
-      subtitle: { zh: `导出包 · ${n} 个导入图层`, en: `Exported bundle · ${n} imported layer${n === 1 ? "" : "s"}` },
+      // Short (the title bar is one line at 1280 px); the city it was exported from goes underneath.
+      name: { zh: "我的数据", en: "My data" },
+      subtitle: {
+        zh: `${input.city ? `${input.city.name.zh} · ` : ""}导出包 · ${n} 个导入图层`,
+        en: `${input.city ? `${input.city.name.en} · ` : ""}exported bundle · ${n} imported layer${n === 1 ? "" : "s"}`,
+      },
     },
     groups: [MY_DATA_GROUP],
     layers,
@@ -82,7 +84,23 @@ export function bundleFiles(input: BundleInput): Record<string, string> {
   // bundle would count nothing: left out rather than shown as zero).
   const covered = (need: readonly string[]) => need.length > 0 && need.every((r) => roles.has(r));
   const kpiDefs = input.kpis.kpis.filter((k) => covered(CALCULATOR_LAYERS[k.calculator] ?? []));
-  const charts = input.charts.filter((c) => covered(c.layers));
+  // A chart also needs the fields it groups by: an import without them would draw an empty chart.
+  const propsOf = new Map<string, Set<string>>();
+  for (const l of input.layers)
+    if (l.role && l.text) {
+      const keys = new Set<string>();
+      try {
+        for (const f of (JSON.parse(l.text) as { features?: Array<{ properties?: object | null }> }).features ?? [])
+          Object.keys(f.properties ?? {}).forEach((k) => keys.add(k));
+      } catch {
+        // not JSON: no fields
+      }
+      propsOf.set(l.role, keys);
+    }
+  const hasField = (roles: string[], p: string | undefined) => !p || roles.some((r) => propsOf.get(r)?.has(p));
+  const charts = input.charts.filter(
+    (c) => covered(c.layers) && hasField(c.layers, c.groupBy.property) && hasField(c.layers, c.stackBy?.property),
+  );
   const kpiIds = new Set(kpiDefs.map((k) => k.id));
   const chartIds = new Set(charts.map((c) => c.id));
 

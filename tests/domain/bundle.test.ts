@@ -92,7 +92,8 @@ describe("export bundle", () => {
     expect(m.catalog.layers[0].style.opacity).toBe(0.6);
     expect(m.catalog.layers[0].nameProperty).toBe("名称");
     expect(m.catalog.layers[1].style.outlineColor).toBe("#ffffff");
-    expect(m.catalog.city?.name.zh).toBe("鄂尔多斯城市信息模型沙盘 · 我的数据");
+    expect(m.catalog.city?.name).toEqual({ zh: "我的数据", en: "My data" });
+    expect(m.catalog.city?.subtitle?.zh).toBe("鄂尔多斯城市信息模型沙盘 · 导出包 · 2 个导入图层");
     // Views: opens on the view at export (camera, the visible layer); the app's views that show
     // the demo charging piles show the import instead; views without a bundle layer are left out.
     expect(m.views.defaultView).toBe(EXPORT_VIEW_ID);
@@ -106,7 +107,17 @@ describe("export bundle", () => {
     expect(m.views.problems).toEqual({});
     // KPIs: only those the bundle's roles can compute (charging piles), not the demo's others.
     expect(m.kpis.kpis.map((k) => k.calculator)).toEqual(["publicChargingPiles"]);
-    expect(m.charts.every((c) => c.layers.every((l) => l === "charging"))).toBe(true);
+    // Charts on charging piles group by status/district: the imported piles have neither → none.
+    expect(app.charts.some((c) => c.layers.includes("charging"))).toBe(true);
+    expect(m.charts).toEqual([]);
+    // With a status field, the by-status chart comes along.
+    const withStatus = input();
+    withStatus.layers[0].text = JSON.stringify({
+      ...piles,
+      features: piles.features.map((f) => ({ ...f, properties: { ...f.properties, status: "available" } })),
+    });
+    const ids = openBundle(zipBundle(bundleFiles(withStatus)), "s.zip").manifests.charts.map((c) => c.id);
+    expect(ids).toContain("charging-by-status");
     // Load: the layer URLs resolve to the zip's files; the KPIs computed from them count 3 piles.
     const r = relocateBundle(m, (p) => `zip:${p}`);
     expect(r.catalog.layers[0].url).toBe("zip:data/my-1.geojson");
