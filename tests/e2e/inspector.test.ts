@@ -58,6 +58,13 @@ const target = compounds.find(
     compounds.filter((d) => d.properties.name === c.properties.name).length === 1 &&
     c.id !== compounds[0].id,
 )!;
+// Compounds renovated 2015–2019: the "old compounds renovated" KPI over the filtered layer.
+const RENOVATED = { min: 2015, max: 2019 };
+const expectedRenovated = compounds.filter((c) => {
+  const y = c.properties.renovationYear;
+  return typeof y === "number" && y >= RENOVATED.min && y <= RENOVATED.max;
+}).length;
+const expectedRenovatedAll = compounds.filter((c) => typeof c.properties.renovationYear === "number").length;
 const buildings = readLayer("buildings");
 const tallest = buildings.reduce((a, b) => (Number(b.properties.heightM) > Number(a.properties.heightM) ? b : a));
 
@@ -165,6 +172,37 @@ describeBrowser("inspector toolkit", () => {
     expect(await wc(page).call("filters")).toEqual({});
     await page.getByTestId("filter-toggle").click();
   }, 300_000);
+
+  it("the cockpit shows the KPI and chart figures over the filtered features, marked as filtered", async () => {
+    const page = p.page;
+    expect(expectedRenovated).toBeGreaterThan(0);
+    expect(expectedRenovated).toBeLessThan(expectedRenovatedAll);
+    const card = page.getByTestId("kpi-old-compounds-renovated");
+    await expect.poll(() => card.getAttribute("data-status"), { timeout: 240_000 }).toBe("ready");
+    expect(await card.locator(".kpi-value .num").innerText()).toBe(expectedRenovatedAll.toLocaleString("zh-CN"));
+    await wc(page).call("setFilter", "compounds", { renovationYear: RENOVATED });
+    const filtered = page.getByTestId("kpi-filtered-old-compounds-renovated");
+    await expect.poll(() => filtered.getAttribute("data-status"), { timeout: 120_000 }).toBe("ready");
+    expect(Number(await filtered.getAttribute("data-value"))).toBe(expectedRenovated);
+    const text = await filtered.innerText();
+    expect(text).toMatch(/筛选后/);
+    expect(text).toContain(expectedRenovated.toLocaleString("zh-CN"));
+    expect(text).toContain(`全部 ${expectedRenovatedAll.toLocaleString("zh-CN")}`);
+    // the full figure stays; a KPI that reads no filtered layer gets no filtered line
+    expect(await card.locator(".kpi-value .num").innerText()).toBe(expectedRenovatedAll.toLocaleString("zh-CN"));
+    expect(await page.getByTestId("kpi-filtered-greenways-km").count()).toBe(0);
+    // a filter on a pipe network marks the pipe chart as filtered
+    await wc(page).call("setFilter", "pipes-gas", { installYear: YEARS });
+    const chart = page.getByTestId("chart-pipe-length-by-network");
+    await expect.poll(() => chart.getAttribute("data-filtered"), { timeout: 120_000 }).toBe("ready");
+    await expect.poll(() => page.getByTestId("kpi-filtered-pipes-built-renewed-km").getAttribute("data-status")).toBe("ready");
+    await screenshot(page, "inspector-filtered-figures");
+    await chart.getByTestId("chart-filter-toggle").click();
+    expect(await chart.getAttribute("data-filtered")).toBeNull();
+    await wc(page).call("setFilter", "pipes-gas", {});
+    await wc(page).call("setFilter", "compounds", {});
+    await expect.poll(() => page.getByTestId("kpi-filtered-old-compounds-renovated").count()).toBe(0);
+  }, 420_000);
 
   it("excavates a pit over a known pipe: the hit list has it with its length inside, rows select, CSV exports", async () => {
     const page = p.page;

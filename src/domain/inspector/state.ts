@@ -37,8 +37,40 @@ export interface InspectorState {
   tool?: Tool;
   /** Per filtered layer: features matching / all features (computed from the layer's data). */
   filterCounts: Record<string, { matched: number; total: number }>;
+  /**
+   * The cockpit's "filtered" figures (KPIs and charts over the features the filters keep),
+   * for the filters whose key (filtersKey) they were computed for.
+   */
+  figures?: FilteredFiguresState;
   /** Last inspector error, in both languages, shown where the user looks (search box, pit panel …). */
   message?: { where: "search" | "filter" | "excavation" | "measure" | "select"; zh: string; en: string };
+}
+
+export interface FilteredFiguresState {
+  key: string;
+  status: "computing" | "ready" | "error";
+  kpis: Record<string, import("../state").KpiResult>;
+  charts: Record<string, import("../charts").ChartData>;
+  error?: { zh: string; en: string };
+}
+
+/** The identity of a set of filters (what the filtered figures were computed for). */
+export const filtersKey = (filters: Record<string, LayerFilter>): string =>
+  JSON.stringify(
+    Object.keys(filters)
+      .sort()
+      .map((k) => [k, filters[k]]),
+  );
+
+export function setFilteredFigures(s: AppState, figures: FilteredFiguresState | undefined): AppState {
+  return patch(s, { figures });
+}
+
+/** The filtered figures for the filters in effect now (undefined when none, or stale). */
+export function currentFigures(s: AppState): FilteredFiguresState | undefined {
+  const ins = inspectorOf(s);
+  const f = ins.figures;
+  return f && Object.keys(ins.filters).length && f.key === filtersKey(ins.filters) ? f : undefined;
 }
 
 /** 5×: a 110 mm gas pipe becomes 0.55 m, about two pixels from 300 m at the low quality setting. */
