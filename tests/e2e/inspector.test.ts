@@ -258,6 +258,19 @@ describeBrowser("inspector toolkit", () => {
     expect(cam.heightM).toBeLessThan(0);
     await expect.poll(() => page.getByTestId("depth-readout").innerText()).toMatch(/相机埋深 .* 地下/);
     await screenshot(page, "inspector-underground");
+    // A new exaggeration rebuilds the tubes: the old ones stay on screen until the new are ready.
+    type Ug = { pipeScale: number; tubes: { shown: number; building: number } };
+    expect((await wc(page).call<Ug>("underground")).tubes).toEqual({ shown: 1, building: 0 });
+    await wc(page).call("setPipeScale", 12);
+    let during: Ug["tubes"] | undefined;
+    for (const t0 = Date.now(); !during && Date.now() - t0 < 30_000; ) {
+      const u = await wc(page).call<Ug>("underground");
+      if (u.tubes.building > 0) during = u.tubes;
+    }
+    expect(during, "a rebuild was seen").toBeDefined();
+    expect(during!.shown, "tubes shown while the new ones build").toBe(1);
+    await whenIdle(page);
+    expect(await wc(page).call<Ug>("underground")).toMatchObject({ pipeScale: 12, tubes: { shown: 1, building: 0 } });
     await wc(page).call("setUnderground", false);
     expect((await wc(page).call<{ on: boolean }>("underground")).on).toBe(false);
   }, 300_000);

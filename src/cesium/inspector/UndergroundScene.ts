@@ -132,7 +132,9 @@ export class UndergroundScene {
       const key = mode && visible ? `${mode}|${ins.pipeScale}` : "";
       this.wanted.set(spec.id, key);
       const b = this.batches.get(spec.id);
-      if (b) b.primitive.show = !!key && b.key === key;
+      // A batch built for another key (a new exaggeration, another pit) stays shown until its
+      // replacement is ready and swapped in (onFrame): the tubes never blink out while building.
+      if (b) b.primitive.show = !!key;
       // A batch with this key being built, or built and waiting for its primitive to be ready,
       // is not built again (every state change calls sync: without the pending check each one
       // started another full build of the layer while the first was still in the workers).
@@ -143,7 +145,7 @@ export class UndergroundScene {
         this.tubes.remove(b.primitive);
         this.batches.delete(spec.id);
       }
-      if (b && b.key === key) this.recolor(b, state);
+      if (b && key) this.recolor(b, state);
     }
     this.scene.requestRender();
   }
@@ -306,6 +308,13 @@ export class UndergroundScene {
   private cache = new Map<string, ParsedLayer>();
   remember(layerId: string, data: ParsedLayer) {
     this.cache.set(layerId, data);
+  }
+
+  /** Tube batches on screen and builds under way (automation: `warmcity.underground().tubes`). */
+  tubeCounts(): { shown: number; building: number } {
+    let shown = 0;
+    for (const b of this.batches.values()) if (b.primitive.show && !b.primitive.isDestroyed()) shown++;
+    return { shown, building: this.building.size + this.pendingSwap.size };
   }
 
   /** Tubes that are still being built (for whenDrawn). */
