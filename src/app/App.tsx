@@ -49,7 +49,7 @@ import { createFeatureLookup } from "./featureLookup";
 import { createPresenter } from "./presenter";
 import { PresenterLayer } from "./PresenterLayer";
 import { fieldStats, filterStyle } from "../domain/inspector/filter";
-import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground } from "../domain/inspector/state";
+import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground, UNDERGROUND_LAYER_DIM } from "../domain/inspector/state";
 import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
 import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
@@ -331,7 +331,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     const layers = { ...state.layers };
     for (const l of state.catalog.layers)
       if (isGroundLayer(l) && layers[l.id] && (underground || !l.tiles))
-        layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
+        layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha * (underground ? UNDERGROUND_LAYER_DIM : 1) };
     return { ...state, layers };
   }, [state, groundAlpha, underground]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);

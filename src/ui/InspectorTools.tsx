@@ -3,6 +3,7 @@
 // does goes through the actions it is given (the app's inspector service) and named updaters.
 // All property values are rendered as React text nodes: never as HTML.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import "./inspector.css";
 import type { Lang } from "../domain/catalog";
 import type { HitRow } from "../domain/inspector/excavation";
 import { formatFieldValue, type FieldSpec } from "../domain/inspector/fields";
@@ -58,6 +59,7 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
         : t(lang, "measureHint")
     : undefined;
   const msg = ins.message && ins.message.where !== "search" && ins.message.where !== "select" ? ins.message[lang] : undefined;
+  const inScene = ins.message?.where === "excavation" || ins.message?.where === "measure";
   // The tour player (and its caption) and the live strip also sit at the bottom between the
   // docks: the toolbar stands on top of whichever of them is highest.
   const column = useRef<HTMLDivElement>(null);
@@ -93,9 +95,23 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
       {panel === "measure" && ins.measurements.length > 0 && (
         <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />
       )}
-      {(hint || msg) && (
+      {(hint || (msg && !inScene)) && (
         <div className={`insp-hint ${msg ? "error" : ""}`} role="status" data-testid="insp-hint">
           {msg ?? hint}
+        </div>
+      )}
+      {msg && inScene && (
+        // A refused pit or measurement: said in the middle of the scene, where the user was drawing.
+        <div className="insp-hint error insp-toast" role="alert" data-testid="insp-hint">
+          <span>{msg}</span>
+          <button
+            className="text-btn"
+            aria-label={t(lang, "close")}
+            data-testid="insp-toast-close"
+            onClick={() => dispatch((s) => setInspectorMessage(s, undefined))}
+          >
+            ×
+          </button>
         </div>
       )}
       <div className="insp-bar panel" data-testid="insp-bar">

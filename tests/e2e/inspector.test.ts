@@ -245,6 +245,10 @@ describeBrowser("inspector toolkit", () => {
     const bowtie = [pit[0], pit[2], pit[1], pit[3]];
     await expect(wc(page).call("excavate", bowtie, 3)).rejects.toThrow(/crosses itself/);
     await expect.poll(() => page.getByTestId("insp-hint").innerText()).toMatch(/自相交/);
+    // said in the middle of the scene (a toast), not beside the toolbar
+    const toast = await page.getByTestId("insp-hint").boundingBox();
+    expect(toast!.y + toast!.height).toBeLessThan(400);
+    await screenshot(page, "inspector-pit-refused");
     expect((await wc(page).call<{ rows: unknown[] }>("excavation")).rows).toHaveLength(rows.length);
     await wc(page).call("clearExcavation");
   }, 300_000);
@@ -263,7 +267,7 @@ describeBrowser("inspector toolkit", () => {
     expect((await wc(page).call<Ug>("underground")).tubes).toEqual({ shown: 1, building: 0 });
     await wc(page).call("setPipeScale", 12);
     let during: Ug["tubes"] | undefined;
-    for (const t0 = Date.now(); !during && Date.now() - t0 < 30_000; ) {
+    for (const t0 = Date.now(); !during && Date.now() - t0 < 30_000;) {
       const u = await wc(page).call<Ug>("underground");
       if (u.tubes.building > 0) during = u.tubes;
     }

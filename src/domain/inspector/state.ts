@@ -125,6 +125,13 @@ export function removeMeasurement(s: AppState, id: number): AppState {
 export const clearMeasurements = (s: AppState) => patch(s, { measurements: [] });
 
 /** Layers the ground consists of: made translucent in underground mode and over a pit. */
+/**
+ * Underground, the vector ground layers (land use, roads …) are drawn at this share of the
+ * user's ground alpha: fainter than the globe, so their blocks and lines do not compete with
+ * the tubes (the 1280×800 design pass). The slider still scales them.
+ */
+export const UNDERGROUND_LAYER_DIM = 0.5;
+
 export function isGroundLayer(spec: { group: string; kind: string; id: string }): boolean {
   return (spec.group === "base" || spec.group === "green") && spec.kind !== "3dtiles";
 }
