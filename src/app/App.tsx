@@ -55,6 +55,7 @@ import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
 import { cockpitUrls } from "./cockpitUrls";
 import { startFilteredFigures } from "./filteredFigures";
+import { parseOnce } from "./parseOnce";
 import { filtersKey, setFilter } from "../domain/inspector/state";
 import { validateFilter } from "../domain/inspector/filter";
 import { UserError } from "../domain/inspector/errors";
@@ -173,7 +174,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const sceneRef = useRef<SceneApi | undefined>(undefined);
   const analysisLayers = useMemo(() => createAnalysisRegistry(), []);
   const loadVector = useMemo(() => {
-    const load = createLoader(analysisLayers.resolve);
+    const load = parseOnce(createLoader(analysisLayers.resolve));
     // Features dropped or drawn with a caveat are said once per layer, in the notice bar.
     return async (spec: LayerSpec, onProgress: (p: number) => void) => {
       const data = await load(spec, onProgress);
