@@ -2,7 +2,7 @@
 import type { HitRow } from "../domain/inspector/excavation";
 import type { LayerFilter } from "../domain/inspector/filter";
 import type { SearchGroup } from "../domain/inspector/search";
-import { inspectorOf, setGroundAlpha, setPipeScale, setUnderground } from "../domain/inspector/state";
+import { inspectorOf, setExcavation, setGroundAlpha, setPipeScale, setUnderground } from "../domain/inspector/state";
 import type { Measurement } from "../domain/inspector/state";
 import { measureArea, measureDistance } from "../domain/inspector/measure";
 import type { SceneApi } from "../cesium/CesiumView";
@@ -47,7 +47,7 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
       );
     },
     excavate: (poly, depth) => svc.excavate(poly, depth),
-    clearExcavation: () => store.dispatch((s) => ({ ...s, inspector: { ...inspectorOf(s), excavation: undefined } })),
+    clearExcavation: () => store.dispatch((s) => setExcavation(s, undefined)),
     excavation: () => structuredClone(inspectorOf(store.get()).excavation),
     async setUnderground(on, alpha) {
       store.dispatch((s) => {

@@ -105,7 +105,9 @@ export const setGroundAlpha = (s: AppState, a: number) =>
   Number.isFinite(a) ? patch(s, { groundAlpha: Math.min(1, Math.max(0.05, a)) }) : s;
 export const setPipeScale = (s: AppState, k: number) => (Number.isFinite(k) ? patch(s, { pipeScale: Math.min(20, Math.max(1, k)) }) : s);
 export const setPitDepth = (s: AppState, d: number) => (Number.isFinite(d) ? patch(s, { pitDepthM: Math.min(100, Math.max(0.1, d)) }) : s);
-export const setExcavation = (s: AppState, excavation: Excavation | undefined) => patch(s, { excavation });
+/** Filling the pit in also takes back a refusal message about it. */
+export const setExcavation = (s: AppState, excavation: Excavation | undefined) =>
+  patch(s, excavation || inspectorOf(s).message?.where !== "excavation" ? { excavation } : { excavation, message: undefined });
 export function setFilterCount(s: AppState, layerId: string, count: { matched: number; total: number } | undefined): AppState {
   const filterCounts = { ...inspectorOf(s).filterCounts };
   if (count) filterCounts[layerId] = count;
