@@ -50,10 +50,16 @@ import { createFeatureLookup } from "./featureLookup";
 import { createPresenter } from "./presenter";
 import { PresenterLayer } from "./PresenterLayer";
 import { fieldStats, filterStyle } from "../domain/inspector/filter";
-import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground } from "../domain/inspector/state";
+import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground, UNDERGROUND_LAYER_DIM } from "../domain/inspector/state";
 import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
 import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
+import { cockpitUrls } from "./cockpitUrls";
+import { startFilteredFigures } from "./filteredFigures";
+import { parseOnce } from "./parseOnce";
+import { filtersKey, setFilter } from "../domain/inspector/state";
+import { validateFilter } from "../domain/inspector/filter";
+import { UserError } from "../domain/inspector/errors";
 
 const runtimeErrors: string[] = [];
 /** How long the first load may take before the app says what it is still waiting for. */
@@ -91,6 +97,18 @@ function applyShareParams(s: AppState, m: Manifests): AppState {
   if (p.basemap) s = setBasemap(s, p.basemap);
   // The properties come from the layer's data once it is read (Cockpit below).
   if (p.selection) s = select(s, { ...p.selection, properties: {} });
+  // filter=: the scene is filtered from the start; the inspector fills in the counts.
+  for (const [id, f] of Object.entries(p.filters ?? {}))
+    try {
+      s = setFilter(s, id, validateFilter(fieldsOf(m.catalog, id), f));
+    } catch (e) {
+      if (e instanceof UserError)
+        s = addNotice(s, "warn", {
+          zh: `链接参数 filter（${id}）无效，已忽略：${e.zh}`,
+          en: `link parameter filter (${id}) ignored: ${e.en}`,
+        });
+      else throw e;
+    }
   return s;
 }
 
@@ -130,21 +148,7 @@ export default function App() {
 }
 
 function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record<string, string>) => void) {
-  const urls: Record<string, string> = {};
-  const abs = (u: string) => new URL(u, document.baseURI).href;
-  const needed = new Set<string>(["builtup"]);
-  for (const c of m.charts) c.layers.forEach((l) => needed.add(l));
-  for (const l of m.catalog.layers) if (l.kind !== "3dtiles") urls[l.id] = abs(l.url);
-  // The calculators read layers by role (another city's catalog names its layers freely).
-  for (const l of m.catalog.layers) if (l.role && l.kind !== "3dtiles") urls[l.role] = abs(l.url);
-  // A 3D Tiles layer's features as GeoJSON (e.g. buildings brought in by npm run import).
-  for (const l of m.catalog.layers) if (l.role && l.features) urls[l.role] = abs(l.features);
-  // Roles swapped for imported data (我的数据) read the user's layer instead of the demo's.
-  Object.assign(urls, swappedRoleUrls(store.get()));
-  // Layers the KPIs read that are not drawn (the built-up area; buildings, drawn as 3D Tiles)
-  // come from kpis.json `sources`. A city that names none has them empty, like any role its
-  // catalog has no layer for.
-  for (const [name, url] of Object.entries(m.kpis.sources)) urls[name] ??= abs(url);
+  const urls = cockpitUrls(store.get(), m);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
     const r = e.data;
@@ -153,7 +157,7 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
       publish(r.layers);
       store.dispatch((s) => cockpitReady(s, r.kpis, r.charts, r.computeMs, r.analyses));
       w.terminate();
-    } else {
+    } else if (r.type === "error") {
       publish({});
       store.dispatch((s) => cockpitError(s, r.error));
       w.terminate();
@@ -171,7 +175,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const sceneRef = useRef<SceneApi | undefined>(undefined);
   const analysisLayers = useMemo(() => createAnalysisRegistry(), []);
   const loadVector = useMemo(() => {
-    const load = createLoader(analysisLayers.resolve);
+    const load = parseOnce(createLoader(analysisLayers.resolve));
     // Features dropped or drawn with a caveat are said once per layer, in the notice bar.
     return async (spec: LayerSpec, onProgress: (p: number) => void) => {
       const data = await load(spec, onProgress);
@@ -302,6 +306,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     return () => w.terminate();
   }, [sceneReady, store, manifests, analysisLayers, swapKey]);
 
+  // The cockpit's "filtered" figures for the filters in effect (recomputed when they change).
+  const figuresKey = filtersKey(inspectorOf(state).filters);
+  useEffect(() => startFilteredFigures(store, manifests, sceneReady), [store, manifests, sceneReady, figuresKey, swapKey]);
+
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
   const filters = state.inspector?.filters;
@@ -326,7 +334,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     const layers = { ...state.layers };
     for (const l of state.catalog.layers)
       if (isGroundLayer(l) && layers[l.id] && (underground || !l.tiles))
-        layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha };
+        layers[l.id] = { ...layers[l.id], opacity: layers[l.id].opacity * groundAlpha * (underground ? UNDERGROUND_LAYER_DIM : 1) };
     return { ...state, layers };
   }, [state, groundAlpha, underground]);
   const styleOf = useCallback((spec: LayerSpec) => styles.get(spec.id) ?? spec.style, [styles]);
@@ -404,10 +412,12 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       presenter.start();
       presenter.followUrl();
       // select=<layer>:<id>: select the feature and fly to it (once: not again after a context loss).
-      const sel = parseUrlState(window.location.search).select;
+      const url = parseUrlState(window.location.search);
+      const sel = url.select;
       if (sel && !urlSelectDone.current) {
         urlSelectDone.current = true;
-        await inspector.selectFeature(sel.layerId, sel.featureId);
+        // A share link's camera frames the view: then select without flying.
+        await inspector.selectFeature(sel.layerId, sel.featureId, !url.camera);
       }
       document.body.dataset.ready = "true";
     })();

@@ -10,12 +10,18 @@ import type { CockpitState, KpiResult } from "../domain/state";
 import type { I18n } from "../domain/catalog";
 import { M, MessageError, messageOf } from "../domain/messages";
 import { runAnalyses } from "../domain/analysisLayers";
+import { affectedFigures, computeFilteredFigures, layersNeeded, type NamedFilters } from "../domain/inspector/figures";
 
 export interface CockpitRequest {
   manifest: KpiManifest;
   charts: ChartSpec[];
   /** Absolute URL per city layer name. */
   urls: Record<string, string>;
+  /**
+   * "Filtered" mode (issue 8): recompute only the KPIs and charts that read a filtered layer,
+   * over the features the filters keep (by city layer name), and answer with "filtered".
+   */
+  filters?: NamedFilters;
 }
 export type CockpitResponse =
   | { type: "progress"; progress: number; step: string }
@@ -28,6 +34,11 @@ export type CockpitResponse =
       layers: Record<string, string>;
       computeMs: number;
     }
+  | {
+      type: "filtered";
+      kpis: CockpitState["kpis"];
+      charts: CockpitState["charts"];
+    }
   | { type: "error"; error: I18n };
 
 /** "layer: why; layer: why" in both languages. */
@@ -39,13 +50,17 @@ function failedLayers(layers: string[], failed: Record<string, I18n>): I18n {
 const post = (m: CockpitResponse) => (self as unknown as Worker).postMessage(m);
 
 self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
-  const { manifest, charts, urls } = e.data;
+  const { manifest, charts, urls, filters } = e.data;
   try {
     const needed = new Set<string>();
-    for (const k of manifest.kpis) for (const l of layersForCalculator(k.calculator)) needed.add(l);
-    // The planning analyses read these too.
-    for (const l of ANALYSIS_INPUT_LAYERS) needed.add(l);
-    for (const c of charts) for (const l of c.layers) needed.add(l);
+    if (filters) {
+      for (const l of layersNeeded(manifest, charts, affectedFigures(manifest, charts, filters))) needed.add(l);
+    } else {
+      for (const k of manifest.kpis) for (const l of layersForCalculator(k.calculator)) needed.add(l);
+      // The planning analyses read these too.
+      for (const l of ANALYSIS_INPUT_LAYERS) needed.add(l);
+      for (const c of charts) for (const l of c.layers) needed.add(l);
+    }
     const city: Record<string, FeatureCollection> = {};
     const failed: Record<string, I18n> = {};
     let done = 0;
@@ -72,6 +87,26 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
       }
     };
     await Promise.all([worker(), worker()]);
+    if (filters) {
+      const r = computeFilteredFigures(city, manifest, charts, filters);
+      const kpis: Record<string, KpiResult> = {};
+      for (const [id, v] of Object.entries(r.kpis)) {
+        const k = manifest.kpis.find((x) => x.id === id)!;
+        const bad = layersForCalculator(k.calculator).filter((l) => failed[l]);
+        kpis[id] = bad.length
+          ? { value: NaN, unit: k.unit, missing: failedLayers(bad, failed) }
+          : Number.isFinite(v.value)
+            ? { value: v.value, unit: v.unit }
+            : { value: NaN, unit: k.unit, missing: M.kpiNotComputable() };
+      }
+      const chartData: CockpitState["charts"] = {};
+      for (const [id, d] of Object.entries(r.charts)) {
+        const bad = charts.find((c) => c.id === id)!.layers.filter((l) => failed[l]);
+        chartData[id] = bad.length ? { ...d, missing: failedLayers(bad, failed) } : d;
+      }
+      post({ type: "filtered", kpis, charts: chartData });
+      return;
+    }
     const t0 = performance.now();
     post({ type: "progress", progress: 0.85, step: "kpis" });
     const values = computeKpis(city as CityData, { manifest });

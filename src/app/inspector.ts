@@ -91,6 +91,9 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
     const count = d ? { matched: countMatches(d.props, filter), total: d.props.length } : { matched: NaN, total: NaN };
     if (!Object.keys(filter).length) store.dispatch((s) => setFilterCount(s, layerId, undefined));
     else store.dispatch((s) => setFilterCount(s, layerId, count));
+    // A filter that matches again (or none) takes back the "matches nothing" message.
+    if (count.matched !== 0 && inspectorOf(store.get()).message?.where === "filter")
+      store.dispatch((s) => setInspectorMessage(s, undefined));
     if (count.matched === 0)
       store.dispatch((s) =>
         setInspectorMessage(s, {
@@ -101,6 +104,29 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
       );
     return count;
   }
+
+  // Filters set without their counts (a share link's filter=, a tour step): count them from the data.
+  const counting = new Map<string, string>();
+  store.subscribe(() => {
+    const ins = inspectorOf(store.get());
+    for (const [id, f] of Object.entries(ins.filters)) {
+      const key = JSON.stringify(f);
+      if (ins.filterCounts[id] || counting.get(id) === key) continue;
+      counting.set(id, key);
+      const stillWanted = () => {
+        const now = inspectorOf(store.get());
+        return JSON.stringify(now.filters[id]) === key && !now.filterCounts[id];
+      };
+      data(id).then(
+        (d) => {
+          if (counting.get(id) === key) counting.delete(id);
+          if (d && stillWanted())
+            store.dispatch((s) => setFilterCount(s, id, { matched: countMatches(d.props, f), total: d.props.length }));
+        },
+        () => counting.delete(id),
+      );
+    }
+  });
 
   // ------------------------------------------------------------ excavation
   let pitIndexP: Promise<PitIndex> | undefined;

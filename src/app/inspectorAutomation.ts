@@ -2,7 +2,7 @@
 import type { HitRow } from "../domain/inspector/excavation";
 import type { LayerFilter } from "../domain/inspector/filter";
 import type { SearchGroup } from "../domain/inspector/search";
-import { inspectorOf, setGroundAlpha, setPipeScale, setUnderground } from "../domain/inspector/state";
+import { inspectorOf, setExcavation, setGroundAlpha, setPipeScale, setUnderground } from "../domain/inspector/state";
 import type { Measurement } from "../domain/inspector/state";
 import { measureArea, measureDistance } from "../domain/inspector/measure";
 import type { SceneApi } from "../cesium/CesiumView";
@@ -21,7 +21,8 @@ export interface InspectorApi {
   clearExcavation(): void;
   excavation(): { ring: Array<[number, number]>; depthM: number; areaM2: number; rows: HitRow[] } | undefined;
   setUnderground(on: boolean, groundAlpha?: number): Promise<void>;
-  underground(): { on: boolean; groundAlpha: number; pipeScale: number };
+  /** `tubes`: pipe tube batches on screen and builds under way (a new exaggeration rebuilds them). */
+  underground(): { on: boolean; groundAlpha: number; pipeScale: number; tubes?: { shown: number; building: number } };
   setPipeScale(k: number): void;
   /** Selects a feature of any layer (3D Tiles included) and flies to it; false if unknown. */
   select(layerId: string, featureId: string): Promise<boolean>;
@@ -46,7 +47,7 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
       );
     },
     excavate: (poly, depth) => svc.excavate(poly, depth),
-    clearExcavation: () => store.dispatch((s) => ({ ...s, inspector: { ...inspectorOf(s), excavation: undefined } })),
+    clearExcavation: () => store.dispatch((s) => setExcavation(s, undefined)),
     excavation: () => structuredClone(inspectorOf(store.get()).excavation),
     async setUnderground(on, alpha) {
       store.dispatch((s) => {
@@ -57,7 +58,8 @@ export function installInspectorAutomation(store: Store, svc: InspectorService, 
     },
     underground: () => {
       const i = inspectorOf(store.get());
-      return { on: i.underground, groundAlpha: i.groundAlpha, pipeScale: i.pipeScale };
+      const tubes = getScene()?.inspector?.tubeCounts();
+      return { on: i.underground, groundAlpha: i.groundAlpha, pipeScale: i.pipeScale, ...(tubes ? { tubes } : {}) };
     },
     setPipeScale: (k) => store.dispatch((s) => setPipeScale(s, k)),
     select: async (layerId, featureId) => !!(await svc.selectFeature(layerId, featureId)),

@@ -20,6 +20,9 @@ import { applyView } from "../domain/views";
 import { t, type StringKey } from "../ui/i18n";
 import type { Manifests } from "./manifests";
 import type { Store } from "./store";
+import { validateFilter, type LayerFilter } from "../domain/inspector/filter";
+import { UserError } from "../domain/inspector/errors";
+import { fieldsOf } from "./inspector";
 
 /** What the automation API (window.warmcity) gets from presenter mode. */
 export interface PresenterApi {
@@ -132,7 +135,15 @@ export function createPresenter(o: PresenterOptions) {
       if (props === undefined) featureMissing = true;
       else if (props) featureProps = props;
     }
-    const check = checkStep(step, { ...known, feature: () => !featureMissing });
+    const filters: Record<string, LayerFilter> = {};
+    const filter = (layer: string, raw: unknown) => {
+      try {
+        return { filter: (filters[layer] = validateFilter(fieldsOf(manifests.catalog, layer), raw)) };
+      } catch (e) {
+        return { error: e instanceof UserError ? e[lang()] : String(e) };
+      }
+    };
+    const check = checkStep(step, { ...known, feature: () => !featureMissing, filter });
     if (check.fatal.length) {
       consecutiveSkips++;
       notice("warn", `${tx("tourStepSkipped")} · ${tour.title[lang()]} #${p.step + 1} “${step.title[lang()]}”: ${check.fatal.join("; ")}`);
@@ -150,7 +161,8 @@ export function createPresenter(o: PresenterOptions) {
     const kpi = kpiDef
       ? { layerIds: layersForCalculator(kpiDef.calculator).filter((l) => known.layers.has(l)), label: kpiDef.title[lang()] }
       : undefined;
-    store.dispatch((s) => applyTourStep(s, step, { view, kpi, featureProps }, (st, v) => applyView(st, v, { keepCamera: true })));
+    const ctx = { view, kpi, featureProps, ...(step.filters ? { filters } : {}) };
+    store.dispatch((s) => applyTourStep(s, step, ctx, (st, v) => applyView(st, v, { keepCamera: true })));
     setPhase({ seq, name: "flying", startedAt: performance.now(), durationS: step.flightS * timeScale });
     await scene.cameraControl.flyToShot(step.shot, step.flightS * timeScale);
     if (stale()) return;
@@ -369,7 +381,18 @@ export function createPresenter(o: PresenterOptions) {
   store.subscribe(() => {
     const s = store.get();
     // Only what a link carries; loading progress and KPI results do not rewrite the URL.
-    const key = [s.view, s.layers, s.selection, s.lang, s.basemap, s.quality, s.tour?.id, s.tour?.step, s.inspector?.underground];
+    const key = [
+      s.view,
+      s.layers,
+      s.selection,
+      s.lang,
+      s.basemap,
+      s.quality,
+      s.tour?.id,
+      s.tour?.step,
+      s.inspector?.underground,
+      s.inspector?.filters,
+    ];
     const layerKey = Object.values(s.layers)
       .map((l) => `${l.visible}${l.opacity}`)
       .join();

@@ -4,14 +4,17 @@
 // presenter switches (kiosk, idle, orbit), and writes the whole query back from the state.
 //
 // The inspector's underground mode is written here and parsed in urlState.ts (`underground`).
-// Plugging in later (issue 8): `filter` becomes one more entry in SHARE_PARAMS and one more
-// field of ShareState, parsed and written below like `sel`.
+// The selection is written as `select=` (one parameter with urlState.ts, which flies to it when
+// the link has no camera); `sel=` from older links is read as the same thing. Active attribute
+// filters are `filter=` (one per layer, inspector/filterParam.ts).
 import type { CameraView } from "./camera";
 import type { Lang, LayerSpec } from "./catalog";
 import { formatCameraParam, type Quality, type UrlNotice } from "./urlState";
 import type { AppState, Basemap } from "./state";
+import { formatFilterParams, parseFilterParams } from "./inspector/filterParam";
+import type { LayerFilter } from "./inspector/filter";
 
-export const SHARE_PARAMS = ["opacity", "sel", "basemap", "tour", "step", "kiosk", "idle", "orbit"] as const;
+export const SHARE_PARAMS = ["opacity", "sel", "basemap", "tour", "step", "kiosk", "idle", "orbit", "filter"] as const;
 
 export const DEFAULT_IDLE_S = 90;
 
@@ -19,6 +22,8 @@ export interface ShareParams {
   /** Layer opacity overrides (0..1) by layer id. */
   opacity?: Record<string, number>;
   selection?: { layerId: string; featureId: string };
+  /** The inspector's attribute filters by layer id (not yet checked against the layers' fields). */
+  filters?: Record<string, LayerFilter>;
   basemap?: Basemap;
   tour?: string;
   /** 0-based (the URL says step=1 for the first step). */
@@ -50,14 +55,21 @@ export function parseShareParams(search: string, knownLayerIds?: ReadonlySet<str
     if (Object.keys(o).length) out.opacity = o;
   }
 
-  const sel = p.get("sel");
+  // `select=` (sel= is its old name, still read). A bad one is reported once, by urlState.ts
+  // (its format) or by the inspector (an unknown layer or feature): not here as well.
+  const sel = p.get("select") ?? p.get("sel");
   if (sel !== null) {
     const i = sel.indexOf(":");
     const layerId = sel.slice(0, i);
     const featureId = sel.slice(i + 1);
-    if (i < 1 || !featureId || !ID.test(layerId)) note("sel", sel, "expected layerId:featureId");
-    else if (knownLayerIds && !knownLayerIds.has(layerId)) note("sel", sel, "unknown layer id, ignored");
-    else out.selection = { layerId, featureId };
+    if (i >= 1 && featureId && ID.test(layerId) && (!knownLayerIds || knownLayerIds.has(layerId))) out.selection = { layerId, featureId };
+  }
+
+  const filterValues = p.getAll("filter");
+  if (filterValues.length) {
+    const f = parseFilterParams(filterValues, knownLayerIds);
+    out.notices.push(...f.notices);
+    if (Object.keys(f.filters).length) out.filters = f.filters;
   }
 
   const basemap = p.get("basemap");
@@ -107,6 +119,8 @@ export interface ShareState {
   orbit: boolean;
   /** The inspector's underground mode (`underground=1`, parsed in urlState.ts). */
   underground?: boolean;
+  /** The inspector's attribute filters by layer id (`filter=`). */
+  filters?: Record<string, LayerFilter>;
 }
 
 /** The opacity a layer has when nobody touched it: the view's override or the catalog's. */
@@ -137,6 +151,7 @@ export function shareStateOf(
     quality: s.quality,
     tour: s.tour ? { id: s.tour.id, step: s.tour.step } : undefined,
     ...(s.inspector?.underground ? { underground: true } : {}),
+    ...(s.inspector && Object.keys(s.inspector.filters).length ? { filters: s.inspector.filters } : {}),
     ...presenter,
   };
 }
@@ -152,7 +167,7 @@ export function shareQuery(s: ShareState): string {
   const op = Object.entries(s.opacity);
   if (op.length) add("opacity", op.map(([id, v]) => `${id}:${+v.toFixed(2)}`).join(","));
   if (s.camera) add("camera", formatCameraParam(s.camera));
-  if (s.selection) add("sel", `${s.selection.layerId}:${s.selection.featureId}`);
+  if (s.selection) add("select", `${s.selection.layerId}:${s.selection.featureId}`);
   if (s.lang !== "zh") add("lang", s.lang);
   if (s.basemap !== "night") add("basemap", s.basemap);
   if (s.quality !== "auto") add("quality", s.quality);
@@ -164,5 +179,6 @@ export function shareQuery(s: ShareState): string {
   if (s.kiosk && s.idleS !== DEFAULT_IDLE_S) add("idle", String(s.idleS));
   if (s.orbit) add("orbit", "1");
   if (s.underground) add("underground", "1");
+  for (const f of formatFilterParams(s.filters ?? {})) add("filter", f);
   return q.join("&");
 }

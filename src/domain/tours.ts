@@ -9,10 +9,12 @@
 // Figures on screen are never typed into captions: a caption names a KPI as `{kpi:<id>}` and
 // the player puts the value the cockpit computed from the data in its place.
 //
-// Plugging in later (issue 8, inspector): a step may gain `filters` and `underground` keys;
-// the validator rejects unknown keys today, so they get added here with their checks, and
-// `resolveStep` reports the references they make.
+// A step may set the inspector's attribute filters (`filters`: layer id → filter, as
+// warmcity.setFilter takes them); they replace the filters in effect, `{}` clears them.
+// checkStep reports unknown layers and filters the layer's fields do not allow.
 import { expectObj, i18n, id as idField, ManifestCursor, ManifestError, type I18n, type Lang } from "./catalog";
+import type { LayerFilter } from "./inspector/filter";
+import { initialInspector } from "./inspector/state";
 
 export interface ShotTarget {
   lonDeg: number;
@@ -50,6 +52,11 @@ export interface TourStep {
   orbit: boolean;
   /** May contain `{kpi:<id>}` placeholders. */
   caption: I18n;
+  /**
+   * Attribute filters the step sets, by layer id (checked against the layer's fields when the
+   * step plays). They replace the filters in effect; `{}` clears them; absent keeps them.
+   */
+  filters?: Record<string, Record<string, unknown>>;
 }
 
 export interface Tour {
@@ -66,7 +73,7 @@ export interface ToursManifest {
 
 type Obj = Record<string, unknown>;
 
-const STEP_KEYS = new Set(["title", "shot", "flightS", "dwellS", "view", "layers", "highlight", "orbit", "caption"]);
+const STEP_KEYS = new Set(["title", "shot", "flightS", "dwellS", "view", "layers", "highlight", "orbit", "caption", "filters"]);
 const TOUR_KEYS = new Set(["id", "title", "description", "steps"]);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KPI_REF = /^kpi:([a-z][a-z0-9_-]*)$/;
@@ -140,6 +147,12 @@ export function validateStep(at: ManifestCursor, v: unknown): TourStep {
     throw at.child("view").err(`expected a view id, got ${describe(o.view)}`);
   if (o.orbit !== undefined && typeof o.orbit !== "boolean")
     throw at.child("orbit").err(`expected true or false, got ${describe(o.orbit)}`);
+  let filters: TourStep["filters"];
+  if (o.filters !== undefined) {
+    const fo = expectObj(at.child("filters"), o.filters);
+    filters = {};
+    for (const [layer, f] of Object.entries(fo)) filters[layer] = expectObj(at.child("filters").child(layer), f);
+  }
   return {
     title: i18n(at.child("title"), o.title),
     shot: shot(at.child("shot"), o.shot),
@@ -151,6 +164,7 @@ export function validateStep(at: ManifestCursor, v: unknown): TourStep {
     ...(o.highlight !== undefined ? { highlight: highlight(at.child("highlight"), o.highlight) } : {}),
     orbit: o.orbit === true,
     caption: checkCaption(at.child("caption"), i18n(at.child("caption"), o.caption)),
+    ...(filters ? { filters } : {}),
   };
 }
 
@@ -207,6 +221,8 @@ export interface KnownRefs {
   kpis: ReadonlySet<string>;
   /** Whether a feature exists; undefined when it cannot be told (then the step plays). */
   feature?: (layer: string, featureId: string) => boolean | undefined;
+  /** Checks a step's filter against the layer's fields: the filter as it applies, or why not. */
+  filter?: (layer: string, raw: unknown) => { filter: LayerFilter } | { error: string };
 }
 
 export interface StepCheck {
@@ -230,6 +246,11 @@ export function checkStep(step: TourStep, known: KnownRefs): StepCheck {
   if (h && "layer" in h) {
     if (!known.layers.has(h.layer)) fatal.push(`layer "${h.layer}" is not in the catalog`);
     else if (known.feature?.(h.layer, h.featureId) === false) fatal.push(`feature "${h.featureId}" is not in layer "${h.layer}"`);
+  }
+  for (const [layer, raw] of Object.entries(step.filters ?? {})) {
+    const r = known.layers.has(layer) ? known.filter?.(layer, raw) : undefined;
+    if (!known.layers.has(layer)) fatal.push(`filter: layer "${layer}" is not in the catalog`);
+    else if (r && "error" in r) fatal.push(`filter on "${layer}": ${r.error}`);
   }
   const kpis = captionKpis(step.caption);
   if (h && "kpi" in h) kpis.push(h.kpi);
@@ -359,6 +380,8 @@ export interface StepContext {
   kpi?: { layerIds: string[]; label: string };
   /** For a feature highlight: its properties when known (then the inspector shows it). */
   featureProps?: Record<string, unknown>;
+  /** The step's filters as checked (checkStep's `filter`): they replace the filters in effect. */
+  filters?: Record<string, LayerFilter>;
 }
 
 export function applyTourStep(
@@ -386,6 +409,11 @@ export function applyTourStep(
     if (ctx.featureProps) selection = { layerId: h.layer, featureId: h.featureId, properties: ctx.featureProps };
   }
   out = { ...out, layers, highlight, selection };
+  if (ctx.filters) {
+    // The counts of the replaced filters are stale: the inspector recomputes them.
+    const ins = out.inspector ?? initialInspector();
+    out = { ...out, inspector: { ...ins, filters: { ...ctx.filters }, filterCounts: {} } };
+  }
   return out;
 }
 
@@ -416,6 +444,7 @@ export function tourToJson(t: Tour): Record<string, unknown> {
       ...(s.highlight ? { highlight: s.highlight } : {}),
       ...(s.orbit ? { orbit: true } : {}),
       caption: s.caption,
+      ...(s.filters ? { filters: s.filters } : {}),
     })),
   };
 }

@@ -15,7 +15,7 @@ export interface UrlState {
   view?: string;
   /** underground=1: start in underground mode. */
   underground?: boolean;
-  /** select=<layerId>:<featureId> */
+  /** select=<layerId>:<featureId> (or its old name sel=, from share links before they were one). */
   select?: { layerId: string; featureId: string };
   notices: UrlNotice[];
 }
@@ -93,10 +93,11 @@ export function parseUrlState(search: string, knownLayerIds?: ReadonlySet<string
     else note("underground", underground, 'expected "1" or "0"');
   }
 
-  const sel = params.get("select");
+  const selParam = params.has("select") ? "select" : "sel";
+  const sel = params.get(selParam);
   if (sel !== null) {
     const k = sel.indexOf(":");
-    if (k <= 0 || k === sel.length - 1) note("select", sel, "expected <layerId>:<featureId>");
+    if (k <= 0 || k === sel.length - 1) note(selParam, sel, "expected <layerId>:<featureId>");
     else out.select = { layerId: sel.slice(0, k), featureId: sel.slice(k + 1) };
   }
 

@@ -1,6 +1,6 @@
 // The cockpit (驾驶舱): view switcher across the top, KPI cards and charts docked at the sides.
 // Every number comes from the worker's calculators; targets come from data/kpis.json.
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import type { Lang } from "../domain/catalog";
 import { groupLabel, type ChartData, type ChartSpec } from "../domain/charts";
 import { meetsTarget, type KpiDef } from "../domain/kpi/manifest";
@@ -11,6 +11,9 @@ import type { AnalysisId, ViewSpec, ViewsManifest } from "../domain/views";
 import type { Updater } from "../app/store";
 import EChart, { type EChartsOption } from "./EChart";
 import { formatNumber, t } from "./i18n";
+import { filtersByName } from "../domain/inspector/figures";
+import { currentFigures, inspectorOf } from "../domain/inspector/state";
+import "./figures.css";
 
 const TXT = {
   kpis: { zh: "核心指标", en: "Key figures" },
@@ -150,6 +153,7 @@ function KpiCard({
             {t.unit ? ` ${t.unit}` : ""}
           </div>
         )}
+        <FilteredKpi id={id} def={def} state={state} full={f.num} />
       </>
     );
   }
@@ -167,6 +171,50 @@ function KpiCard({
       </div>
       {body}
     </button>
+  );
+}
+
+/** Layer names (ids and roles) under an active filter. */
+function filteredNames(state: AppState): Set<string> {
+  return new Set(Object.keys(filtersByName(state.catalog.layers, inspectorOf(state).filters, state.roleSwaps)));
+}
+
+/** "筛选后 123（全部 456）": the KPI over the features the inspector's filters keep. */
+function FilteredKpi({ id, def, state, full }: { id: string; def: KpiDef | undefined; state: AppState; full: string }) {
+  const lang = state.lang;
+  if (!def) return null;
+  const names = filteredNames(state);
+  if (!layersForCalculator(def.calculator).some((l) => names.has(l))) return null;
+  const fig = currentFigures(state);
+  const r = fig?.kpis[id];
+  if (!r || fig.status !== "ready")
+    return (
+      <div className="kpi-filtered" data-testid={`kpi-filtered-${id}`} data-status={fig?.status === "error" ? "error" : "computing"}>
+        {fig?.status === "error" ? `${t(lang, "filtered")}: ${fig.error?.[lang] ?? ""}` : t(lang, "filteredComputing")}
+      </div>
+    );
+  if (r.missing)
+    return (
+      <div className="kpi-filtered kpi-missing" data-testid={`kpi-filtered-${id}`} data-status="missing">
+        {t(lang, "filtered")}: {r.missing[lang]}
+      </div>
+    );
+  const f = formatKpi(r.value, r.unit, def, lang);
+  return (
+    <div
+      className="kpi-filtered"
+      data-testid={`kpi-filtered-${id}`}
+      data-status="ready"
+      data-value={r.value}
+      title={t(lang, "filteredTip")}
+    >
+      <span className="kpi-filtered-tag">{t(lang, "filtered")}</span>
+      <span className="num">{f.num}</span>
+      {f.unit && <span className="kpi-unit">{f.unit}</span>}
+      <span className="kpi-filtered-of">
+        {lang === "zh" ? `（${t(lang, "filteredAll")} ${full}）` : `${t(lang, "filteredAll")} ${full}`}
+      </span>
+    </div>
   );
 }
 
@@ -251,21 +299,50 @@ export function chartOption(spec: ChartSpec, data: ChartData, lang: Lang, fontPx
 
 function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: string; state: AppState; onPick(h: Highlight): void }) {
   const lang = state.lang;
-  const data = spec ? state.cockpit.charts[spec.id] : undefined;
+  // With a filter on a layer it reads, the chart shows the filtered figures (a toggle shows all).
+  const [showAll, setShowAll] = useState(false);
+  const names = filteredNames(state);
+  const touched = !!spec && spec.layers.some((l) => names.has(l));
+  const fig = touched ? currentFigures(state) : undefined;
+  const filteredData = fig?.status === "ready" ? fig.charts[spec!.id] : undefined;
+  const data = spec ? (touched && !showAll ? filteredData : state.cockpit.charts[spec.id]) : undefined;
   const fontPx = Math.round(Math.max(12, Math.min(22, window.innerWidth / 150)));
   const option = useMemo(
     () => (spec && data && !data.missing ? chartOption(spec, data, lang, fontPx) : undefined),
     [spec, data, lang, fontPx],
   );
   return (
-    <div className="chart-card" data-testid={spec ? `chart-${spec.id}` : undefined}>
+    <div
+      className={`chart-card${touched && !showAll ? " chart-filtered" : ""}`}
+      data-testid={spec ? `chart-${spec.id}` : undefined}
+      data-filtered={touched && !showAll ? (filteredData ? "ready" : "computing") : undefined}
+    >
       <div className="chart-title">
         {spec?.title[lang]}
         {spec && <span className="chart-unit">（{spec.unit[lang]}）</span>}
         {spec && <ImportedBadge state={state} roles={spec.layers.filter((l) => state.roleSwaps?.[l])} />}
+        {touched && (
+          <button
+            className="chart-filter-toggle"
+            data-testid="chart-filter-toggle"
+            aria-pressed={!showAll}
+            title={t(lang, "filteredTip")}
+            onClick={() => setShowAll(!showAll)}
+          >
+            {showAll ? t(lang, "filteredShowFiltered") : `${t(lang, "filtered")} · ${t(lang, "filteredShowAll")}`}
+          </button>
+        )}
       </div>
       {!data ? (
-        <div className="chart-empty">{state.cockpit.status === "error" ? state.cockpit.error?.[lang] : tx(lang, "computing")}</div>
+        <div className="chart-empty">
+          {touched && !showAll
+            ? fig?.status === "error"
+              ? fig.error?.[lang]
+              : t(lang, "filteredComputing")
+            : state.cockpit.status === "error"
+              ? state.cockpit.error?.[lang]
+              : tx(lang, "computing")}
+        </div>
       ) : data.missing ? (
         <div className="kpi-missing">
           {tx(lang, "noData")}: {data.missing[lang]}

@@ -3,6 +3,7 @@
 // does goes through the actions it is given (the app's inspector service) and named updaters.
 // All property values are rendered as React text nodes: never as HTML.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import "./inspector.css";
 import type { Lang } from "../domain/catalog";
 import type { HitRow } from "../domain/inspector/excavation";
 import { formatFieldValue, type FieldSpec } from "../domain/inspector/fields";
@@ -58,6 +59,7 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
         : t(lang, "measureHint")
     : undefined;
   const msg = ins.message && ins.message.where !== "search" && ins.message.where !== "select" ? ins.message[lang] : undefined;
+  const inScene = ins.message?.where === "excavation" || ins.message?.where === "measure";
   // The tour player (and its caption) and the live strip also sit at the bottom between the
   // docks: the toolbar stands on top of whichever of them is highest.
   const column = useRef<HTMLDivElement>(null);
@@ -85,117 +87,134 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
     };
   });
   return (
-    <div className="insp-column" ref={column}>
-      {panel === "filter" && <FilterPanel state={state} actions={actions} onClose={() => setPanel(undefined)} />}
-      {panel === "hits" && ins.excavation && (
-        <HitList state={state} dispatch={dispatch} actions={actions} onClose={() => setPanel(undefined)} />
-      )}
-      {panel === "measure" && ins.measurements.length > 0 && (
-        <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />
-      )}
-      {(hint || msg) && (
-        <div className={`insp-hint ${msg ? "error" : ""}`} role="status" data-testid="insp-hint">
-          {msg ?? hint}
+    <>
+      {/* Outside the column: a transformed ancestor would make "fixed" relative to it. */}
+      {msg && inScene && (
+        // A refused pit or measurement: said in the middle of the scene, where the user was drawing.
+        <div className="insp-hint error insp-toast" role="alert" data-testid="insp-hint">
+          <span>{msg}</span>
+          <button
+            className="text-btn"
+            aria-label={t(lang, "close")}
+            data-testid="insp-toast-close"
+            onClick={() => dispatch((s) => setInspectorMessage(s, undefined))}
+          >
+            ×
+          </button>
         </div>
       )}
-      <div className="insp-bar panel" data-testid="insp-bar">
-        <SearchBox lang={lang} actions={actions} state={state} />
-        <div className="insp-group">
-          <button
-            className={`tool-btn ${ins.underground ? "on" : ""}`}
-            onClick={() => dispatch((s) => setUnderground(s, !inspectorOf(s).underground))}
-            data-testid="underground-toggle"
-            aria-pressed={ins.underground}
-          >
-            ⛏ {t(lang, "underground")}
-          </button>
-          {ins.underground && (
-            <>
-              <label className="tool-range" title={t(lang, "groundAlpha")}>
-                {t(lang, "groundAlpha")}
-                <input
-                  type="range"
-                  min={0.05}
-                  max={1}
-                  step={0.05}
-                  value={ins.groundAlpha}
-                  onChange={(e) => dispatch((s) => setGroundAlpha(s, Number(e.target.value)))}
-                  data-testid="ground-alpha"
-                />
-              </label>
-              <DepthReadout lang={lang} actions={actions} />
-            </>
-          )}
-          <label className="tool-range" title={t(lang, "pipeScale")}>
-            {t(lang, "pipeScale")} <span className="num">{ins.pipeScale}×</span>
-            <input
-              type="range"
-              min={1}
-              max={20}
-              step={1}
-              value={ins.pipeScale}
-              onChange={(e) => dispatch((s) => setPipeScale(s, Number(e.target.value)))}
-              data-testid="pipe-scale"
-            />
-          </label>
-        </div>
-        <div className="insp-group">
-          <button
-            className={`tool-btn ${ins.tool === "excavate-rect" ? "on" : ""}`}
-            onClick={tool("excavate-rect")}
-            data-testid="tool-excavate-rect"
-          >
-            ▭ {t(lang, "excavateRect")}
-          </button>
-          <button
-            className={`tool-btn ${ins.tool === "excavate-poly" ? "on" : ""}`}
-            onClick={tool("excavate-poly")}
-            data-testid="tool-excavate-poly"
-          >
-            ⬠ {t(lang, "excavatePoly")}
-          </button>
-          <label className="tool-num">
-            {t(lang, "pitDepth")}
-            <input
-              type="number"
-              min={0.1}
-              max={100}
-              step={0.5}
-              value={ins.pitDepthM}
-              onChange={(e) => dispatch((s) => setPitDepth(s, Number(e.target.value)))}
-              data-testid="pit-depth"
-            />
-            m
-          </label>
-        </div>
-        <div className="insp-group">
-          {(["distance", "area", "height", "depth"] as const).map((k) => (
+      <div className="insp-column" ref={column}>
+        {panel === "filter" && <FilterPanel state={state} actions={actions} onClose={() => setPanel(undefined)} />}
+        {panel === "hits" && ins.excavation && (
+          <HitList state={state} dispatch={dispatch} actions={actions} onClose={() => setPanel(undefined)} />
+        )}
+        {panel === "measure" && ins.measurements.length > 0 && (
+          <MeasureList state={state} dispatch={dispatch} onClose={() => setPanel(undefined)} />
+        )}
+        {(hint || (msg && !inScene)) && (
+          <div className={`insp-hint ${msg ? "error" : ""}`} role="status" data-testid="insp-hint">
+            {msg ?? hint}
+          </div>
+        )}
+        <div className="insp-bar panel" data-testid="insp-bar">
+          <SearchBox lang={lang} actions={actions} state={state} />
+          <div className="insp-group">
             <button
-              key={k}
-              className={`tool-btn ${ins.tool === k ? "on" : ""}`}
-              onClick={tool(k)}
-              data-testid={`tool-${k}`}
-              disabled={k === "depth" && !ins.underground}
+              className={`tool-btn ${ins.underground ? "on" : ""}`}
+              onClick={() => dispatch((s) => setUnderground(s, !inspectorOf(s).underground))}
+              data-testid="underground-toggle"
+              aria-pressed={ins.underground}
             >
-              {t(lang, k === "distance" ? "mDistance" : k === "area" ? "mArea" : k === "height" ? "mHeight" : "mDepth")}
+              ⛏ {t(lang, "underground")}
             </button>
-          ))}
-        </div>
-        <div className="insp-group">
-          <button
-            className={`tool-btn ${panel === "filter" ? "on" : ""}`}
-            onClick={() => setPanel(panel === "filter" ? undefined : "filter")}
-            data-testid="filter-toggle"
-          >
-            ⛃ {t(lang, "filter")}
-            {Object.keys(ins.filters).length > 0 && <span className="badge num">{Object.keys(ins.filters).length}</span>}
-          </button>
-          <button className="tool-btn" onClick={() => void actions.exportPng()} data-testid="export-png">
-            ⤓ PNG
-          </button>
+            {ins.underground && (
+              <>
+                <label className="tool-range" title={t(lang, "groundAlpha")}>
+                  {t(lang, "groundAlpha")}
+                  <input
+                    type="range"
+                    min={0.05}
+                    max={1}
+                    step={0.05}
+                    value={ins.groundAlpha}
+                    onChange={(e) => dispatch((s) => setGroundAlpha(s, Number(e.target.value)))}
+                    data-testid="ground-alpha"
+                  />
+                </label>
+                <DepthReadout lang={lang} actions={actions} />
+              </>
+            )}
+            <label className="tool-range" title={t(lang, "pipeScale")}>
+              {t(lang, "pipeScale")} <span className="num">{ins.pipeScale}×</span>
+              <input
+                type="range"
+                min={1}
+                max={20}
+                step={1}
+                value={ins.pipeScale}
+                onChange={(e) => dispatch((s) => setPipeScale(s, Number(e.target.value)))}
+                data-testid="pipe-scale"
+              />
+            </label>
+          </div>
+          <div className="insp-group">
+            <button
+              className={`tool-btn ${ins.tool === "excavate-rect" ? "on" : ""}`}
+              onClick={tool("excavate-rect")}
+              data-testid="tool-excavate-rect"
+            >
+              ▭ {t(lang, "excavateRect")}
+            </button>
+            <button
+              className={`tool-btn ${ins.tool === "excavate-poly" ? "on" : ""}`}
+              onClick={tool("excavate-poly")}
+              data-testid="tool-excavate-poly"
+            >
+              ⬠ {t(lang, "excavatePoly")}
+            </button>
+            <label className="tool-num">
+              {t(lang, "pitDepth")}
+              <input
+                type="number"
+                min={0.1}
+                max={100}
+                step={0.5}
+                value={ins.pitDepthM}
+                onChange={(e) => dispatch((s) => setPitDepth(s, Number(e.target.value)))}
+                data-testid="pit-depth"
+              />
+              m
+            </label>
+          </div>
+          <div className="insp-group">
+            {(["distance", "area", "height", "depth"] as const).map((k) => (
+              <button
+                key={k}
+                className={`tool-btn ${ins.tool === k ? "on" : ""}`}
+                onClick={tool(k)}
+                data-testid={`tool-${k}`}
+                disabled={k === "depth" && !ins.underground}
+              >
+                {t(lang, k === "distance" ? "mDistance" : k === "area" ? "mArea" : k === "height" ? "mHeight" : "mDepth")}
+              </button>
+            ))}
+          </div>
+          <div className="insp-group">
+            <button
+              className={`tool-btn ${panel === "filter" ? "on" : ""}`}
+              onClick={() => setPanel(panel === "filter" ? undefined : "filter")}
+              data-testid="filter-toggle"
+            >
+              ⛃ {t(lang, "filter")}
+              {Object.keys(ins.filters).length > 0 && <span className="badge num">{Object.keys(ins.filters).length}</span>}
+            </button>
+            <button className="tool-btn" onClick={() => void actions.exportPng()} data-testid="export-png">
+              ⤓ PNG
+            </button>
+          </div>
         </div>
       </div>
-    </div>
+    </>
   );
 }
 

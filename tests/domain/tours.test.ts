@@ -254,3 +254,59 @@ describe("authoring helpers", () => {
     expect(moveStep(t, 1, 5)).toBe(t);
   });
 });
+
+describe("tour steps that set filters", () => {
+  const read = (f: string) => JSON.parse(readFileSync(f, "utf8"));
+  const catalog = validateCatalog(read("data/catalog.json"), "data/catalog.json");
+  const s = (over: Record<string, unknown>) => validateTours(manifest([step(over)]), "f").tours[0].steps[0];
+  const fields = (layer: string) => catalog.fields?.[catalog.layers.find((l) => l.id === layer)?.fields ?? ""];
+
+  it("validates their shape, names the field in errors, and round-trips through export", async () => {
+    const { tourToJson } = await import("../../src/domain/tours");
+    const f = { "pipes-gas": { installYear: { min: 2008, max: 2012 } } };
+    const st = s({ filters: f });
+    expect(st.filters).toEqual(f);
+    expect(s({}).filters).toBeUndefined();
+    expect(errorOf(() => s({ filters: ["pipes-gas"] })).message).toMatch(/filters/);
+    expect(errorOf(() => s({ filters: { "pipes-gas": 3 } })).message).toMatch(/filters.*pipes-gas/);
+    const t = validateTours(manifest([step({ filters: f }), step({ filters: {} })]), "f").tours[0];
+    const back = validateTours({ version: 1, tours: [tourToJson(t)] }, "f").tours[0];
+    expect(back.steps.map((x) => x.filters)).toEqual([f, {}]);
+  });
+
+  it("checkStep: an unknown layer or a filter the fields do not allow is fatal", async () => {
+    const { validateFilter } = await import("../../src/domain/inspector/filter");
+    const known = {
+      views: new Set<string>(),
+      layers: new Set(["pipes-gas", "compounds"]),
+      kpis: new Set(["greenways-km"]),
+      filter: (layer: string, raw: unknown) => {
+        try {
+          return { filter: validateFilter(fields(layer), raw) };
+        } catch (e) {
+          return { error: (e as Error).message };
+        }
+      },
+    };
+    expect(checkStep(s({ filters: { "pipes-gas": { installYear: { min: 2008 } } } }), known).fatal).toEqual([]);
+    expect(checkStep(s({ filters: { ghost: {} } }), known).fatal).toEqual(['filter: layer "ghost" is not in the catalog']);
+    expect(checkStep(s({ filters: { "pipes-gas": { depthM: { min: 1 } } } }), known).fatal[0]).toMatch(
+      /pipes-gas.*depthM.*cannot be filtered/,
+    );
+  });
+
+  it("applyTourStep replaces the filters in effect (and drops their stale counts); no key keeps them", async () => {
+    const { initialState } = await import("../../src/domain/state");
+    const { applyView } = await import("../../src/domain/views");
+    const { applyTourStep } = await import("../../src/domain/tours");
+    const { setFilter, setFilterCount, inspectorOf } = await import("../../src/domain/inspector/state");
+    let s0 = setFilter(initialState(catalog), "compounds", { renovationYear: { min: 2015 } });
+    s0 = setFilterCount(s0, "compounds", { matched: 3, total: 9 });
+    const gas = { installYear: { min: 2008, max: 2012 } };
+    const s1 = applyTourStep(s0, s({ filters: { "pipes-gas": gas } }), { filters: { "pipes-gas": gas } }, applyView);
+    expect(inspectorOf(s1).filters).toEqual({ "pipes-gas": gas });
+    expect(inspectorOf(s1).filterCounts).toEqual({});
+    expect(inspectorOf(applyTourStep(s1, s({}), {}, applyView)).filters).toEqual({ "pipes-gas": gas });
+    expect(inspectorOf(applyTourStep(s1, s({ filters: {} }), { filters: {} }, applyView)).filters).toEqual({});
+  });
+});

@@ -58,6 +58,13 @@ const target = compounds.find(
     compounds.filter((d) => d.properties.name === c.properties.name).length === 1 &&
     c.id !== compounds[0].id,
 )!;
+// Compounds renovated 2015–2019: the "old compounds renovated" KPI over the filtered layer.
+const RENOVATED = { min: 2015, max: 2019 };
+const expectedRenovated = compounds.filter((c) => {
+  const y = c.properties.renovationYear;
+  return typeof y === "number" && y >= RENOVATED.min && y <= RENOVATED.max;
+}).length;
+const expectedRenovatedAll = compounds.filter((c) => typeof c.properties.renovationYear === "number").length;
 const buildings = readLayer("buildings");
 const tallest = buildings.reduce((a, b) => (Number(b.properties.heightM) > Number(a.properties.heightM) ? b : a));
 
@@ -166,6 +173,37 @@ describeBrowser("inspector toolkit", () => {
     await page.getByTestId("filter-toggle").click();
   }, 300_000);
 
+  it("the cockpit shows the KPI and chart figures over the filtered features, marked as filtered", async () => {
+    const page = p.page;
+    expect(expectedRenovated).toBeGreaterThan(0);
+    expect(expectedRenovated).toBeLessThan(expectedRenovatedAll);
+    const card = page.getByTestId("kpi-old-compounds-renovated");
+    await expect.poll(() => card.getAttribute("data-status"), { timeout: 240_000 }).toBe("ready");
+    expect(await card.locator(".kpi-value .num").innerText()).toBe(expectedRenovatedAll.toLocaleString("zh-CN"));
+    await wc(page).call("setFilter", "compounds", { renovationYear: RENOVATED });
+    const filtered = page.getByTestId("kpi-filtered-old-compounds-renovated");
+    await expect.poll(() => filtered.getAttribute("data-status"), { timeout: 120_000 }).toBe("ready");
+    expect(Number(await filtered.getAttribute("data-value"))).toBe(expectedRenovated);
+    const text = await filtered.innerText();
+    expect(text).toMatch(/筛选后/);
+    expect(text).toContain(expectedRenovated.toLocaleString("zh-CN"));
+    expect(text).toContain(`全部 ${expectedRenovatedAll.toLocaleString("zh-CN")}`);
+    // the full figure stays; a KPI that reads no filtered layer gets no filtered line
+    expect(await card.locator(".kpi-value .num").innerText()).toBe(expectedRenovatedAll.toLocaleString("zh-CN"));
+    expect(await page.getByTestId("kpi-filtered-greenways-km").count()).toBe(0);
+    // a filter on a pipe network marks the pipe chart as filtered
+    await wc(page).call("setFilter", "pipes-gas", { installYear: YEARS });
+    const chart = page.getByTestId("chart-pipe-length-by-network");
+    await expect.poll(() => chart.getAttribute("data-filtered"), { timeout: 120_000 }).toBe("ready");
+    await expect.poll(() => page.getByTestId("kpi-filtered-pipes-built-renewed-km").getAttribute("data-status")).toBe("ready");
+    await screenshot(page, "inspector-filtered-figures");
+    await chart.getByTestId("chart-filter-toggle").click();
+    expect(await chart.getAttribute("data-filtered")).toBeNull();
+    await wc(page).call("setFilter", "pipes-gas", {});
+    await wc(page).call("setFilter", "compounds", {});
+    await expect.poll(() => page.getByTestId("kpi-filtered-old-compounds-renovated").count()).toBe(0);
+  }, 420_000);
+
   it("excavates a pit over a known pipe: the hit list has it with its length inside, rows select, CSV exports", async () => {
     const page = p.page;
     const rows = await wc(page).call<Array<{ featureId: string; lengthInPitM?: number; layerId: string; material?: string }>>(
@@ -207,6 +245,10 @@ describeBrowser("inspector toolkit", () => {
     const bowtie = [pit[0], pit[2], pit[1], pit[3]];
     await expect(wc(page).call("excavate", bowtie, 3)).rejects.toThrow(/crosses itself/);
     await expect.poll(() => page.getByTestId("insp-hint").innerText()).toMatch(/自相交/);
+    // said in the middle of the scene (a toast), not beside the toolbar
+    const toast = await page.getByTestId("insp-hint").boundingBox();
+    expect(toast!.y + toast!.height).toBeLessThan(400);
+    await screenshot(page, "inspector-pit-refused");
     expect((await wc(page).call<{ rows: unknown[] }>("excavation")).rows).toHaveLength(rows.length);
     await wc(page).call("clearExcavation");
   }, 300_000);
@@ -220,6 +262,19 @@ describeBrowser("inspector toolkit", () => {
     expect(cam.heightM).toBeLessThan(0);
     await expect.poll(() => page.getByTestId("depth-readout").innerText()).toMatch(/相机埋深 .* 地下/);
     await screenshot(page, "inspector-underground");
+    // A new exaggeration rebuilds the tubes: the old ones stay on screen until the new are ready.
+    type Ug = { pipeScale: number; tubes: { shown: number; building: number } };
+    expect((await wc(page).call<Ug>("underground")).tubes).toEqual({ shown: 1, building: 0 });
+    await wc(page).call("setPipeScale", 12);
+    let during: Ug["tubes"] | undefined;
+    for (const t0 = Date.now(); !during && Date.now() - t0 < 30_000;) {
+      const u = await wc(page).call<Ug>("underground");
+      if (u.tubes.building > 0) during = u.tubes;
+    }
+    expect(during, "a rebuild was seen").toBeDefined();
+    expect(during!.shown, "tubes shown while the new ones build").toBe(1);
+    await whenIdle(page);
+    expect(await wc(page).call<Ug>("underground")).toMatchObject({ pipeScale: 12, tubes: { shown: 1, building: 0 } });
     await wc(page).call("setUnderground", false);
     expect((await wc(page).call<{ on: boolean }>("underground")).on).toBe(false);
   }, 300_000);

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import type { CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  DIST_DIR,
   REPO_ROOT,
   describeBrowser,
   diagnose,
@@ -56,6 +57,15 @@ type W = {
   };
 };
 const tour = (page: Page) => page.evaluate(() => (window as unknown as W).warmcity.tour());
+/** The inspector's filters (issue 8): layer → {filter, matched, total}. */
+type Filters = Record<string, { filter: Record<string, unknown>; matched?: number; total?: number }>;
+type WF = { warmcity: { filters(): Filters; setFilter(layerId: string, f: unknown): Promise<{ matched: number; total: number }> } };
+const filtersOf = (page: Page) => page.evaluate(() => (window as unknown as WF).warmcity.filters());
+// Pocket parks, counted here from the built data: the filter a tour step and a share link carry.
+const parks: Array<{ properties: Record<string, unknown> }> = JSON.parse(
+  readFileSync(`${DIST_DIR}/generated/city/parks.geojson`, "utf8"),
+).features;
+const pocketParks = parks.filter((f) => f.properties.parkType === "pocket").length;
 
 async function waitTour(page: Page, body: string, timeoutMs = 90_000): Promise<TourInfo> {
   // Polled from node: the page runs under the production CSP (no eval), so the predicate is
@@ -322,6 +332,8 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const ghost = structuredClone(exported);
       ghost.tours[0].steps[0].view = "ghost-view";
       ghost.tours[0].steps[1].dwellS = 30;
+      // A step may set filters: pocket parks only.
+      ghost.tours[0].steps[1].filters = { parks: { parkType: ["pocket"] } };
       await page
         .locator('[data-testid="tour-import-file"]')
         .setInputFiles({ name: "ghost.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(ghost)) });
@@ -330,6 +342,12 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       await waitTour(page, "t && t.id === 'draft' && t.step === 1 && t.phase === 'dwell'");
       expect((await page.locator('[data-testid="notice"]').allInnerTexts()).join("\n")).toContain('view "ghost-view" does not exist');
       await page.evaluate(() => (window as unknown as W).warmcity.pauseTour());
+      // The step's filter is in effect, with its count computed from the layer's data.
+      await expect
+        .poll(() => filtersOf(page), { timeout: 60_000 })
+        .toEqual({
+          parks: { filter: { parkType: { values: ["pocket"] } }, matched: pocketParks, total: parks.length },
+        });
       // Put the good draft back (it survives the reload below).
       await page
         .locator('[data-testid="tour-import-file"]')
@@ -345,8 +363,11 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       );
       await page.locator('[data-testid="basemap-day"]').click();
       await page.locator('[data-testid="lang-switch"]').click();
+      // The filter (still the tour step's, pocket parks) goes into the link too.
+      expect(Object.keys(await filtersOf(page))).toEqual(["parks"]);
       await page.waitForTimeout(800);
       const url = await page.evaluate(() => location.href);
+      expect(url).toContain("filter=parks:parkType:pocket");
       expect(url).toBe(await page.evaluate(() => (window as unknown as W).warmcity.shareUrl()));
       for (const part of ["view=park-city", "layers=", "camera=", "lang=en", "basemap=day"]) expect(url).toContain(part);
       expect(url, "the local draft tour is not put into a share link").not.toContain("tour=");
@@ -380,13 +401,19 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
         };
       });
       expect(stateB).toEqual(stateA);
+      // The filter came along: the same condition and the count from the data.
+      await expect
+        .poll(() => filtersOf(pageB), { timeout: 60_000 })
+        .toEqual({
+          parks: { filter: { parkType: { values: ["pocket"] } }, matched: pocketParks, total: parks.length },
+        });
       const camB = await pageB.evaluate(() => (window as unknown as W).warmcity.camera());
       expect(Math.abs(camB.lonDeg - camA.lonDeg)).toBeLessThan(2e-5);
       expect(Math.abs(camB.latDeg - camA.latDeg)).toBeLessThan(2e-5);
       expect(Math.abs(camB.heightM - camA.heightM)).toBeLessThan(2);
       expect(Math.abs(camB.headingDeg - camA.headingDeg)).toBeLessThan(0.2);
-      // The selection came along.
-      expect(url).toContain("sel=buildings:bld-kbs-001802");
+      // The selection came along (as select=, the one selection parameter; this page opened with the old sel=).
+      expect(url).toContain("select=buildings:bld-kbs-001802");
       await expect.poll(() => pageB.locator('[data-testid="inspector"]').innerText(), { timeout: 60_000 }).toContain("鄂尔多斯博物馆");
       await pageB.evaluate(() => document.querySelectorAll<HTMLButtonElement>('[data-testid="notice"] button').forEach((b) => b.click()));
       const shotB = await sceneScreenshot(pageB, "share-b");

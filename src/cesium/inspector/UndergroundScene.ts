@@ -71,6 +71,15 @@ function circle(r: number, n = 8): Cartesian2[] {
   return out;
 }
 
+/**
+ * Underground, the tubes are lit by a sun behind the translucent ground and look dull against
+ * it: their colours are lifted a fifth of the way towards white (a cheap "emissive" look).
+ */
+function lift(c: number[], underground: boolean): number[] {
+  if (!underground) return c;
+  return [c[0] + (1 - c[0]) * 0.2, c[1] + (1 - c[1]) * 0.2, c[2] + (1 - c[2]) * 0.2, c[3] ?? 1];
+}
+
 export class UndergroundScene {
   private readonly root = new PrimitiveCollection();
   private readonly tubes = new PrimitiveCollection();
@@ -132,7 +141,9 @@ export class UndergroundScene {
       const key = mode && visible ? `${mode}|${ins.pipeScale}` : "";
       this.wanted.set(spec.id, key);
       const b = this.batches.get(spec.id);
-      if (b) b.primitive.show = !!key && b.key === key;
+      // A batch built for another key (a new exaggeration, another pit) stays shown until its
+      // replacement is ready and swapped in (onFrame): the tubes never blink out while building.
+      if (b) b.primitive.show = !!key;
       // A batch with this key being built, or built and waiting for its primitive to be ready,
       // is not built again (every state change calls sync: without the pending check each one
       // started another full build of the layer while the first was still in the workers).
@@ -143,7 +154,7 @@ export class UndergroundScene {
         this.tubes.remove(b.primitive);
         this.batches.delete(spec.id);
       }
-      if (b && b.key === key) this.recolor(b, state);
+      if (b && key) this.recolor(b, state);
     }
     this.scene.requestRender();
   }
@@ -181,7 +192,7 @@ export class UndergroundScene {
           const positions: Cartesian3[] = [];
           for (let i = start; i < start + count; i++) positions.push(Cartesian3.fromDegrees(coords[2 * i], coords[2 * i + 1], -depth));
           if (positions.length < 2 || Cartesian3.distance(positions[0], positions[positions.length - 1]) < 0.05) continue;
-          const c = colorFor(style, p);
+          const c = lift(colorFor(style, p), ins.underground);
           instances.push(
             new GeometryInstance({
               geometry: new PolylineVolumeGeometry({
@@ -210,7 +221,7 @@ export class UndergroundScene {
           const top = ug.topDepthProperty ? Number(p[ug.topDepthProperty]) || 0 : 0;
           const length = Math.max(0.3, bottom - top + 0.3);
           const r = (NODE_RADIUS[String(p.nodeType)] ?? 0.4) * Math.min(scale, 3) ** 0.5;
-          const c = colorFor(style, p);
+          const c = lift(colorFor(style, p), ins.underground);
           const centre = Cartesian3.fromDegrees(x, y, -(top + bottom) / 2);
           instances.push(
             new GeometryInstance({
@@ -286,6 +297,7 @@ export class UndergroundScene {
     const data = this.cache.get(b.layerId);
     if (!data) return;
     const filter = inspectorOf(state).filters[b.layerId];
+    const underground = inspectorOf(state).underground;
     const col = new Color();
     for (const f of b.features) {
       const a = p.getGeometryInstanceAttributes(`${PICK_PREFIX}${b.layerId}#${f}`);
@@ -293,7 +305,7 @@ export class UndergroundScene {
       const show = matchesFilter(filter, data.props[f]);
       a.show = ShowGeometryInstanceAttribute.toValue(show, a.show);
       const hl = this.highlighted?.layerId === b.layerId && this.highlighted.index === f;
-      const c = hl ? [HIGHLIGHT.red, HIGHLIGHT.green, HIGHLIGHT.blue, 1] : colorFor(spec.style.color, data.props[f]);
+      const c = hl ? [HIGHLIGHT.red, HIGHLIGHT.green, HIGHLIGHT.blue, 1] : lift(colorFor(spec.style.color, data.props[f]), underground);
       col.red = c[0];
       col.green = c[1];
       col.blue = c[2];
@@ -306,6 +318,13 @@ export class UndergroundScene {
   private cache = new Map<string, ParsedLayer>();
   remember(layerId: string, data: ParsedLayer) {
     this.cache.set(layerId, data);
+  }
+
+  /** Tube batches on screen and builds under way (automation: `warmcity.underground().tubes`). */
+  tubeCounts(): { shown: number; building: number } {
+    let shown = 0;
+    for (const b of this.batches.values()) if (b.primitive.show && !b.primitive.isDestroyed()) shown++;
+    return { shown, building: this.building.size + this.pendingSwap.size };
   }
 
   /** Tubes that are still being built (for whenDrawn). */
@@ -400,7 +419,11 @@ export class UndergroundScene {
     this.lastUnderground = ins.underground;
   }
 
-  /** A 100 m grid at ground level around where the camera looks: the "you are underground" cue. */
+  /**
+   * A 100 m grid at ground level around where the camera looks: the "you are underground" cue.
+   * Faint, thin and 1 km each way: seen from below at a low angle, a wider or brighter grid
+   * piles up into bands that compete with the tubes (the 1280×800 design pass).
+   */
   private drawGrid() {
     this.gridGroup.removeAll();
     const c = this.viewer.camera.positionCartographic;
@@ -408,15 +431,15 @@ export class UndergroundScene {
     const lat0 = CMath.toDegrees(c.latitude);
     const dLat = 100 / 111_195;
     const dLon = dLat / Math.cos(c.latitude);
-    const n = 20;
+    const n = 10;
     const instances: GeometryInstance[] = [];
-    const colour = ColorGeometryInstanceAttribute.fromColor(Color.fromCssColorString("#5fe3ff").withAlpha(0.55));
+    const colour = ColorGeometryInstanceAttribute.fromColor(Color.fromCssColorString("#5fe3ff").withAlpha(0.22));
     for (let i = -n; i <= n; i++) {
       instances.push(
         new GeometryInstance({
           geometry: new PolylineGeometry({
             positions: Cartesian3.fromDegreesArrayHeights([lon0 + i * dLon, lat0 - n * dLat, 0.3, lon0 + i * dLon, lat0 + n * dLat, 0.3]),
-            width: 1.5,
+            width: 1,
             vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
           }),
           attributes: { color: colour },
@@ -424,7 +447,7 @@ export class UndergroundScene {
         new GeometryInstance({
           geometry: new PolylineGeometry({
             positions: Cartesian3.fromDegreesArrayHeights([lon0 - n * dLon, lat0 + i * dLat, 0.3, lon0 + n * dLon, lat0 + i * dLat, 0.3]),
-            width: 1.5,
+            width: 1,
             vertexFormat: PolylineColorAppearance.VERTEX_FORMAT,
           }),
           attributes: { color: colour },

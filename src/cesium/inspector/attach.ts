@@ -24,6 +24,8 @@ export interface InspectorSceneApi {
   /** Flies to look at a point from about `rangeM` away. */
   lookAt(lon: number, lat: number, rangeM?: number, heightM?: number): Promise<void>;
   busy(): boolean;
+  /** Tube batches on screen and builds under way. */
+  tubeCounts(): { shown: number; building: number };
 }
 
 export function attachInspector(viewer: Viewer, initial: AppState, hooks: () => InspectorHooks | undefined) {
@@ -82,6 +84,7 @@ export function attachInspector(viewer: Viewer, initial: AppState, hooks: () => 
         viewer.scene.requestRender();
       }),
     busy: () => ug.busy(),
+    tubeCounts: () => ug.tubeCounts(),
   };
   return {
     api,

@@ -37,8 +37,40 @@ export interface InspectorState {
   tool?: Tool;
   /** Per filtered layer: features matching / all features (computed from the layer's data). */
   filterCounts: Record<string, { matched: number; total: number }>;
+  /**
+   * The cockpit's "filtered" figures (KPIs and charts over the features the filters keep),
+   * for the filters whose key (filtersKey) they were computed for.
+   */
+  figures?: FilteredFiguresState;
   /** Last inspector error, in both languages, shown where the user looks (search box, pit panel …). */
   message?: { where: "search" | "filter" | "excavation" | "measure" | "select"; zh: string; en: string };
+}
+
+export interface FilteredFiguresState {
+  key: string;
+  status: "computing" | "ready" | "error";
+  kpis: Record<string, import("../state").KpiResult>;
+  charts: Record<string, import("../charts").ChartData>;
+  error?: { zh: string; en: string };
+}
+
+/** The identity of a set of filters (what the filtered figures were computed for). */
+export const filtersKey = (filters: Record<string, LayerFilter>): string =>
+  JSON.stringify(
+    Object.keys(filters)
+      .sort()
+      .map((k) => [k, filters[k]]),
+  );
+
+export function setFilteredFigures(s: AppState, figures: FilteredFiguresState | undefined): AppState {
+  return patch(s, { figures });
+}
+
+/** The filtered figures for the filters in effect now (undefined when none, or stale). */
+export function currentFigures(s: AppState): FilteredFiguresState | undefined {
+  const ins = inspectorOf(s);
+  const f = ins.figures;
+  return f && Object.keys(ins.filters).length && f.key === filtersKey(ins.filters) ? f : undefined;
 }
 
 /** 5×: a 110 mm gas pipe becomes 0.55 m, about two pixels from 300 m at the low quality setting. */
@@ -73,7 +105,9 @@ export const setGroundAlpha = (s: AppState, a: number) =>
   Number.isFinite(a) ? patch(s, { groundAlpha: Math.min(1, Math.max(0.05, a)) }) : s;
 export const setPipeScale = (s: AppState, k: number) => (Number.isFinite(k) ? patch(s, { pipeScale: Math.min(20, Math.max(1, k)) }) : s);
 export const setPitDepth = (s: AppState, d: number) => (Number.isFinite(d) ? patch(s, { pitDepthM: Math.min(100, Math.max(0.1, d)) }) : s);
-export const setExcavation = (s: AppState, excavation: Excavation | undefined) => patch(s, { excavation });
+/** Filling the pit in also takes back a refusal message about it. */
+export const setExcavation = (s: AppState, excavation: Excavation | undefined) =>
+  patch(s, excavation || inspectorOf(s).message?.where !== "excavation" ? { excavation } : { excavation, message: undefined });
 export function setFilterCount(s: AppState, layerId: string, count: { matched: number; total: number } | undefined): AppState {
   const filterCounts = { ...inspectorOf(s).filterCounts };
   if (count) filterCounts[layerId] = count;
@@ -93,6 +127,13 @@ export function removeMeasurement(s: AppState, id: number): AppState {
 export const clearMeasurements = (s: AppState) => patch(s, { measurements: [] });
 
 /** Layers the ground consists of: made translucent in underground mode and over a pit. */
+/**
+ * Underground, the vector ground layers (land use, roads …) are drawn at this share of the
+ * user's ground alpha: fainter than the globe, so their blocks and lines do not compete with
+ * the tubes (the 1280×800 design pass). The slider still scales them.
+ */
+export const UNDERGROUND_LAYER_DIM = 0.5;
+
 export function isGroundLayer(spec: { group: string; kind: string; id: string }): boolean {
   return (spec.group === "base" || spec.group === "green") && spec.kind !== "3dtiles";
 }
