@@ -20,9 +20,17 @@
 // Heap: CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage at the start, middle and end of
 // the feed. Received/dropped: warmcity.live(). Writes bench-results/live.json.
 //
-//   npx tsx scripts/bench/live.ts [--seconds 60] [--rate 5000] [--no-build]
+// Main-thread busy time: CDP Performance.getMetrics (TaskDuration, ScriptDuration of the page's
+// main thread; the live worker's parsing is not in it) per phase. With `--modes orbit,still`
+// (the default) the two phases run twice: camera orbiting (the scene draws flat out in both
+// phases: frame-time ratio) and camera still (requestRenderMode: without a feed nothing is
+// drawn; with it, each batch of changed sensors asks for one frame — this separates the feed's
+// cost from the cost of drawing the orbiting city).
+//
+//   npx tsx scripts/bench/live.ts [--seconds 60] [--rate 5000] [--modes orbit,still] [--build]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -42,6 +50,8 @@ const arg = (k: string, d: string) => {
 const seconds = Number(arg("seconds", "60"));
 const rate = Number(arg("rate", "5000"));
 if (!(seconds > 0) || !(rate > 0)) throw new Error("--seconds and --rate must be positive numbers");
+const modes = arg("modes", "orbit,still").split(",").filter(Boolean) as Array<"orbit" | "still">;
+if (!modes.length || modes.some((m) => m !== "orbit" && m !== "still")) throw new Error("--modes takes orbit and/or still");
 if (rate > MAX_RATE) console.warn(`[bench:live] the simulator caps the rate at ${MAX_RATE}/s`);
 const SAMPLE_MS = 5000;
 
@@ -119,8 +129,12 @@ try {
   const cdp: CDPSession = await context.newCDPSession(page);
   const hasProbe = await page.evaluate(() => !!(window as unknown as WC).warmcity.liveLatencyProbe);
   if (!hasProbe) throw new Error("warmcity.liveLatencyProbe missing: rebuild the app (npx tsx scripts/bench/live.ts --build)");
-  const orbiting = await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(true) ?? false);
-  await page.waitForTimeout(3000);
+  await cdp.send("Performance.enable");
+  const mainThread = async () => {
+    const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
+    const v = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
+    return { task: v("TaskDuration"), script: v("ScriptDuration") };
+  };
 
   const stats = () => page.evaluate(() => (window as unknown as WC).warmcity.sceneStats());
   const liveInfo = () => page.evaluate(() => (window as unknown as WC).warmcity.live!());
@@ -131,6 +145,7 @@ try {
     const latencies: number[] = [];
     const heapMb: number[] = [];
     const before = await liveInfo();
+    const m0 = await mainThread();
     const f0 = await stats();
     let published = 0;
     let alarmRecords = 0;
@@ -216,6 +231,7 @@ try {
     }
     const elapsedS = (Date.now() - t0) / 1000;
     const fEnd = await stats();
+    const m1 = await mainThread();
     if (withFeed) {
       clearTimeout(stopTimer);
       stopped = true;
@@ -247,6 +263,9 @@ try {
       // SwiftShader's rasterising and the message handling between frames are not in it.
       wallMsPerFrame: fEnd.frames > f0.frames ? r1((elapsedS * 1000) / (fEnd.frames - f0.frames)) : undefined,
       medianFrameMs: r1(pct(frameMedians, 50)),
+      // Main-thread busy time per second of the phase (tasks, and script within them).
+      mainTaskMsPerS: r1(((m1.task - m0.task) * 1000) / elapsedS),
+      mainScriptMsPerS: r1(((m1.script - m0.script) * 1000) / elapsedS),
       drainAfterFeedS: withFeed ? +drainS.toFixed(1) : undefined,
       frameMedianSamples: frameMedians.map((x) => r1(x)),
       published,
@@ -270,71 +289,87 @@ try {
     };
   }
 
-  console.log(`[bench:live] phase (a): no feed, ${seconds} s …`);
-  const noFeed = await phase(false);
-  console.log(`[bench:live] phase (b): feed at ${rate} msg/s, ${seconds} s …`);
-  const feed = await phase(true);
-
-  // The target is judged on wall time per drawn frame; the render-only ratio is reported beside it.
-  const ratio = noFeed.wallMsPerFrame && feed.wallMsPerFrame ? +(feed.wallMsPerFrame / noFeed.wallMsPerFrame).toFixed(3) : undefined;
-  const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
-  const h = feed.heapAfterGcMb!;
-  const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
-  const heapMaxDev = h.start
-    ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1)
-    : undefined;
-  const p95 = feed.latency!.p95Ms;
+  const loadStart = loadavg();
+  const runs: Record<string, unknown> = {};
+  for (const mode of modes) {
+    const orbiting = await page.evaluate((on) => (window as unknown as WC).warmcity.orbit?.(on) ?? false, mode === "orbit");
+    if (mode === "orbit" && !orbiting) throw new Error("warmcity.orbit() did not start the orbit");
+    await page.waitForTimeout(3000);
+    console.log(`[bench:live] ${mode}: phase (a) no feed, ${seconds} s …`);
+    const noFeed = await phase(false);
+    console.log(`[bench:live] ${mode}: phase (b) feed at ${rate} msg/s, ${seconds} s …`);
+    const feed = await phase(true);
+    // The target is judged on wall time per drawn frame (orbit); the render-only ratio is reported beside it.
+    const ratio = noFeed.wallMsPerFrame && feed.wallMsPerFrame ? +(feed.wallMsPerFrame / noFeed.wallMsPerFrame).toFixed(3) : undefined;
+    const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
+    const h = feed.heapAfterGcMb!;
+    const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
+    const heapMaxDev = h.start
+      ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1)
+      : undefined;
+    const p95 = feed.latency!.p95Ms;
+    const targets = {
+      latencyP95: { target: "≤ 250 ms", value: p95, pass: p95 !== undefined && p95 <= 250 },
+      ...(mode === "orbit" ? { frameRatio: { target: "≤ 1.2", value: ratio, pass: ratio !== undefined && ratio <= 1.2 } } : {}),
+      heapFlat: { target: "±10 %", value: heapMaxDev, pass: heapMaxDev !== undefined && heapMaxDev <= 10 },
+    };
+    runs[mode] = {
+      noFeed,
+      feed,
+      frameRatio: mode === "orbit" ? ratio : undefined,
+      renderOnlyRatio: renderRatio,
+      heapDriftPct: heapDrift,
+      heapMaxDeviationPct: heapMaxDev,
+      targets,
+    };
+    const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
+    console.log(
+      `\nlive feed bench, camera ${mode === "orbit" ? "orbiting" : "still"} (same run, ${seconds} s per phase, ${rate} msg/s target)`,
+    );
+    console.log("phase          frames   fps     wall ms/frame   median render ms   main busy ms/s   published   received   dropped");
+    for (const [k, v] of [
+      ["(a) no feed", noFeed],
+      ["(b) feed", feed],
+    ] as const)
+      console.log(
+        `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.mainTaskMsPerS ?? "–").padStart(14)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
+      );
+    row(
+      "achieved publish rate (msg/s)",
+      `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`,
+    );
+    row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
+    row("latency samples", feed.latency!.samples);
+    row(
+      "message→drawn median / p95 ms",
+      `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${targets.latencyP95.pass ? "PASS" : "MISS"}`,
+    );
+    if (mode === "orbit")
+      row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${ratio !== undefined && ratio <= 1.2 ? "PASS" : "MISS"}`);
+    row("render-only ratio (main thread)", renderRatio);
+    row(
+      "received ÷ published",
+      `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`,
+    );
+    row(
+      "heap after GC start/mid/end MB",
+      `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${targets.heapFlat.pass ? "PASS" : "MISS"}`,
+    );
+    row("dropped by reason", JSON.stringify(feed.droppedByReason));
+  }
+  await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(false));
+  const loadEnd = loadavg();
   const result = {
     date: new Date().toISOString(),
-    viewport: "1280x800, ?quality=low&view=waterlogging, SwiftShader, camera orbiting in both phases",
-    orbiting,
+    viewport: "1280x800, ?quality=low&view=waterlogging, SwiftShader",
+    loadAverage: { start: loadStart.map((x) => +x.toFixed(2)), end: loadEnd.map((x) => +x.toFixed(2)) },
     seconds,
     rate,
-    noFeed,
-    feed,
-    frameRatio: ratio,
-    renderOnlyRatio: renderRatio,
-    heapDriftPct: heapDrift,
-    heapMaxDeviationPct: heapMaxDev,
-    targets: {
-      latencyP95: { target: "≤ 250 ms", value: p95, pass: p95 !== undefined && p95 <= 250 },
-      frameRatio: { target: "≤ 1.2", value: ratio, pass: ratio !== undefined && ratio <= 1.2 },
-      heapFlat: { target: "±10 %", value: heapMaxDev, pass: heapMaxDev !== undefined && heapMaxDev <= 10 },
-    },
+    runs,
     pageErrors,
   };
-  const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
-  console.log(`\nlive feed bench (same run, ${seconds} s per phase, ${rate} msg/s target)`);
-  console.log("phase          frames   fps     wall ms/frame   median render ms   published   received   dropped");
-  for (const [k, v] of [
-    ["(a) no feed", noFeed],
-    ["(b) feed", feed],
-  ] as const)
-    console.log(
-      `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
-    );
-  row(
-    "achieved publish rate (msg/s)",
-    `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`,
-  );
-  row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
-  row("latency samples", feed.latency!.samples);
-  row(
-    "message→drawn median / p95 ms",
-    `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${result.targets.latencyP95.pass ? "PASS" : "MISS"}`,
-  );
-  row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${result.targets.frameRatio.pass ? "PASS" : "MISS"}`);
-  row("render-only ratio (main thread)", renderRatio);
-  row(
-    "received ÷ published",
-    `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`,
-  );
-  row(
-    "heap after GC start/mid/end MB",
-    `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${result.targets.heapFlat.pass ? "PASS" : "MISS"}`,
-  );
-  row("dropped by reason", JSON.stringify(feed.droppedByReason));
-  if (pageErrors.length) row("page errors", pageErrors.slice(0, 3).join(" | "));
+  console.log(`load average (1/5/15 min) at start ${result.loadAverage.start.join(" / ")}, at end ${result.loadAverage.end.join(" / ")}`);
+  if (pageErrors.length) console.log(`page errors: ${pageErrors.slice(0, 3).join(" | ")}`);
   mkdirSync(join(ROOT, "bench-results"), { recursive: true });
   writeFileSync(join(ROOT, "bench-results", "live.json"), JSON.stringify(result, null, 2));
   console.log("wrote bench-results/live.json");

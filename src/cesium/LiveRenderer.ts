@@ -5,7 +5,8 @@
 // sensor per frame. Sensors in 预警/报警 pulse (a ring that breathes) while the alarm lasts.
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive } from "cesium";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
-import { sensorStateName, type LiveFeed } from "../domain/live/feed";
+import type { LiveView } from "../domain/live/batch";
+import { sensorStateName } from "../domain/live/feed";
 import { KIND_INFO } from "../domain/live/kinds";
 import { readingTopic, topicMatches, type SensorKind } from "../domain/live/topics";
 import type { ParsedLayer } from "../domain/geojson";
@@ -15,9 +16,11 @@ import type { CreateArgs, Created, LayerRenderer } from "./contract";
 import { parsePickId, pickId, type RenderContext } from "./renderers";
 
 export interface LiveSource {
-  feed: LiveFeed;
-  /** Called (at most once per animation frame) when messages arrived. */
+  feed: LiveView;
+  /** Called when a batch of changed sensors arrived (at most once per drawn frame). */
   onMessages(fn: () => void): () => void;
+  /** The scene drew a frame: the source may hand over the next batch. */
+  frameDrawn?(): void;
 }
 
 let source: LiveSource | undefined;
@@ -59,6 +62,9 @@ export class LiveRenderer implements LayerRenderer {
   private opacity = 1;
   private offMessages?: () => void;
   private offFrame?: () => void;
+  private offDrawn?: () => void;
+  /** The state each point was last painted in: a reading that leaves it unchanged costs nothing. */
+  private painted: string[] = [];
   private pulseTimer?: ReturnType<typeof setTimeout>;
   /** Time of the last message→drawn update, for the bench. */
   lastDrawnAt = 0;
@@ -101,9 +107,11 @@ export class LiveRenderer implements LayerRenderer {
   attach() {
     this.offMessages?.();
     this.offFrame?.();
+    this.offDrawn?.();
     if (!source) return;
     this.offMessages = source.onMessages(() => this.ctx.requestRender());
     this.offFrame = this.ctx.scene.preRender.addEventListener(() => LiveRenderer.drain());
+    this.offDrawn = this.ctx.scene.postRender.addEventListener(() => source?.frameDrawn?.());
     this.refreshAll();
   }
 
@@ -152,6 +160,7 @@ export class LiveRenderer implements LayerRenderer {
   }
 
   private refreshAll() {
+    this.painted = [];
     for (let k = 0; k < this.sensorIds.length; k++) this.paint(k);
     this.schedulePulse();
     this.ctx.requestRender();
@@ -160,6 +169,8 @@ export class LiveRenderer implements LayerRenderer {
   private paint(k: number) {
     const s = source?.feed.sensors.get(this.sensorIds[k]);
     const state = sensorState(s);
+    if (this.painted[k] === state) return;
+    this.painted[k] = state;
     const c = colorFor(this.style.color, { state }, this.opacity);
     const p = this.points.get(k);
     p.color = new Color(c[0], c[1], c[2], c[3]);
@@ -258,6 +269,7 @@ export class LiveRenderer implements LayerRenderer {
     LiveRenderer.all.delete(this);
     this.offMessages?.();
     this.offFrame?.();
+    this.offDrawn?.();
     if (this.pulseTimer) clearTimeout(this.pulseTimer);
     if (!this.ctx.scene.isDestroyed()) {
       this.ctx.scene.primitives.remove(this.points);
