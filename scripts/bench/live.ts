@@ -62,7 +62,7 @@ if (!existsSync(join(dist, "index.html")) || args.includes("--build")) {
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
-type Probe = { start(): void; take(): number[]; stop(): void };
+type Probe = { start(): void; take(): number[]; takeParts(): { transport: number[]; queued: number[]; draw: number[] }; stop(): void };
 type WC = {
   warmcity: {
     ready: boolean;
@@ -86,6 +86,29 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+type CpuProfile = {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+};
+/** `--profile`: the main thread's top functions by self time during the feed phase (CDP Profiler). */
+function topSelfTime(p: CpuProfile, n = 15): string[] {
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  let total = 0;
+  for (const node of p.nodes) {
+    const us = self.get(node.id) ?? 0;
+    total += us;
+    const f = node.callFrame;
+    const k = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
+    byName.set(k, (byName.get(k) ?? 0) + us);
+  }
+  return [...byName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `${((us / total) * 100).toFixed(1)} % ${k}`);
+}
 const r1 = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10) / 10);
 
 // scripts/bench/server.ts serves dist/ under /app/ (public/generated is copied into dist by the
@@ -127,6 +150,47 @@ try {
     polling: 250,
   });
   const cdp: CDPSession = await context.newCDPSession(page);
+  // The live worker's heap (its LiveFeed holds every sensor's last readings): through the
+  // browser's CDP session, attached to the worker target (Target.sendMessageToTarget).
+  const bcdp = await browser.newBrowserCDPSession();
+  /** A CDP session on the live worker, through the browser session (flatten: false). */
+  const attachWorker = async () => {
+    const { targetInfos } = (await bcdp.send("Target.getTargets")) as {
+      targetInfos: Array<{ targetId: string; type: string; url: string }>;
+    };
+    const t = targetInfos.find((x) => x.type === "worker" && x.url.includes("live.worker"));
+    if (!t) return undefined;
+    const { sessionId } = (await bcdp.send("Target.attachToTarget", { targetId: t.targetId, flatten: false })) as { sessionId: string };
+    let id = 0;
+    const call = (method: string, params: object = {}) =>
+      new Promise<unknown>((resolve) => {
+        const my = ++id;
+        const on = (e: { sessionId: string; message: string }) => {
+          const m = JSON.parse(e.message) as { id?: number; result?: unknown };
+          if (e.sessionId === sessionId && m.id === my) {
+            bcdp.off("Target.receivedMessageFromTarget", on);
+            resolve(m.result);
+          }
+        };
+        bcdp.on("Target.receivedMessageFromTarget", on);
+        void bcdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: my, method, params }) });
+      });
+    return { call, detach: () => bcdp.send("Target.detachFromTarget", { sessionId }) };
+  };
+  const workerHeapAfterGcMb = async (): Promise<number | undefined> => {
+    try {
+      const w = await attachWorker();
+      if (!w) return undefined;
+      await w.call("HeapProfiler.collectGarbage");
+      await w.call("HeapProfiler.collectGarbage");
+      const u = (await w.call("Runtime.getHeapUsage")) as { usedSize: number };
+      await w.detach();
+      return u.usedSize / 1e6;
+    } catch (e) {
+      console.warn(`[bench:live] worker heap not read: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   const hasProbe = await page.evaluate(() => !!(window as unknown as WC).warmcity.liveLatencyProbe);
   if (!hasProbe) throw new Error("warmcity.liveLatencyProbe missing: rebuild the app (npx tsx scripts/bench/live.ts --build)");
   await cdp.send("Performance.enable");
@@ -144,6 +208,7 @@ try {
     const frameMedians: number[] = [];
     const latencies: number[] = [];
     const heapMb: number[] = [];
+    const workerHeapMb: Array<number | undefined> = [];
     const before = await liveInfo();
     const m0 = await mainThread();
     const f0 = await stats();
@@ -154,6 +219,7 @@ try {
     if (withFeed) {
       await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.start());
       heapMb.push(await heapAfterGcMb(cdp));
+      workerHeapMb.push(await workerHeapAfterGcMb());
       // The generator's batches go through a queue published 200 at a time per setImmediate:
       // thousands of synchronous broker.publish calls in one go overflow aedes/mqemitter's stack.
       // The payload ts is stamped when the message is actually handed to the broker.
@@ -207,6 +273,14 @@ try {
       });
       unpublished = () => queue.length;
     }
+    const profiling = withFeed && args.includes("--profile");
+    const workerProf = profiling ? await attachWorker() : undefined;
+    if (profiling) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.start");
+      await workerProf?.call("Profiler.enable");
+      await workerProf?.call("Profiler.start");
+    }
     const t0 = Date.now();
     // The publisher stops on its own clock, whatever the page calls below cost.
     let publishS = 0;
@@ -219,6 +293,7 @@ try {
       : undefined;
     let midHeapTaken = false;
     let drainS = 0;
+    let parts: { transport: number[]; queued: number[]; draw: number[] } | undefined;
     while (Date.now() - t0 < seconds * 1000) {
       await page.waitForTimeout(Math.min(SAMPLE_MS, seconds * 1000 - (Date.now() - t0)));
       const s = await stats();
@@ -227,9 +302,18 @@ try {
       if (withFeed && !midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
         midHeapTaken = true;
         heapMb.push(await heapAfterGcMb(cdp));
+        workerHeapMb.push(await workerHeapAfterGcMb());
       }
     }
     const elapsedS = (Date.now() - t0) / 1000;
+    let profileTop: string[] | undefined;
+    let workerProfileTop: string[] | undefined;
+    if (profiling) {
+      profileTop = topSelfTime(((await cdp.send("Profiler.stop")) as { profile: CpuProfile }).profile);
+      const wp = (await workerProf?.call("Profiler.stop")) as { profile: CpuProfile } | undefined;
+      if (wp) workerProfileTop = topSelfTime(wp.profile);
+      await workerProf?.detach();
+    }
     const fEnd = await stats();
     const m1 = await mainThread();
     if (withFeed) {
@@ -239,6 +323,7 @@ try {
       if (!publishS) publishS = (Date.now() - t0) / 1000;
       sim = undefined;
       heapMb.push(await heapAfterGcMb(cdp));
+      workerHeapMb.push(await workerHeapAfterGcMb());
       // Let the backlog arrive and be drawn (until the received count stops growing for 2 s,
       // at most 30 s), then read the counters: what never arrives by then is counted as lost.
       const tDrain = Date.now();
@@ -251,6 +336,7 @@ try {
       }
       drainS = (Date.now() - tDrain) / 1000;
       latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
+      parts = await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.takeParts());
       await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.stop());
     }
     const after = await liveInfo();
@@ -268,6 +354,7 @@ try {
       mainScriptMsPerS: r1(((m1.script - m0.script) * 1000) / elapsedS),
       drainAfterFeedS: withFeed ? +drainS.toFixed(1) : undefined,
       frameMedianSamples: frameMedians.map((x) => r1(x)),
+      ...(profileTop ? { mainThreadProfileTop: profileTop, workerProfileTop } : {}),
       published,
       publishedAlarmRecords: alarmRecords,
       generatedNotPublished: withFeed ? unpublished() : undefined,
@@ -283,9 +370,21 @@ try {
           .filter(([, v]) => v),
       ),
       latency: withFeed
-        ? { samples: latencies.length, medianMs: r1(pct(latencies, 50)), p95Ms: r1(pct(latencies, 95)), maxMs: r1(pct(latencies, 100)) }
+        ? {
+            samples: latencies.length,
+            medianMs: r1(pct(latencies, 50)),
+            p95Ms: r1(pct(latencies, 95)),
+            maxMs: r1(pct(latencies, 100)),
+            // Where the time goes (median / p95 of each part, ms).
+            parts: parts && {
+              transport: [r1(pct(parts.transport, 50)), r1(pct(parts.transport, 95))],
+              queued: [r1(pct(parts.queued, 50)), r1(pct(parts.queued, 95))],
+              draw: [r1(pct(parts.draw, 50)), r1(pct(parts.draw, 95))],
+            },
+          }
         : undefined,
       heapAfterGcMb: withFeed ? { start: r1(heapMb[0]), middle: r1(heapMb[1]), end: r1(heapMb[2]) } : undefined,
+      workerHeapAfterGcMb: withFeed ? { start: r1(workerHeapMb[0]), middle: r1(workerHeapMb[1]), end: r1(workerHeapMb[2]) } : undefined,
     };
   }
 
@@ -340,6 +439,12 @@ try {
     );
     row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
     row("latency samples", feed.latency!.samples);
+    const lp = feed.latency!.parts;
+    if (lp)
+      row(
+        "latency parts median/p95 ms",
+        `publish→worker ${lp.transport.join("/")}, worker→frame start ${lp.queued.join("/")}, frame draw ${lp.draw.join("/")}`,
+      );
     row(
       "message→drawn median / p95 ms",
       `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${targets.latencyP95.pass ? "PASS" : "MISS"}`,
@@ -355,7 +460,11 @@ try {
       "heap after GC start/mid/end MB",
       `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${targets.heapFlat.pass ? "PASS" : "MISS"}`,
     );
+    const wh = feed.workerHeapAfterGcMb!;
+    row("live worker heap after GC s/m/e MB", `${wh.start} / ${wh.middle} / ${wh.end}`);
     row("dropped by reason", JSON.stringify(feed.droppedByReason));
+    if (feed.mainThreadProfileTop) console.log(`main thread, top self time during the feed:\n  ${feed.mainThreadProfileTop.join("\n  ")}`);
+    if (feed.workerProfileTop) console.log(`live worker, top self time during the feed:\n  ${feed.workerProfileTop.join("\n  ")}`);
   }
   await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(false));
   const loadEnd = loadavg();

@@ -34,11 +34,17 @@ const sensorState = sensorStateName;
 
 // Bench probe (scripts/bench/live.ts): while started, every frame that recolours sensors
 // records, at that frame's postRender (the new colours are in the drawn frame), Date.now()
-// minus the payload `ts` of each recoloured sensor's newest reading. Off by default: no cost.
+// minus the payload `ts` of each recoloured sensor's newest reading, and its parts: transport
+// (publish → the live worker's receipt), queued (receipt → the start of the frame that draws
+// it: worker batch, hand-over, waiting for a frame) and draw (that frame's preRender →
+// postRender). Off by default: no cost.
+type LatencyParts = { transport: number[]; queued: number[]; draw: number[] };
 let latencyProbe: number[] | undefined;
+let latencyParts: LatencyParts | undefined;
 export const liveLatencyProbe = {
   start() {
     latencyProbe = [];
+    latencyParts = { transport: [], queued: [], draw: [] };
   },
   /** The samples (ms) since the last take. */
   take(): number[] {
@@ -46,8 +52,15 @@ export const liveLatencyProbe = {
     if (latencyProbe) latencyProbe = [];
     return out;
   },
+  /** The parts of the samples since the last takeParts. */
+  takeParts(): LatencyParts {
+    const out = latencyParts ?? { transport: [], queued: [], draw: [] };
+    if (latencyParts) latencyParts = { transport: [], queued: [], draw: [] };
+    return out;
+  },
   stop() {
     latencyProbe = undefined;
+    latencyParts = undefined;
   },
 };
 
@@ -133,15 +146,26 @@ export class LiveRenderer implements LayerRenderer {
     const first = LiveRenderer.all.values().next().value;
     if (!feed || !first || first.ctx.scene.isDestroyed()) return;
     const ts: number[] = [];
+    const rx: number[] = [];
     for (const id of dirty) {
-      const t = feed.sensors.get(id)?.last?.ts;
-      if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) ts.push(t);
+      const s = feed.sensors.get(id);
+      const t = s?.last?.ts;
+      if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) {
+        ts.push(t);
+        rx.push(s?.receivedAt ?? t);
+      }
     }
     if (!ts.length) return;
+    const pre = Date.now();
     const off = first.ctx.scene.postRender.addEventListener(() => {
       off();
       const now = Date.now();
-      for (const t of ts) latencyProbe?.push(now - t);
+      for (let i = 0; i < ts.length; i++) {
+        latencyProbe?.push(now - ts[i]);
+        latencyParts?.transport.push(rx[i] - ts[i]);
+        latencyParts?.queued.push(pre - rx[i]);
+        latencyParts?.draw.push(now - pre);
+      }
     });
   }
 
