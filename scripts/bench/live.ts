@@ -299,7 +299,8 @@ try {
       const s = await stats();
       if (s.medianFrameMs !== undefined) frameMedians.push(s.medianFrameMs);
       if (withFeed) latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
-      if (withFeed && !midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
+      // Mid-phase heap in both phases, so both carry the same GC pauses.
+      if (!midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
         midHeapTaken = true;
         heapMb.push(await heapAfterGcMb(cdp));
         workerHeapMb.push(await workerHeapAfterGcMb());

@@ -35,6 +35,7 @@ export type LiveWorkerResponse =
   | { type: "batch"; batch: LiveBatch };
 
 export const LIVE_TOPICS = ["warmcity/#"];
+const KEEPALIVE_S = 30;
 
 const post = (m: LiveWorkerResponse) => (self as unknown as Worker).postMessage(m);
 
@@ -94,7 +95,7 @@ function connect(feed: LiveFeed, cfg: Pick<LiveConfig, "url" | "username" | "pas
     password: cfg.password,
     clientId: `warmcity-viewer-${Math.random().toString(16).slice(2, 10)}`,
     clean: true,
-    keepalive: 30,
+    keepalive: KEEPALIVE_S,
     connectTimeout: 10_000,
     reconnectPeriod: conn.nextRetryMs,
     resubscribe: false,
@@ -106,6 +107,21 @@ function connect(feed: LiveFeed, cfg: Pick<LiveConfig, "url" | "username" | "pas
     // does not trim the space after the comma). Offer both, "binary" first.
     createWebsocket: (url: string) => new WebSocket(url, ["binary", "mqtt"]),
   } as mqtt.IClientOptions);
+  // mqtt.js drops the connection when a PINGRESP is 15 s late, but under a burst the broker's
+  // PINGRESP queues behind the readings it is still sending: the link is alive, only busy. While
+  // packets keep arriving, ping again instead of reconnecting (a reconnect loses what is in
+  // flight and brings every retained value again, deepening the backlog). A silent link still
+  // times out as before.
+  let lastPacketAt = Date.now();
+  c.on("packetreceive", () => {
+    lastPacketAt = Date.now();
+  });
+  const dropOnTimeout = c.onKeepaliveTimeout.bind(c);
+  c.onKeepaliveTimeout = () => {
+    if (Date.now() - lastPacketAt > KEEPALIVE_S * 500) return dropOnTimeout();
+    c.reschedulePing(true);
+    c.sendPing();
+  };
   const setState = (s: ConnectionState) => {
     if (s === conn.state) return;
     conn.state = s;
