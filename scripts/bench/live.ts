@@ -20,9 +20,17 @@
 // Heap: CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage at the start, middle and end of
 // the feed. Received/dropped: warmcity.live(). Writes bench-results/live.json.
 //
-//   npx tsx scripts/bench/live.ts [--seconds 60] [--rate 5000] [--no-build]
+// Main-thread busy time: CDP Performance.getMetrics (TaskDuration, ScriptDuration of the page's
+// main thread; the live worker's parsing is not in it) per phase. With `--modes orbit,still`
+// (the default) the two phases run twice: camera orbiting (the scene draws flat out in both
+// phases: frame-time ratio) and camera still (requestRenderMode: without a feed nothing is
+// drawn; with it, each batch of changed sensors asks for one frame — this separates the feed's
+// cost from the cost of drawing the orbiting city).
+//
+//   npx tsx scripts/bench/live.ts [--seconds 60] [--rate 5000] [--modes orbit,still] [--build]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -42,6 +50,8 @@ const arg = (k: string, d: string) => {
 const seconds = Number(arg("seconds", "60"));
 const rate = Number(arg("rate", "5000"));
 if (!(seconds > 0) || !(rate > 0)) throw new Error("--seconds and --rate must be positive numbers");
+const modes = arg("modes", "orbit,still").split(",").filter(Boolean) as Array<"orbit" | "still">;
+if (!modes.length || modes.some((m) => m !== "orbit" && m !== "still")) throw new Error("--modes takes orbit and/or still");
 if (rate > MAX_RATE) console.warn(`[bench:live] the simulator caps the rate at ${MAX_RATE}/s`);
 const SAMPLE_MS = 5000;
 
@@ -52,7 +62,7 @@ if (!existsSync(join(dist, "index.html")) || args.includes("--build")) {
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
-type Probe = { start(): void; take(): number[]; stop(): void };
+type Probe = { start(): void; take(): number[]; takeParts(): { transport: number[]; queued: number[]; draw: number[] }; stop(): void };
 type WC = {
   warmcity: {
     ready: boolean;
@@ -76,6 +86,29 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+type CpuProfile = {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+  samples: number[];
+  timeDeltas: number[];
+};
+/** `--profile`: the main thread's top functions by self time during the feed phase (CDP Profiler). */
+function topSelfTime(p: CpuProfile, n = 15): string[] {
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  let total = 0;
+  for (const node of p.nodes) {
+    const us = self.get(node.id) ?? 0;
+    total += us;
+    const f = node.callFrame;
+    const k = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
+    byName.set(k, (byName.get(k) ?? 0) + us);
+  }
+  return [...byName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, us]) => `${((us / total) * 100).toFixed(1)} % ${k}`);
+}
 const r1 = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10) / 10);
 
 // scripts/bench/server.ts serves dist/ under /app/ (public/generated is copied into dist by the
@@ -117,10 +150,55 @@ try {
     polling: 250,
   });
   const cdp: CDPSession = await context.newCDPSession(page);
+  // The live worker's heap (its LiveFeed holds every sensor's last readings): through the
+  // browser's CDP session, attached to the worker target (Target.sendMessageToTarget).
+  const bcdp = await browser.newBrowserCDPSession();
+  /** A CDP session on the live worker, through the browser session (flatten: false). */
+  const attachWorker = async () => {
+    const { targetInfos } = (await bcdp.send("Target.getTargets")) as {
+      targetInfos: Array<{ targetId: string; type: string; url: string }>;
+    };
+    const t = targetInfos.find((x) => x.type === "worker" && x.url.includes("live.worker"));
+    if (!t) return undefined;
+    const { sessionId } = (await bcdp.send("Target.attachToTarget", { targetId: t.targetId, flatten: false })) as { sessionId: string };
+    let id = 0;
+    const call = (method: string, params: object = {}) =>
+      new Promise<unknown>((resolve) => {
+        const my = ++id;
+        const on = (e: { sessionId: string; message: string }) => {
+          const m = JSON.parse(e.message) as { id?: number; result?: unknown };
+          if (e.sessionId === sessionId && m.id === my) {
+            bcdp.off("Target.receivedMessageFromTarget", on);
+            resolve(m.result);
+          }
+        };
+        bcdp.on("Target.receivedMessageFromTarget", on);
+        void bcdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: my, method, params }) });
+      });
+    return { call, detach: () => bcdp.send("Target.detachFromTarget", { sessionId }) };
+  };
+  const workerHeapAfterGcMb = async (): Promise<number | undefined> => {
+    try {
+      const w = await attachWorker();
+      if (!w) return undefined;
+      await w.call("HeapProfiler.collectGarbage");
+      await w.call("HeapProfiler.collectGarbage");
+      const u = (await w.call("Runtime.getHeapUsage")) as { usedSize: number };
+      await w.detach();
+      return u.usedSize / 1e6;
+    } catch (e) {
+      console.warn(`[bench:live] worker heap not read: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   const hasProbe = await page.evaluate(() => !!(window as unknown as WC).warmcity.liveLatencyProbe);
   if (!hasProbe) throw new Error("warmcity.liveLatencyProbe missing: rebuild the app (npx tsx scripts/bench/live.ts --build)");
-  const orbiting = await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(true) ?? false);
-  await page.waitForTimeout(3000);
+  await cdp.send("Performance.enable");
+  const mainThread = async () => {
+    const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
+    const v = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
+    return { task: v("TaskDuration"), script: v("ScriptDuration") };
+  };
 
   const stats = () => page.evaluate(() => (window as unknown as WC).warmcity.sceneStats());
   const liveInfo = () => page.evaluate(() => (window as unknown as WC).warmcity.live!());
@@ -130,7 +208,9 @@ try {
     const frameMedians: number[] = [];
     const latencies: number[] = [];
     const heapMb: number[] = [];
+    const workerHeapMb: Array<number | undefined> = [];
     const before = await liveInfo();
+    const m0 = await mainThread();
     const f0 = await stats();
     let published = 0;
     let alarmRecords = 0;
@@ -139,6 +219,7 @@ try {
     if (withFeed) {
       await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.start());
       heapMb.push(await heapAfterGcMb(cdp));
+      workerHeapMb.push(await workerHeapAfterGcMb());
       // The generator's batches go through a queue published 200 at a time per setImmediate:
       // thousands of synchronous broker.publish calls in one go overflow aedes/mqemitter's stack.
       // The payload ts is stamped when the message is actually handed to the broker.
@@ -192,6 +273,14 @@ try {
       });
       unpublished = () => queue.length;
     }
+    const profiling = withFeed && args.includes("--profile");
+    const workerProf = profiling ? await attachWorker() : undefined;
+    if (profiling) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.start");
+      await workerProf?.call("Profiler.enable");
+      await workerProf?.call("Profiler.start");
+    }
     const t0 = Date.now();
     // The publisher stops on its own clock, whatever the page calls below cost.
     let publishS = 0;
@@ -204,18 +293,30 @@ try {
       : undefined;
     let midHeapTaken = false;
     let drainS = 0;
+    let parts: { transport: number[]; queued: number[]; draw: number[] } | undefined;
     while (Date.now() - t0 < seconds * 1000) {
       await page.waitForTimeout(Math.min(SAMPLE_MS, seconds * 1000 - (Date.now() - t0)));
       const s = await stats();
       if (s.medianFrameMs !== undefined) frameMedians.push(s.medianFrameMs);
       if (withFeed) latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
-      if (withFeed && !midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
+      // Mid-phase heap in both phases, so both carry the same GC pauses.
+      if (!midHeapTaken && Date.now() - t0 >= (seconds * 1000) / 2) {
         midHeapTaken = true;
         heapMb.push(await heapAfterGcMb(cdp));
+        workerHeapMb.push(await workerHeapAfterGcMb());
       }
     }
     const elapsedS = (Date.now() - t0) / 1000;
+    let profileTop: string[] | undefined;
+    let workerProfileTop: string[] | undefined;
+    if (profiling) {
+      profileTop = topSelfTime(((await cdp.send("Profiler.stop")) as { profile: CpuProfile }).profile);
+      const wp = (await workerProf?.call("Profiler.stop")) as { profile: CpuProfile } | undefined;
+      if (wp) workerProfileTop = topSelfTime(wp.profile);
+      await workerProf?.detach();
+    }
     const fEnd = await stats();
+    const m1 = await mainThread();
     if (withFeed) {
       clearTimeout(stopTimer);
       stopped = true;
@@ -223,6 +324,7 @@ try {
       if (!publishS) publishS = (Date.now() - t0) / 1000;
       sim = undefined;
       heapMb.push(await heapAfterGcMb(cdp));
+      workerHeapMb.push(await workerHeapAfterGcMb());
       // Let the backlog arrive and be drawn (until the received count stops growing for 2 s,
       // at most 30 s), then read the counters: what never arrives by then is counted as lost.
       const tDrain = Date.now();
@@ -235,6 +337,7 @@ try {
       }
       drainS = (Date.now() - tDrain) / 1000;
       latencies.push(...(await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.take())));
+      parts = await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.takeParts());
       await page.evaluate(() => (window as unknown as WC).warmcity.liveLatencyProbe!.stop());
     }
     const after = await liveInfo();
@@ -247,8 +350,12 @@ try {
       // SwiftShader's rasterising and the message handling between frames are not in it.
       wallMsPerFrame: fEnd.frames > f0.frames ? r1((elapsedS * 1000) / (fEnd.frames - f0.frames)) : undefined,
       medianFrameMs: r1(pct(frameMedians, 50)),
+      // Main-thread busy time per second of the phase (tasks, and script within them).
+      mainTaskMsPerS: r1(((m1.task - m0.task) * 1000) / elapsedS),
+      mainScriptMsPerS: r1(((m1.script - m0.script) * 1000) / elapsedS),
       drainAfterFeedS: withFeed ? +drainS.toFixed(1) : undefined,
       frameMedianSamples: frameMedians.map((x) => r1(x)),
+      ...(profileTop ? { mainThreadProfileTop: profileTop, workerProfileTop } : {}),
       published,
       publishedAlarmRecords: alarmRecords,
       generatedNotPublished: withFeed ? unpublished() : undefined,
@@ -264,77 +371,115 @@ try {
           .filter(([, v]) => v),
       ),
       latency: withFeed
-        ? { samples: latencies.length, medianMs: r1(pct(latencies, 50)), p95Ms: r1(pct(latencies, 95)), maxMs: r1(pct(latencies, 100)) }
+        ? {
+            samples: latencies.length,
+            medianMs: r1(pct(latencies, 50)),
+            p95Ms: r1(pct(latencies, 95)),
+            maxMs: r1(pct(latencies, 100)),
+            // Where the time goes (median / p95 of each part, ms).
+            parts: parts && {
+              transport: [r1(pct(parts.transport, 50)), r1(pct(parts.transport, 95))],
+              queued: [r1(pct(parts.queued, 50)), r1(pct(parts.queued, 95))],
+              draw: [r1(pct(parts.draw, 50)), r1(pct(parts.draw, 95))],
+            },
+          }
         : undefined,
       heapAfterGcMb: withFeed ? { start: r1(heapMb[0]), middle: r1(heapMb[1]), end: r1(heapMb[2]) } : undefined,
+      workerHeapAfterGcMb: withFeed ? { start: r1(workerHeapMb[0]), middle: r1(workerHeapMb[1]), end: r1(workerHeapMb[2]) } : undefined,
     };
   }
 
-  console.log(`[bench:live] phase (a): no feed, ${seconds} s …`);
-  const noFeed = await phase(false);
-  console.log(`[bench:live] phase (b): feed at ${rate} msg/s, ${seconds} s …`);
-  const feed = await phase(true);
-
-  // The target is judged on wall time per drawn frame; the render-only ratio is reported beside it.
-  const ratio = noFeed.wallMsPerFrame && feed.wallMsPerFrame ? +(feed.wallMsPerFrame / noFeed.wallMsPerFrame).toFixed(3) : undefined;
-  const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
-  const h = feed.heapAfterGcMb!;
-  const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
-  const heapMaxDev = h.start
-    ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1)
-    : undefined;
-  const p95 = feed.latency!.p95Ms;
+  const loadStart = loadavg();
+  const runs: Record<string, unknown> = {};
+  for (const mode of modes) {
+    const orbiting = await page.evaluate((on) => (window as unknown as WC).warmcity.orbit?.(on) ?? false, mode === "orbit");
+    if (mode === "orbit" && !orbiting) throw new Error("warmcity.orbit() did not start the orbit");
+    await page.waitForTimeout(3000);
+    console.log(`[bench:live] ${mode}: phase (a) no feed, ${seconds} s …`);
+    const noFeed = await phase(false);
+    console.log(`[bench:live] ${mode}: phase (b) feed at ${rate} msg/s, ${seconds} s …`);
+    const feed = await phase(true);
+    // The target is judged on wall time per drawn frame (orbit); the render-only ratio is reported beside it.
+    const ratio = noFeed.wallMsPerFrame && feed.wallMsPerFrame ? +(feed.wallMsPerFrame / noFeed.wallMsPerFrame).toFixed(3) : undefined;
+    const renderRatio = noFeed.medianFrameMs && feed.medianFrameMs ? +(feed.medianFrameMs / noFeed.medianFrameMs).toFixed(3) : undefined;
+    const h = feed.heapAfterGcMb!;
+    const heapDrift = h.start && h.end !== undefined ? +(((h.end - h.start) / h.start) * 100).toFixed(1) : undefined;
+    const heapMaxDev = h.start
+      ? +(Math.max(...[h.middle, h.end].map((x) => Math.abs(((x ?? h.start!) - h.start!) / h.start!))) * 100).toFixed(1)
+      : undefined;
+    const p95 = feed.latency!.p95Ms;
+    const targets = {
+      latencyP95: { target: "≤ 250 ms", value: p95, pass: p95 !== undefined && p95 <= 250 },
+      ...(mode === "orbit" ? { frameRatio: { target: "≤ 1.2", value: ratio, pass: ratio !== undefined && ratio <= 1.2 } } : {}),
+      heapFlat: { target: "±10 %", value: heapMaxDev, pass: heapMaxDev !== undefined && heapMaxDev <= 10 },
+    };
+    runs[mode] = {
+      noFeed,
+      feed,
+      frameRatio: mode === "orbit" ? ratio : undefined,
+      renderOnlyRatio: renderRatio,
+      heapDriftPct: heapDrift,
+      heapMaxDeviationPct: heapMaxDev,
+      targets,
+    };
+    const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
+    console.log(
+      `\nlive feed bench, camera ${mode === "orbit" ? "orbiting" : "still"} (same run, ${seconds} s per phase, ${rate} msg/s target)`,
+    );
+    console.log("phase          frames   fps     wall ms/frame   median render ms   main busy ms/s   published   received   dropped");
+    for (const [k, v] of [
+      ["(a) no feed", noFeed],
+      ["(b) feed", feed],
+    ] as const)
+      console.log(
+        `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.mainTaskMsPerS ?? "–").padStart(14)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
+      );
+    row(
+      "achieved publish rate (msg/s)",
+      `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`,
+    );
+    row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
+    row("latency samples", feed.latency!.samples);
+    const lp = feed.latency!.parts;
+    if (lp)
+      row(
+        "latency parts median/p95 ms",
+        `publish→worker ${lp.transport.join("/")}, worker→frame start ${lp.queued.join("/")}, frame draw ${lp.draw.join("/")}`,
+      );
+    row(
+      "message→drawn median / p95 ms",
+      `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${targets.latencyP95.pass ? "PASS" : "MISS"}`,
+    );
+    if (mode === "orbit")
+      row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${ratio !== undefined && ratio <= 1.2 ? "PASS" : "MISS"}`);
+    row("render-only ratio (main thread)", renderRatio);
+    row(
+      "received ÷ published",
+      `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`,
+    );
+    row(
+      "heap after GC start/mid/end MB",
+      `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${targets.heapFlat.pass ? "PASS" : "MISS"}`,
+    );
+    const wh = feed.workerHeapAfterGcMb!;
+    row("live worker heap after GC s/m/e MB", `${wh.start} / ${wh.middle} / ${wh.end}`);
+    row("dropped by reason", JSON.stringify(feed.droppedByReason));
+    if (feed.mainThreadProfileTop) console.log(`main thread, top self time during the feed:\n  ${feed.mainThreadProfileTop.join("\n  ")}`);
+    if (feed.workerProfileTop) console.log(`live worker, top self time during the feed:\n  ${feed.workerProfileTop.join("\n  ")}`);
+  }
+  await page.evaluate(() => (window as unknown as WC).warmcity.orbit?.(false));
+  const loadEnd = loadavg();
   const result = {
     date: new Date().toISOString(),
-    viewport: "1280x800, ?quality=low&view=waterlogging, SwiftShader, camera orbiting in both phases",
-    orbiting,
+    viewport: "1280x800, ?quality=low&view=waterlogging, SwiftShader",
+    loadAverage: { start: loadStart.map((x) => +x.toFixed(2)), end: loadEnd.map((x) => +x.toFixed(2)) },
     seconds,
     rate,
-    noFeed,
-    feed,
-    frameRatio: ratio,
-    renderOnlyRatio: renderRatio,
-    heapDriftPct: heapDrift,
-    heapMaxDeviationPct: heapMaxDev,
-    targets: {
-      latencyP95: { target: "≤ 250 ms", value: p95, pass: p95 !== undefined && p95 <= 250 },
-      frameRatio: { target: "≤ 1.2", value: ratio, pass: ratio !== undefined && ratio <= 1.2 },
-      heapFlat: { target: "±10 %", value: heapMaxDev, pass: heapMaxDev !== undefined && heapMaxDev <= 10 },
-    },
+    runs,
     pageErrors,
   };
-  const row = (k: string, v: unknown) => console.log(`${k.padEnd(34)}${String(v ?? "–")}`);
-  console.log(`\nlive feed bench (same run, ${seconds} s per phase, ${rate} msg/s target)`);
-  console.log("phase          frames   fps     wall ms/frame   median render ms   published   received   dropped");
-  for (const [k, v] of [
-    ["(a) no feed", noFeed],
-    ["(b) feed", feed],
-  ] as const)
-    console.log(
-      `${k.padEnd(14)}${String(v.frames).padStart(6)}   ${String(v.fps).padStart(5)}   ${String(v.wallMsPerFrame ?? "–").padStart(13)}   ${String(v.medianFrameMs ?? "–").padStart(16)}   ${String(v.published).padStart(9)}   ${String(v.received).padStart(8)}   ${String(v.dropped).padStart(7)}`,
-    );
-  row(
-    "achieved publish rate (msg/s)",
-    `${(feed.published / (feed.publishSeconds || feed.seconds)).toFixed(0)} (incl. one burst of every sensor at start)`,
-  );
-  row("page reconnects during the feed", `${feed.reconnects} (state at end: ${feed.connectionAtEnd})`);
-  row("latency samples", feed.latency!.samples);
-  row(
-    "message→drawn median / p95 ms",
-    `${feed.latency!.medianMs} / ${p95}  (target p95 ≤ 250) ${result.targets.latencyP95.pass ? "PASS" : "MISS"}`,
-  );
-  row("frame ratio feed / no feed (wall)", `${ratio}  (target ≤ 1.2) ${result.targets.frameRatio.pass ? "PASS" : "MISS"}`);
-  row("render-only ratio (main thread)", renderRatio);
-  row(
-    "received ÷ published",
-    `${((feed.received / Math.max(1, feed.published)) * 100).toFixed(1)} % (after a ${feed.drainAfterFeedS} s drain)`,
-  );
-  row(
-    "heap after GC start/mid/end MB",
-    `${h.start} / ${h.middle} / ${h.end}  (max dev ${heapMaxDev} %, target ±10 %) ${result.targets.heapFlat.pass ? "PASS" : "MISS"}`,
-  );
-  row("dropped by reason", JSON.stringify(feed.droppedByReason));
-  if (pageErrors.length) row("page errors", pageErrors.slice(0, 3).join(" | "));
+  console.log(`load average (1/5/15 min) at start ${result.loadAverage.start.join(" / ")}, at end ${result.loadAverage.end.join(" / ")}`);
+  if (pageErrors.length) console.log(`page errors: ${pageErrors.slice(0, 3).join(" | ")}`);
   mkdirSync(join(ROOT, "bench-results"), { recursive: true });
   writeFileSync(join(ROOT, "bench-results", "live.json"), JSON.stringify(result, null, 2));
   console.log("wrote bench-results/live.json");

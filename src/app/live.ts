@@ -1,149 +1,106 @@
-// The live feed client: MQTT over WebSocket (mqtt.js) to the configured broker, subscribes to
-// the city's topics, and feeds every message to the pure LiveFeed. Connection state, backoff
-// (1 s → 2 s → 4 s … 30 s) and resubscription on reconnect are handled here; retained values
-// and the retained alarm records arrive again after each (re)subscription.
-import mqtt, { type MqttClient } from "mqtt";
-import { validateAlarms } from "../domain/live/alarms";
-import { LiveFeed, type SensorInfo } from "../domain/live/feed";
+// The live feed client on the main thread: starts the live worker (src/app/live.worker.ts:
+// MQTT, parsing, validation, alarms and coalescing run there), keeps a LiveMirror of the
+// sensors' state, and pulls one batch of changed sensors per drawn frame. The next pull goes
+// out after the frame that drew the previous batch (the scene calls frameDrawn), at most
+// NOTIFY_MIN_INTERVAL_MS apart, or after FALLBACK_PULL_MS when no frame is drawn (no live
+// layer in the scene), so the panels still follow the feed.
+import { LiveMirror } from "../domain/live/batch";
 import type { LiveConfig } from "../domain/live/config";
-import type { SensorKind } from "../domain/live/topics";
+import type { ConnectionInfo, ConnectionState, LiveWorkerRequest, LiveWorkerResponse } from "./live.worker";
 
-export type ConnectionState = "idle" | "connecting" | "connected" | "reconnecting" | "error";
+export type { ConnectionState };
 
 export interface LiveClient {
-  feed: LiveFeed;
+  mirror: LiveMirror;
   state(): ConnectionState;
   lastError(): string | undefined;
   reconnects(): number;
   nextRetryMs(): number;
+  /** Called when a batch was applied (the scene requests a render). */
   onMessages(fn: () => void): () => void;
   onState(fn: () => void): () => void;
+  /** The scene drew a frame (postRender): time to pull the next batch. */
+  frameDrawn(): void;
+  ack(key: string): void;
   stop(): void;
 }
 
-export const LIVE_TOPICS = ["warmcity/#"];
+/** Batches (and so render requests) at most every 100 ms: a busy feed does not keep a software-rendered kiosk drawing flat out. */
 export const NOTIFY_MIN_INTERVAL_MS = 100;
+const FALLBACK_PULL_MS = 1000;
 
-async function fetchJson(url: string): Promise<unknown> {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`HTTP ${r.status} for ${url}`);
-  return r.json();
-}
-
-export async function loadLiveFeed(sensorsUrl: string, rulesUrl: string): Promise<LiveFeed> {
-  const [fc, rules] = await Promise.all([fetchJson(sensorsUrl), fetchJson(rulesUrl)]);
-  const sensors: SensorInfo[] = [];
-  for (const f of (fc as { features?: Array<{ geometry?: { coordinates?: number[] }; properties?: Record<string, string> }> }).features ??
-    []) {
-    const p = f.properties ?? {};
-    const c = f.geometry?.coordinates;
-    if (!p.id || !p.kind || !c) continue;
-    sensors.push({
-      id: p.id,
-      kind: p.kind as SensorKind,
-      district: p.district,
-      name: p.name,
-      lonDeg: c[0],
-      latDeg: c[1],
-      onLayer: p.onLayer,
-      onFeature: p.onFeature,
-    });
-  }
-  return new LiveFeed(sensors, validateAlarms(rules, rulesUrl).rules);
-}
-
-export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
-  let state: ConnectionState = "connecting";
-  let error: string | undefined;
-  let reconnects = 0;
-  let backoffMs = 1000;
+export function startLive(sensorsUrl: string, rulesUrl: string, cfg: LiveConfig): Promise<LiveClient> {
+  const w = new Worker(new URL("./live.worker.ts", import.meta.url), { type: "module" });
+  const send = (m: LiveWorkerRequest) => w.postMessage(m);
+  let conn: ConnectionInfo = { state: "connecting", reconnects: 0, nextRetryMs: 1000 };
   const msgSubs = new Set<() => void>();
   const stateSubs = new Set<() => void>();
-  const setState = (s: ConnectionState) => {
-    if (s === state) return;
-    state = s;
-    for (const f of stateSubs) f();
+  let mirror: LiveMirror | undefined;
+  let lastPull = 0;
+  let awaitingFrame = false;
+  let pullTimer: ReturnType<typeof setTimeout> | undefined;
+  const pull = () => {
+    if (pullTimer) clearTimeout(pullTimer);
+    pullTimer = undefined;
+    awaitingFrame = false;
+    lastPull = performance.now();
+    send({ type: "pull" });
   };
-  // Render requests are coalesced: at most one per animation frame, and at most 10 per second,
-  // so a busy feed does not keep a software-rendered (SwiftShader) kiosk drawing flat out.
-  let frameScheduled = false;
-  let lastNotify = 0;
-  const notify = () => {
-    if (frameScheduled) return;
-    frameScheduled = true;
-    const wait = Math.max(0, NOTIFY_MIN_INTERVAL_MS - (performance.now() - lastNotify));
-    setTimeout(
-      () =>
-        requestAnimationFrame(() => {
-          frameScheduled = false;
-          lastNotify = performance.now();
-          for (const f of msgSubs) f();
-        }),
-      wait,
-    );
+  const pullSoon = () => {
+    if (pullTimer) clearTimeout(pullTimer);
+    pullTimer = setTimeout(pull, Math.max(0, NOTIFY_MIN_INTERVAL_MS - (performance.now() - lastPull)));
   };
-  const client: MqttClient = mqtt.connect(cfg.url, {
-    username: cfg.username,
-    password: cfg.password,
-    clientId: `warmcity-viewer-${Math.random().toString(16).slice(2, 10)}`,
-    clean: true,
-    keepalive: 30,
-    connectTimeout: 10_000,
-    reconnectPeriod: backoffMs,
-    resubscribe: false,
-    // Plain setTimeout for keep-alive: mqtt.js's default in browsers builds a Worker from a
-    // blob: URL, which the strict CSP (worker-src 'self') refuses.
-    timerVariant: "native",
-    // Brokers with native WebSockets answer the "mqtt" subprotocol; websockify in front of
-    // Debian's Mosquitto answers only "binary", and only when it comes first (websockify 0.10
-    // does not trim the space after the comma). Offer both, "binary" first.
-    createWebsocket: (url: string) => new WebSocket(url, ["binary", "mqtt"]),
-  } as mqtt.IClientOptions);
-  client.on("connect", () => {
-    error = undefined;
-    backoffMs = 1000;
-    client.options.reconnectPeriod = backoffMs;
-    // Subscribing again after every (re)connect brings the retained last values and alarm records.
-    client.subscribe(LIVE_TOPICS, { qos: 0 }, (err) => {
-      if (err) error = err.message;
-    });
-    setState("connected");
+  return new Promise<LiveClient>((resolve, reject) => {
+    w.onerror = (e) => reject(new Error(e.message || "live worker failed to start"));
+    w.onmessage = (ev: MessageEvent<LiveWorkerResponse>) => {
+      const m = ev.data;
+      if (m.type === "init") {
+        mirror = new LiveMirror(m.sensors, m.rules);
+        const client: LiveClient = {
+          mirror,
+          state: () => conn.state,
+          lastError: () => conn.error,
+          reconnects: () => conn.reconnects,
+          nextRetryMs: () => conn.nextRetryMs,
+          onMessages(fn) {
+            msgSubs.add(fn);
+            return () => msgSubs.delete(fn);
+          },
+          onState(fn) {
+            stateSubs.add(fn);
+            return () => stateSubs.delete(fn);
+          },
+          frameDrawn() {
+            if (awaitingFrame) pullSoon();
+          },
+          ack(key) {
+            mirror!.ack(key);
+            send({ type: "ack", key });
+          },
+          stop() {
+            send({ type: "stop" });
+            if (pullTimer) clearTimeout(pullTimer);
+            w.terminate();
+            conn = { ...conn, state: "idle" };
+            for (const f of stateSubs) f();
+          },
+        };
+        resolve(client);
+        pull();
+      } else if (m.type === "fatal") reject(new Error(m.message));
+      else if (m.type === "state") {
+        const { type: _t, ...info } = m;
+        conn = info;
+        for (const f of stateSubs) f();
+      } else if (m.type === "batch" && mirror) {
+        mirror.apply(m.batch);
+        // Pull again after the frame that draws this batch, or after a while if none is drawn.
+        awaitingFrame = true;
+        if (pullTimer) clearTimeout(pullTimer);
+        pullTimer = setTimeout(pull, FALLBACK_PULL_MS);
+        for (const f of msgSubs) f();
+      }
+    };
+    send({ type: "start", sensorsUrl, rulesUrl, cfg: { url: cfg.url, username: cfg.username, password: cfg.password } });
   });
-  client.on("reconnect", () => {
-    reconnects++;
-    // Exponential backoff: the next attempt waits twice as long, up to 30 s.
-    backoffMs = Math.min(30_000, backoffMs * 2);
-    client.options.reconnectPeriod = backoffMs;
-    setState("reconnecting");
-  });
-  client.on("close", () => {
-    if (state === "connected" || state === "connecting") setState("reconnecting");
-  });
-  client.on("error", (e) => {
-    error = e.message;
-    for (const f of stateSubs) f();
-  });
-  client.on("message", (topic, payload) => {
-    feed.ingest(topic, payload, Date.now());
-    notify();
-  });
-  return {
-    feed,
-    state: () => state,
-    lastError: () => error,
-    reconnects: () => reconnects,
-    nextRetryMs: () => backoffMs,
-    onMessages(fn) {
-      msgSubs.add(fn);
-      return () => msgSubs.delete(fn);
-    },
-    onState(fn) {
-      stateSubs.add(fn);
-      return () => stateSubs.delete(fn);
-    },
-    stop() {
-      client.end(true);
-      setState("idle");
-    },
-  };
 }

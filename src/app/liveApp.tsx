@@ -5,11 +5,12 @@ import { useEffect, useMemo, useState } from "react";
 import { liveLatencyProbe, setLiveSource } from "../cesium/LiveRenderer";
 import type { AlarmLevel, AlarmRule } from "../domain/live/alarms";
 import { liveConfig } from "../domain/live/config";
-import { sensorStateName, type LiveFeed } from "../domain/live/feed";
+import type { LiveMirror } from "../domain/live/batch";
+import { sensorStateName } from "../domain/live/feed";
 import { addNotice, requestCamera, type AppState } from "../domain/state";
 import type { ViewSpec } from "../domain/views";
 import { SensorCard, LiveStrip, usePolled, type LiveSnapshot } from "../ui/LivePanels";
-import { connectLive, loadLiveFeed, type LiveClient } from "./live";
+import { startLive, type LiveClient } from "./live";
 import type { Store } from "./store";
 
 export interface LiveInfo {
@@ -39,7 +40,7 @@ export interface LiveInfo {
 }
 
 interface Live {
-  feed: LiveFeed;
+  feed: LiveMirror;
   client: LiveClient;
   rules: Map<string, AlarmRule>;
 }
@@ -55,9 +56,9 @@ function snapshot(l: Live | undefined): LiveSnapshot | undefined {
     error: l.client.lastError(),
     nextRetryS: l.client.nextRetryMs() / 1000,
     broker: cfg.url,
-    stats: l.feed.stats(Date.now()),
-    alarms: l.feed.book.list(),
-    worst: l.feed.worstByKind(),
+    stats: l.feed.stats,
+    alarms: l.feed.alarms,
+    worst: l.feed.worst,
   };
 }
 
@@ -104,7 +105,7 @@ export function liveInfo(sensorId?: string): LiveInfo {
   };
 }
 
-function sensorInfo(feed: LiveFeed, id: string): LiveInfo["sensor"] {
+function sensorInfo(feed: LiveMirror, id: string): LiveInfo["sensor"] {
   const s = feed.sensors.get(id);
   if (!s?.last) return undefined;
   return { ts: s.last.ts, values: { ...s.last.values }, state: sensorStateName(s), history: s.history.length };
@@ -113,10 +114,11 @@ function sensorInfo(feed: LiveFeed, id: string): LiveInfo["sensor"] {
 function start(sensorsUrl: string, store: Store): Promise<Live | undefined> {
   starting ??= (async () => {
     try {
-      const feed = await loadLiveFeed(new URL(sensorsUrl, document.baseURI).href, new URL("data/alarms.json", document.baseURI).href);
-      const client = connectLive(feed, cfg);
-      live = { feed, client, rules: new Map(feed.engine.rules.map((r) => [r.id, r])) };
-      setLiveSource({ feed, onMessages: client.onMessages });
+      // MQTT, parsing, validation, alarms and coalescing run in the live worker; the page keeps a mirror.
+      const client = await startLive(new URL(sensorsUrl, document.baseURI).href, new URL("data/alarms.json", document.baseURI).href, cfg);
+      const feed = client.mirror;
+      live = { feed, client, rules: new Map(feed.rules.map((r) => [r.id, r])) };
+      setLiveSource({ feed, onMessages: client.onMessages, frameDrawn: client.frameDrawn });
       return live;
     } catch (e) {
       store.dispatch((s) =>
@@ -165,7 +167,7 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
       rules={ready.rules}
       scenarioKinds={scenarioKinds}
       names={(id) => ready.feed.sensors.get(id)?.info.name ?? id}
-      onAck={(key) => ready.feed.ack(key)}
+      onAck={(key) => ready.client.ack(key)}
       onFly={(id) => {
         const s = ready.feed.sensors.get(id)?.info;
         if (!s) return;
@@ -190,5 +192,5 @@ export function LiveSensorCard({ state }: { state: AppState }) {
     return () => clearInterval(id);
   }, [isLive]);
   if (!sensor || !live) return null;
-  return <SensorCard sensor={sensor} lang={state.lang} rules={live.feed.engine.rules} />;
+  return <SensorCard sensor={sensor} lang={state.lang} rules={live.feed.rules} />;
 }

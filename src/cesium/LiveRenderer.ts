@@ -5,7 +5,8 @@
 // sensor per frame. Sensors in 预警/报警 pulse (a ring that breathes) while the alarm lasts.
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive } from "cesium";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
-import { sensorStateName, type LiveFeed } from "../domain/live/feed";
+import type { LiveView } from "../domain/live/batch";
+import { sensorStateName } from "../domain/live/feed";
 import { KIND_INFO } from "../domain/live/kinds";
 import { readingTopic, topicMatches, type SensorKind } from "../domain/live/topics";
 import type { ParsedLayer } from "../domain/geojson";
@@ -15,9 +16,11 @@ import type { CreateArgs, Created, LayerRenderer } from "./contract";
 import { parsePickId, pickId, type RenderContext } from "./renderers";
 
 export interface LiveSource {
-  feed: LiveFeed;
-  /** Called (at most once per animation frame) when messages arrived. */
+  feed: LiveView;
+  /** Called when a batch of changed sensors arrived (at most once per drawn frame). */
   onMessages(fn: () => void): () => void;
+  /** The scene drew a frame: the source may hand over the next batch. */
+  frameDrawn?(): void;
 }
 
 let source: LiveSource | undefined;
@@ -31,11 +34,17 @@ const sensorState = sensorStateName;
 
 // Bench probe (scripts/bench/live.ts): while started, every frame that recolours sensors
 // records, at that frame's postRender (the new colours are in the drawn frame), Date.now()
-// minus the payload `ts` of each recoloured sensor's newest reading. Off by default: no cost.
+// minus the payload `ts` of each recoloured sensor's newest reading, and its parts: transport
+// (publish → the live worker's receipt), queued (receipt → the start of the frame that draws
+// it: worker batch, hand-over, waiting for a frame) and draw (that frame's preRender →
+// postRender). Off by default: no cost.
+type LatencyParts = { transport: number[]; queued: number[]; draw: number[] };
 let latencyProbe: number[] | undefined;
+let latencyParts: LatencyParts | undefined;
 export const liveLatencyProbe = {
   start() {
     latencyProbe = [];
+    latencyParts = { transport: [], queued: [], draw: [] };
   },
   /** The samples (ms) since the last take. */
   take(): number[] {
@@ -43,8 +52,15 @@ export const liveLatencyProbe = {
     if (latencyProbe) latencyProbe = [];
     return out;
   },
+  /** The parts of the samples since the last takeParts. */
+  takeParts(): LatencyParts {
+    const out = latencyParts ?? { transport: [], queued: [], draw: [] };
+    if (latencyParts) latencyParts = { transport: [], queued: [], draw: [] };
+    return out;
+  },
   stop() {
     latencyProbe = undefined;
+    latencyParts = undefined;
   },
 };
 
@@ -59,6 +75,9 @@ export class LiveRenderer implements LayerRenderer {
   private opacity = 1;
   private offMessages?: () => void;
   private offFrame?: () => void;
+  private offDrawn?: () => void;
+  /** The state each point was last painted in: a reading that leaves it unchanged costs nothing. */
+  private painted: string[] = [];
   private pulseTimer?: ReturnType<typeof setTimeout>;
   /** Time of the last message→drawn update, for the bench. */
   lastDrawnAt = 0;
@@ -101,9 +120,11 @@ export class LiveRenderer implements LayerRenderer {
   attach() {
     this.offMessages?.();
     this.offFrame?.();
+    this.offDrawn?.();
     if (!source) return;
     this.offMessages = source.onMessages(() => this.ctx.requestRender());
     this.offFrame = this.ctx.scene.preRender.addEventListener(() => LiveRenderer.drain());
+    this.offDrawn = this.ctx.scene.postRender.addEventListener(() => source?.frameDrawn?.());
     this.refreshAll();
   }
 
@@ -125,15 +146,26 @@ export class LiveRenderer implements LayerRenderer {
     const first = LiveRenderer.all.values().next().value;
     if (!feed || !first || first.ctx.scene.isDestroyed()) return;
     const ts: number[] = [];
+    const rx: number[] = [];
     for (const id of dirty) {
-      const t = feed.sensors.get(id)?.last?.ts;
-      if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) ts.push(t);
+      const s = feed.sensors.get(id);
+      const t = s?.last?.ts;
+      if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) {
+        ts.push(t);
+        rx.push(s?.receivedAt ?? t);
+      }
     }
     if (!ts.length) return;
+    const pre = Date.now();
     const off = first.ctx.scene.postRender.addEventListener(() => {
       off();
       const now = Date.now();
-      for (const t of ts) latencyProbe?.push(now - t);
+      for (let i = 0; i < ts.length; i++) {
+        latencyProbe?.push(now - ts[i]);
+        latencyParts?.transport.push(rx[i] - ts[i]);
+        latencyParts?.queued.push(pre - rx[i]);
+        latencyParts?.draw.push(now - pre);
+      }
     });
   }
 
@@ -152,6 +184,7 @@ export class LiveRenderer implements LayerRenderer {
   }
 
   private refreshAll() {
+    this.painted = [];
     for (let k = 0; k < this.sensorIds.length; k++) this.paint(k);
     this.schedulePulse();
     this.ctx.requestRender();
@@ -160,6 +193,8 @@ export class LiveRenderer implements LayerRenderer {
   private paint(k: number) {
     const s = source?.feed.sensors.get(this.sensorIds[k]);
     const state = sensorState(s);
+    if (this.painted[k] === state) return;
+    this.painted[k] = state;
     const c = colorFor(this.style.color, { state }, this.opacity);
     const p = this.points.get(k);
     p.color = new Color(c[0], c[1], c[2], c[3]);
@@ -258,6 +293,7 @@ export class LiveRenderer implements LayerRenderer {
     LiveRenderer.all.delete(this);
     this.offMessages?.();
     this.offFrame?.();
+    this.offDrawn?.();
     if (this.pulseTimer) clearTimeout(this.pulseTimer);
     if (!this.ctx.scene.isDestroyed()) {
       this.ctx.scene.primitives.remove(this.points);

@@ -27,6 +27,8 @@ export interface SensorState {
   receivedAt?: number;
   /** Last readings of the kind's main value, oldest first (for the sparkline). */
   history: Array<[ts: number, value: number]>;
+  /** How many readings were ever pushed to `history` (the batch diff sends only the new ones). */
+  historyCount: number;
   level: LevelIndex;
 }
 
@@ -73,7 +75,7 @@ export class LiveFeed {
     rules: AlarmRule[],
     private readonly historyLen = 60,
   ) {
-    for (const info of sensors) this.sensors.set(info.id, { info, history: [], level: -1 });
+    for (const info of sensors) this.sensors.set(info.id, { info, history: [], historyCount: 0, level: -1 });
     this.engine = new AlarmEngine(rules);
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
@@ -112,6 +114,7 @@ export class LiveFeed {
     s.receivedAt = nowMs;
     if (!same) {
       s.history.push([reading.ts, v]);
+      s.historyCount++;
       if (s.history.length > this.historyLen) s.history.splice(0, s.history.length - this.historyLen);
       for (const ev of this.engine.evaluate(s.info.id, s.info.district, s.info.kind, reading)) this.book.upsert(ev.episode);
       s.level = this.engine.levelOf(s.info.id, s.info.kind);
@@ -141,6 +144,11 @@ export class LiveFeed {
     this.dirty.add(s.info.id);
     this.version++;
     return "ok";
+  }
+
+  /** How many sensors changed since the last takeDirty. */
+  dirtyCount(): number {
+    return this.dirty.size;
   }
 
   /** Sensors changed since the last call: the renderer updates each once per frame. */

@@ -1,0 +1,160 @@
+// The live feed split across two threads. The worker (src/app/live.worker.ts) owns the MQTT
+// client and the LiveFeed: every message is validated, counted and run through the alarm
+// engine there, and each sensor's latest reading is kept (coalescing: a sensor that reported
+// ten times since the last batch is sent once). The main thread asks for a batch once per
+// drawn frame and applies it to a LiveMirror, which the scene and the panels read. A batch
+// holds only the sensors that changed since the previous one (their latest reading, level and
+// the sparkline points added since), plus, at most every `uiIntervalMs`, the counters, the
+// alarm list and the worst reading per kind for the panels. Pure: tested in node.
+import type { AlarmRule, BookEntry, LevelIndex } from "./alarms";
+import type { LiveFeed, LiveStats, SensorInfo, SensorState, WorstReading } from "./feed";
+import { DROP_REASONS, type DropReason, type Reading } from "./payload";
+
+/** What the scene reads: the sensors' current state and which changed since the last frame. */
+export interface LiveView {
+  readonly sensors: ReadonlyMap<string, SensorState>;
+  takeDirty(): string[];
+}
+
+export interface SensorDelta {
+  id: string;
+  last?: Reading;
+  receivedAt?: number;
+  level: LevelIndex;
+  /** Sparkline points added since the previous batch (oldest first, at most the history length). */
+  hist: Array<[ts: number, value: number]>;
+}
+
+export interface LiveBatch {
+  sensors: SensorDelta[];
+  /** Counters, alarm list and worst readings: present at most every uiIntervalMs. */
+  ui?: { stats: LiveStats; alarms: BookEntry[]; worst: WorstReading[] };
+}
+
+/** Worker side: turns the feed's dirty set into batches of changed sensors. */
+export class BatchSource {
+  private sentHistory = new Map<string, number>();
+  private lastUiAt = Number.NEGATIVE_INFINITY;
+  private uiVersion = -1;
+  private bookVersion = -1;
+
+  constructor(
+    readonly feed: LiveFeed,
+    private readonly uiIntervalMs = 250,
+    /** Counters such as messages/s and sensors online change with time alone: resend at least this often. */
+    private readonly uiRefreshMs = 1000,
+  ) {}
+
+  /** Is there anything to send at `nowMs`? (Changed sensors, or a due panel update.) */
+  pending(nowMs: number): boolean {
+    return this.feed.dirtyCount() > 0 || this.uiDue(nowMs);
+  }
+
+  private uiDue(nowMs: number): boolean {
+    if (nowMs - this.lastUiAt < this.uiIntervalMs) return false;
+    return this.feed.version !== this.uiVersion || this.feed.book.version !== this.bookVersion || nowMs - this.lastUiAt >= this.uiRefreshMs;
+  }
+
+  /** The next batch, or undefined when nothing changed. */
+  take(nowMs: number): LiveBatch | undefined {
+    const ids = this.feed.takeDirty();
+    const ui = this.uiDue(nowMs);
+    if (!ids.length && !ui) return undefined;
+    const sensors: SensorDelta[] = [];
+    for (const id of ids) {
+      const s = this.feed.sensors.get(id);
+      if (!s) continue;
+      const sent = this.sentHistory.get(id) ?? 0;
+      const fresh = Math.min(s.historyCount - sent, s.history.length);
+      this.sentHistory.set(id, s.historyCount);
+      sensors.push({
+        id,
+        last: s.last,
+        receivedAt: s.receivedAt,
+        level: s.level,
+        hist: fresh > 0 ? s.history.slice(s.history.length - fresh) : [],
+      });
+    }
+    const batch: LiveBatch = { sensors };
+    if (ui) {
+      this.lastUiAt = nowMs;
+      this.uiVersion = this.feed.version;
+      this.bookVersion = this.feed.book.version;
+      batch.ui = { stats: this.feed.stats(nowMs), alarms: this.feed.book.list(), worst: this.feed.worstByKind() };
+    }
+    return batch;
+  }
+}
+
+const emptyStats = (total: number): LiveStats => ({
+  received: 0,
+  accepted: 0,
+  dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
+  droppedTotal: 0,
+  messagesPerS: 0,
+  sensorsSeen: 0,
+  sensorsOnline: 0,
+  sensorsTotal: total,
+  activeAlarms: { notice: 0, warning: 0, alarm: 0 },
+});
+
+/** Main-thread side: the sensors' state as of the last batch, read by the scene and the panels. */
+export class LiveMirror implements LiveView {
+  readonly sensors = new Map<string, SensorState>();
+  readonly rules: AlarmRule[];
+  stats: LiveStats;
+  alarms: BookEntry[] = [];
+  worst: WorstReading[] = [];
+  /** Batches applied (the UI re-reads when it moved). */
+  version = 0;
+  private dirty = new Set<string>();
+  private acked = new Set<string>();
+
+  constructor(
+    sensors: SensorInfo[],
+    rules: AlarmRule[],
+    private readonly historyLen = 60,
+  ) {
+    for (const info of sensors) this.sensors.set(info.id, { info, history: [], historyCount: 0, level: -1 });
+    this.rules = rules;
+    this.stats = emptyStats(sensors.length);
+  }
+
+  apply(b: LiveBatch) {
+    for (const d of b.sensors) {
+      const s = this.sensors.get(d.id);
+      if (!s) continue;
+      s.last = d.last;
+      s.receivedAt = d.receivedAt;
+      s.level = d.level;
+      if (d.hist.length) {
+        s.history.push(...d.hist);
+        s.historyCount += d.hist.length;
+        if (s.history.length > this.historyLen) s.history.splice(0, s.history.length - this.historyLen);
+      }
+      this.dirty.add(d.id);
+    }
+    if (b.ui) {
+      this.stats = b.ui.stats;
+      // An acknowledgement made here shows at once, before the worker's next list arrives.
+      this.alarms = b.ui.alarms.map((a) => (!a.acked && this.acked.has(a.key) ? { ...a, acked: true } : a));
+      for (const k of this.acked) if (!b.ui.alarms.some((a) => a.key === k && !a.acked)) this.acked.delete(k);
+      this.worst = b.ui.worst;
+    }
+    this.version++;
+  }
+
+  /** Marks an alarm acknowledged locally (the worker is told separately). */
+  ack(key: string) {
+    this.acked.add(key);
+    this.alarms = this.alarms.map((a) => (a.key === key ? { ...a, acked: true } : a));
+    this.version++;
+  }
+
+  takeDirty(): string[] {
+    if (this.dirty.size === 0) return [];
+    const out = [...this.dirty];
+    this.dirty.clear();
+    return out;
+  }
+}
