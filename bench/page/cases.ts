@@ -28,6 +28,7 @@ import { setLayerVisible, type AppState } from "../../src/domain/state";
 import { colorFor, type Rgba } from "../../src/domain/style";
 import { LayerManager } from "../../src/cesium/LayerManager";
 import { defaultRenderers, renderContext } from "../../src/cesium/registry";
+import { tilesetsIn } from "../../src/cesium/sceneStats";
 import { sceneReady, sceneWaitingFor } from "./measure";
 import type { LayerReport } from "./protocol";
 
@@ -119,18 +120,7 @@ export function appCase(ctx: CaseContext, state: AppState = ctx.state): CaseScen
   manager.setTilesSse(ctx.tilesSse);
   manager.onCamera(ctx.viewer.camera.positionCartographic.height);
   manager.sync(state, ctx.styleOf);
-  const tilesets = () => {
-    const out: Cesium3DTileset[] = [];
-    const walk = (c: PrimitiveCollection) => {
-      for (let i = 0; i < c.length; i++) {
-        const p = c.get(i);
-        if (p instanceof Cesium3DTileset) out.push(p);
-        else if (p instanceof PrimitiveCollection) walk(p);
-      }
-    };
-    walk(scene.primitives);
-    return out;
-  };
+  const tilesets = () => tilesetsIn(scene.primitives);
   return {
     ready: () => [...reports.values()].every((r) => r.status !== "pending") && manager.allDrawn() && sceneReady(ctx.viewer),
     waitingFor: () =>

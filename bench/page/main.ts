@@ -3,7 +3,9 @@
 // the camera and reports times and memory. Driven by scripts/bench.ts; one case per page.
 import "../../src/cesium/baseUrl";
 import "cesium/Build/Cesium/Widgets/widgets.css";
-import { Cesium3DTileset, PrimitiveCollection, type Viewer } from "cesium";
+import { Cartesian3, Math as CMath, type Viewer } from "cesium";
+import { installCameraControl, type CameraControl } from "../../src/cesium/cameraControl";
+import { cityContentDrawn, tilesetsIn } from "../../src/cesium/sceneStats";
 import { loadManifests } from "../../src/app/manifests";
 import { validateCatalog, type Catalog, type LayerSpec, type LayerStyle } from "../../src/domain/catalog";
 import { initialState, setLayerVisible, type AppState } from "../../src/domain/state";
@@ -11,7 +13,16 @@ import { parseUrlState } from "../../src/domain/urlState";
 import { applyView, styleInView } from "../../src/domain/views";
 import { appCase, emptyCase, entityCase, primitiveCase, type CaseContext, type CaseScene } from "./cases";
 import { Orbit, allPrimitivesReady, frameStats, heapAfterGcMB, pumpUntil, timeFrame, yieldTask, type FrameSample } from "./measure";
-import type { BenchCaseOptions, BenchCaseResult, BreakdownEntry } from "./protocol";
+import {
+  BENCH_CASES,
+  BENCH_ORBIT,
+  orbitStartCamera,
+  type BenchCaseId,
+  type BenchCaseOptions,
+  type BenchCaseResult,
+  type BreakdownEntry,
+  type NavCaseProgress,
+} from "./protocol";
 import { createBenchViewer, warmUpGeometryWorkers } from "./viewer";
 // The pipe bench's entity baseline (window.warmcityPipesBench), on the same page.
 import "./pipes";
@@ -43,17 +54,10 @@ async function defaultScene(notes: string[]): Promise<{ catalog: Catalog; state:
   }
 }
 
-function tilesets(viewer: Viewer): Cesium3DTileset[] {
-  const out: Cesium3DTileset[] = [];
-  const walk = (c: PrimitiveCollection) => {
-    for (let i = 0; i < c.length; i++) {
-      const p = c.get(i);
-      if (p instanceof Cesium3DTileset) out.push(p);
-      else if (p instanceof PrimitiveCollection) walk(p);
-    }
-  };
-  walk(viewer.scene.primitives);
-  return out;
+const tilesets = (viewer: Viewer) => tilesetsIn(viewer.scene.primitives);
+
+function makeCase(caseId: BenchCaseId, ctx: CaseContext): CaseScene {
+  return caseId === "empty" ? emptyCase(ctx) : caseId === "app" ? appCase(ctx) : caseId === "entity" ? entityCase(ctx) : primitiveCase(ctx);
 }
 
 async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
@@ -108,14 +112,7 @@ async function run(opts: BenchCaseOptions): Promise<BenchCaseResult> {
   ctx.t0 = t0;
   let c: CaseScene;
   try {
-    c =
-      opts.caseId === "empty"
-        ? emptyCase(ctx)
-        : opts.caseId === "app"
-          ? appCase(ctx)
-          : opts.caseId === "entity"
-            ? entityCase(ctx)
-            : primitiveCase(ctx);
+    c = makeCase(opts.caseId, ctx);
   } catch (e) {
     return { ...result, status: "error", error: e instanceof Error ? e.message : String(e) };
   }
@@ -229,6 +226,90 @@ function breakdown(viewer: Viewer, orbit: Orbit, c: CaseScene, frames: number): 
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// bench.html?case=<id>: the navigation-start page (see NavCaseProgress in ./protocol)
+// ---------------------------------------------------------------------------------------------
+
+let nav: NavCaseProgress | undefined;
+let navControl: CameraControl | undefined;
+
+async function navRun(caseId: BenchCaseId, timeoutMs: number): Promise<void> {
+  const p: NavCaseProgress = { caseId, phase: "loading", layers: [], buildings: 0, notes: [] };
+  nav = p;
+  const bv = createBenchViewer(document.getElementById("bench")!);
+  const { viewer } = bv;
+  p.viewerAtMs = Math.round(performance.now());
+  p.renderer = bv.renderer;
+  if (params.has("debug")) (window as unknown as { benchViewer: Viewer }).benchViewer = viewer;
+  const [lon, lat, h, heading, pitch] = orbitStartCamera(BENCH_ORBIT);
+  viewer.camera.setView({
+    destination: Cartesian3.fromDegrees(lon, lat, h),
+    orientation: { heading: CMath.toRadians(heading), pitch: CMath.toRadians(pitch), roll: 0 },
+  });
+  const scene0 = await defaultScene(p.notes);
+  const ctx: CaseContext = {
+    viewer,
+    catalog: scene0.catalog,
+    state: scene0.state,
+    styleOf: scene0.styleOf,
+    tilesSse: bv.quality.tilesSse,
+    lastDataSourceUpdate: bv.lastDataSourceUpdate,
+    buildingsGeojsonUrl: params.get("buildings") ?? "generated/city/buildings.geojson",
+    t0: 0, // performance.now() is already ms from navigation start
+    log: (l) => log(`${caseId}: ${l}`),
+  };
+  const c = makeCase(caseId, ctx);
+  c.onCamera(viewer.camera.positionCartographic.height);
+  const drawnAt = new Map<string, number>();
+  const ready = await pumpUntil(
+    viewer,
+    () => {
+      const now = Math.round(performance.now());
+      if (p.firstCityAtMs === undefined && cityContentDrawn(viewer.scene)) p.firstCityAtMs = now;
+      for (const { id, primitive } of c.parts?.() ?? []) if (!drawnAt.has(id) && allPrimitivesReady(primitive)) drawnAt.set(id, now);
+      return c.ready();
+    },
+    Math.max(1, timeoutMs - performance.now()),
+    (ms) => {
+      p.waitingFor = c.waitingFor();
+      log(
+        `${caseId}: still loading after ${Math.round((performance.now() - 0) / 1000)} s from navigation start, ${Math.round(ms / 1000)} s of pumping (waiting for ${p.waitingFor || "?"})`,
+      );
+    },
+  );
+  p.layers = c.layers().map((l) => (drawnAt.has(l.id) ? { ...l, drawnMs: drawnAt.get(l.id) } : l));
+  p.buildings = c.buildings();
+  p.notes.push(...c.notes);
+  p.drawingBufferPx = [viewer.scene.drawingBufferWidth, viewer.scene.drawingBufferHeight];
+  p.drawCommands = (viewer.scene as unknown as { frameState: { commandList: unknown[] } }).frameState.commandList.length;
+  // From here Cesium's own render loop draws, in requestRenderMode like the app.
+  viewer.useDefaultRenderLoop = true;
+  navControl = installCameraControl(viewer);
+  if (!ready) {
+    p.waitingFor = c.waitingFor();
+    p.phase = "timeout";
+    return;
+  }
+  p.readyAtMs = Math.round(performance.now());
+  p.waitingFor = undefined;
+  p.phase = "ready";
+  log(`${caseId}: ready ${p.readyAtMs} ms from navigation start (first frame with the city ${p.firstCityAtMs ?? "–"} ms)`);
+}
+
+const navCase = params.get("case");
+if (navCase !== null) {
+  if (!(BENCH_CASES as readonly string[]).includes(navCase))
+    nav = { caseId: "empty", phase: "error", error: `unknown case "${navCase}"`, layers: [], buildings: 0, notes: [] };
+  else
+    navRun(navCase as BenchCaseId, Number(params.get("timeout") ?? "300") * 1000).catch((e: unknown) => {
+      nav = {
+        ...(nav ?? { caseId: navCase as BenchCaseId, layers: [], buildings: 0, notes: [] }),
+        phase: "error",
+        error: e instanceof Error ? `${e.message}\n${e.stack ?? ""}`.slice(0, 2000) : String(e),
+      };
+    });
+}
+
 window.warmcityBench = {
   run: (opts) =>
     run(opts).catch((e: unknown) => ({
@@ -240,4 +321,13 @@ window.warmcityBench = {
       buildings: 0,
       notes: [],
     })),
+  progress: () => (nav ? { ...nav, layers: nav.layers.map((l) => ({ ...l })), notes: [...nav.notes] } : undefined),
+  orbit(on) {
+    if (!navControl) return false;
+    if (on) navControl.startOrbit();
+    else navControl.stopOrbit();
+    return navControl.orbiting();
+  },
+  stats: () => navControl?.stats(),
+  heapAfterGc: () => heapAfterGcMB(),
 };

@@ -23,6 +23,56 @@ export interface OrbitSpec {
   pitchDeg: number;
 }
 
+/** Kangbashi centre (DESIGN.md), orbited at 3.5 km, 35° down: every case's camera. */
+export const BENCH_ORBIT: OrbitSpec = { lonDeg: 109.791, latDeg: 39.597, rangeM: 3500, pitchDeg: -35 };
+
+/**
+ * The camera at heading 0 on the orbit (south of the centre, looking north at it), as the
+ * app's `camera=` URL value: [lonDeg, latDeg, heightM, headingDeg, pitchDeg]. Every page of
+ * the navigation-start cases starts here, so the point under the screen centre (the pivot of
+ * the app's orbit) is the orbit's centre in all of them.
+ */
+export function orbitStartCamera(o: OrbitSpec): [number, number, number, number, number] {
+  const pitch = (-o.pitchDeg * Math.PI) / 180;
+  const ahead = o.rangeM * Math.cos(pitch);
+  const height = o.rangeM * Math.sin(pitch);
+  // WGS84 meridional radius of curvature at the centre's latitude (metres per radian of latitude).
+  const a = 6378137;
+  const e2 = 0.00669437999014;
+  const sin = Math.sin((o.latDeg * Math.PI) / 180);
+  const m = (a * (1 - e2)) / Math.pow(1 - e2 * sin * sin, 1.5);
+  const lat = o.latDeg - ((ahead / m) * 180) / Math.PI;
+  return [o.lonDeg, Math.round(lat * 1e6) / 1e6, Math.round(height * 10) / 10, 0, o.pitchDeg];
+}
+
+/**
+ * bench.html?case=<id>: a minimal page a user would write for that case, measured from
+ * navigation start (performance.now() in the page). It builds the viewer, loads the case at
+ * once, renders every animation frame until everything is drawn (Cesium's default loop),
+ * then hands the frames to Cesium's render loop in requestRenderMode (as the app) and
+ * offers the app's own sandbox orbit for the frame timing.
+ */
+export interface NavCaseProgress {
+  caseId: BenchCaseId;
+  phase: "loading" | "ready" | "timeout" | "error";
+  error?: string;
+  /** ms from navigation start: the first frame with everything drawn. */
+  readyAtMs?: number;
+  /** ms from navigation start: the first frame that drew any of the city's layers. */
+  firstCityAtMs?: number;
+  /** ms from navigation start: the viewer existed (bundle parsed, Cesium started). */
+  viewerAtMs?: number;
+  layers: LayerReport[];
+  buildings: number;
+  /** Draw commands in the frame that completed ready. */
+  drawCommands?: number;
+  renderer?: string;
+  drawingBufferPx?: [number, number];
+  /** What it is still waiting for (while loading). */
+  waitingFor?: string;
+  notes: string[];
+}
+
 export interface BenchCaseOptions {
   caseId: BenchCaseId;
   /** Measured orbit frames. */
@@ -99,6 +149,15 @@ export interface BenchCaseResult {
 
 declare global {
   interface Window {
-    warmcityBench?: { run(opts: BenchCaseOptions): Promise<BenchCaseResult> };
+    warmcityBench?: {
+      run(opts: BenchCaseOptions): Promise<BenchCaseResult>;
+      /** bench.html?case=…: the navigation-start case's progress and result. */
+      progress(): NavCaseProgress | undefined;
+      /** The app's sandbox orbit (src/cesium/cameraControl.ts) on this page, after ready. */
+      orbit(on: boolean): boolean;
+      stats(): { frames: number; medianFrameMs?: number } | undefined;
+      /** JS heap after forced GC (MB). */
+      heapAfterGc(): Promise<number | undefined>;
+    };
   }
 }

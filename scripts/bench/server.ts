@@ -41,9 +41,22 @@ export interface Site {
   generatedDir: string;
 }
 
+/** One response the server finished sending (for "bytes transferred until ready"). */
+export interface Served {
+  prefix: string;
+  path: string;
+  /** Body bytes sent (the file's size; HEAD and errors count 0). */
+  bytes: number;
+  /** Date.now() when the last byte was handed to the socket. */
+  endEpochMs: number;
+}
+
 export interface BenchServer {
   origin: string;
   url(prefix: string, path: string): string;
+  /** Responses sent since the last clearTraffic(), in the order they finished. */
+  traffic(): Served[];
+  clearTraffic(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +68,7 @@ function inside(root: string, rel: string): string | undefined {
 
 export async function startBenchServer(sites: Site[]): Promise<BenchServer> {
   const byPrefix = new Map(sites.map((s) => [s.prefix, { app: resolve(s.appDir), gen: resolve(s.generatedDir) }]));
+  let served: Served[] = [];
   const server = createServer((req, res) => {
     let path: string;
     try {
@@ -86,7 +100,11 @@ export async function startBenchServer(sites: Site[]): Promise<BenchServer> {
         "cache-control": "no-cache",
       });
       if (req.method === "HEAD") res.end();
-      else createReadStream(file).pipe(res);
+      else {
+        const prefix = m[1];
+        res.on("finish", () => served.push({ prefix, path: rel, bytes: st.size, endEpochMs: Date.now() }));
+        createReadStream(file).pipe(res);
+      }
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}`);
     }
@@ -97,6 +115,10 @@ export async function startBenchServer(sites: Site[]): Promise<BenchServer> {
   return {
     origin,
     url: (prefix, p) => `${origin}/${prefix}/${p.replace(/^\//, "")}`,
+    traffic: () => [...served],
+    clearTraffic: () => {
+      served = [];
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -24,7 +24,7 @@ import { defaultRenderers, renderContext } from "./registry";
 import { batchStats, type RenderContext } from "./renderers";
 import { installCameraControl, type CameraControl } from "./cameraControl";
 import { webglRenderer } from "./webgl";
-import { sceneStats, type SceneStats } from "./sceneStats";
+import { cityContentDrawn, sceneStats, type SceneStats } from "./sceneStats";
 import { attachInspector, type InspectorHooks, type InspectorSceneApi } from "./inspector/attach";
 
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
@@ -254,10 +254,16 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
     scene.canvas.addEventListener("webglcontextlost", onLost);
 
     let firstFrame = false;
+    let cityFrame = false;
     const removePost = scene.postRender.addEventListener(() => {
       if (!firstFrame) {
         firstFrame = true;
         propsRef.current.onFirstFrame(renderer, initialQuality);
+      }
+      // Start-up timeline (the render bench reads it): the first frame that drew any layer's content.
+      if (!cityFrame && cityContentDrawn(scene)) {
+        cityFrame = true;
+        performance.mark("warmcity:first-city-frame");
       }
     });
 

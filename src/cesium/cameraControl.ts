@@ -10,11 +10,11 @@ import {
   Math as CMath,
   Matrix4,
   PerspectiveFrustum,
-  PrimitiveCollection,
   SceneTransforms,
   type Viewer as CesiumViewer,
 } from "cesium";
 import { orbitRateDegPerS, type CameraShot, type ShotTarget } from "../domain/tours";
+import { countLeafPrimitives } from "./sceneStats";
 
 export interface CameraControl {
   /** Flies so that `shot.target` is in the middle of the screen; resolves on arrival or cancel. */
@@ -37,16 +37,6 @@ export interface CameraControl {
 /** 16:9: wider screens keep this vertical field of view instead of Cesium's fixed horizontal one. */
 const REF_ASPECT = 16 / 9;
 const DEFAULT_FOV = CMath.toRadians(60);
-
-/** Primitives in the scene, looking into nested PrimitiveCollections (a point collection is one). */
-function countPrimitives(p: unknown): number {
-  if (p instanceof PrimitiveCollection) {
-    let n = 0;
-    for (let i = 0; i < p.length; i++) n += countPrimitives(p.get(i));
-    return n;
-  }
-  return 1;
-}
 
 export function installCameraControl(viewer: CesiumViewer): CameraControl {
   const scene = viewer.scene;
@@ -180,7 +170,7 @@ export function installCameraControl(viewer: CesiumViewer): CameraControl {
       const sorted = [...durations].sort((a, b) => a - b);
       return {
         frames,
-        primitives: scene.isDestroyed() ? 0 : countPrimitives(scene.primitives),
+        primitives: scene.isDestroyed() ? 0 : countLeafPrimitives(scene.primitives),
         medianFrameMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined,
         recentFrames: sorted.length,
       };

@@ -48,6 +48,7 @@ import { matchesFilter } from "../../domain/inspector/filter";
 import { inspectorOf, type InspectorState } from "../../domain/inspector/state";
 import type { AppState, PickedFeature } from "../../domain/state";
 import { colorFor } from "../../domain/style";
+import { tilesetsIn } from "../sceneStats";
 
 export type DataSource = (layerId: string) => Promise<ParsedLayer | undefined>;
 
@@ -464,16 +465,7 @@ export class UndergroundScene {
   private tilesetClips = new Map<Cesium3DTileset, true>();
 
   private tilesets(): Cesium3DTileset[] {
-    const out: Cesium3DTileset[] = [];
-    const walk = (c: PrimitiveCollection) => {
-      for (let i = 0; i < c.length; i++) {
-        const p = c.get(i);
-        if (p instanceof Cesium3DTileset) out.push(p);
-        else if (p instanceof PrimitiveCollection) walk(p);
-      }
-    };
-    walk(this.scene.primitives);
-    return out;
+    return tilesetsIn(this.scene.primitives);
   }
 
   private applyPit(ins: InspectorState) {
