@@ -171,9 +171,10 @@ export function LiveSection({ store, state, view }: { store: Store; state: AppSt
       onFly={(id) => {
         const s = ready.feed.sensors.get(id)?.info;
         if (!s) return;
-        // Look at the sensor from 700 m south, 45° down.
+        // Look at the sensor from 1,400 m south, 1,000 m up, 45° down: it lands above the middle of
+        // the screen, clear of the live strip and the toolbar (from 700 m it sat behind them).
         store.dispatch((st) =>
-          requestCamera(st, { lonDeg: s.lonDeg, latDeg: s.latDeg - 700 / 111_320, heightM: 1000, headingDeg: 0, pitchDeg: -45 }),
+          requestCamera(st, { lonDeg: s.lonDeg, latDeg: s.latDeg - 1400 / 111_320, heightM: 1000, headingDeg: 0, pitchDeg: -45 }),
         );
       }}
     />
