@@ -8,7 +8,7 @@ import { Aedes } from "aedes";
 import type { Plugin } from "vite";
 import { WebSocketServer, createWebSocketStream } from "ws";
 import { ensureSensorsFile } from "./sensors";
-import { runSimulation, type Running } from "./runner";
+import { runSimulation, type Running, type Sink } from "./runner";
 
 type HttpLike = {
   on(ev: "upgrade", fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
@@ -36,13 +36,7 @@ export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: numbe
       run = runSimulation({
         clock: opts.clock ?? Number(process.env.WARMCITY_SIM_CLOCK ?? 1),
         rate: opts.rate ?? (process.env.WARMCITY_SIM_RATE ? Number(process.env.WARMCITY_SIM_RATE) : undefined),
-        sink: (msgs) => {
-          for (const m of msgs)
-            broker.publish(
-              { cmd: "publish", topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: m.retain, dup: false },
-              () => {},
-            );
-        },
+        sink: brokerSink(broker),
       });
   } catch (e) {
     console.warn(`[live] simulator not started: ${(e as Error).message}`);
@@ -54,6 +48,61 @@ export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: numbe
   };
   http.once("close", close);
   return { broker, close };
+}
+
+type SimMessage = Parameters<Sink>[0][number];
+
+/** At most this many publishes in aedes at once: below its emitter's concurrency (100), so its
+ * queue never fills. A full mqemitter queue is drained by recursion, one frame per queued
+ * message, and the start-up burst (every sensor once, thousands) overflowed the stack. */
+const MAX_IN_FLIGHT = 64;
+/** The simulator's backlog when the broker cannot keep up: the oldest readings are dropped
+ * beyond this (a newer reading of the same sensor follows) and counted. */
+const MAX_QUEUED = 200_000;
+
+/** Feeds the simulator's batches into the broker with bounded concurrency, off the caller's stack. */
+export function brokerSink(broker: Pick<Aedes, "publish">) {
+  let queue: SimMessage[] = [];
+  let head = 0;
+  let inFlight = 0;
+  let scheduled = false;
+  let dropped = 0;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+  const done = () => {
+    inFlight--;
+    schedule();
+  };
+  function pump() {
+    scheduled = false;
+    while (head < queue.length && inFlight < MAX_IN_FLIGHT) {
+      const m = queue[head++];
+      inFlight++;
+      broker.publish({ cmd: "publish", topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: m.retain, dup: false }, done);
+    }
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head > 65_536) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+  }
+  const sink = (msgs: SimMessage[]) => {
+    for (const m of msgs) queue.push(m);
+    const over = queue.length - head - MAX_QUEUED;
+    if (over > 0) {
+      head += over;
+      dropped += over;
+    }
+    schedule();
+  };
+  sink.dropped = () => dropped;
+  sink.pending = () => queue.length - head + inFlight;
+  return sink;
 }
 
 export function liveFeedPlugin(): Plugin {
