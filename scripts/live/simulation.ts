@@ -5,6 +5,7 @@
 // a viewer that was away finds the alarms raised meanwhile. Deterministic for a seed and start.
 import { AlarmEngine, type AlarmEpisode, type AlarmRecord, type AlarmRule } from "../../src/domain/live/alarms";
 import type { SensorInfo } from "../../src/domain/live/feed";
+import { KIND_INFO } from "../../src/domain/live/kinds";
 import { encodeReading } from "../../src/domain/live/payload";
 import { alarmTopic, readingTopic, type SensorKind } from "../../src/domain/live/topics";
 
@@ -33,15 +34,10 @@ export interface SimulationOptions {
 }
 
 /** Seconds between two readings of a sensor, in sim time (before rate scaling). */
-export const PERIOD_S: Record<SensorKind, number> = {
-  waterlogging: 10,
-  gas: 10,
-  heating: 30,
-  construction: 60,
-  elevator: 60,
-  parking: 60,
-  charging: 300,
-};
+/** Each kind reports at its nominal period: one source, the live domain's kind table. */
+export const PERIOD_S: Record<SensorKind, number> = Object.fromEntries(
+  Object.values(KIND_INFO).map((k) => [k.kind, k.reportEveryS]),
+) as Record<SensorKind, number>;
 const UNIT: Record<SensorKind, string | undefined> = {
   gas: "kPa",
   heating: "°C",

@@ -4,7 +4,7 @@
 // most one update per sensor per frame. Pure and mutable for speed (50k messages/s must not
 // allocate a new state object each); the UI reads snapshots.
 import { AlarmBook, AlarmEngine, validateAlarmRecord, type AlarmLevel, type AlarmRule, type LevelIndex } from "./alarms";
-import { KIND_INFO } from "./kinds";
+import { KIND_INFO, onlineWindowMs } from "./kinds";
 import { decodeJson, validateReading, DROP_REASONS, type DropReason, type Reading } from "./payload";
 import { parseTopic, type SensorKind } from "./topics";
 
@@ -163,7 +163,8 @@ export class LiveFeed {
     if (this.book.ack(key)) this.version++;
   }
 
-  stats(nowMs: number, staleMs = 120_000): LiveStats {
+  /** Online: heard within the kind's window (`onlineWindowMs`: 3 reporting periods, at least a minute). */
+  stats(nowMs: number): LiveStats {
     const sec = Math.floor(nowMs / 1000);
     let n = 0;
     for (const [s, c] of this.buckets) {
@@ -175,7 +176,7 @@ export class LiveFeed {
     for (const s of this.sensors.values()) {
       if (s.receivedAt === undefined) continue;
       seen++;
-      if (nowMs - s.receivedAt <= staleMs) online++;
+      if (nowMs - s.receivedAt <= onlineWindowMs(s.info.kind)) online++;
     }
     const droppedTotal = Object.values(this.dropped).reduce((a, b) => a + b, 0);
     return {

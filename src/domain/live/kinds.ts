@@ -12,10 +12,26 @@ export interface KindInfo {
   unit: string;
   worst: "max" | "min";
   digits: number;
+  /** How often a sensor of this kind reports (seconds): the simulator's period, and what
+   * "online" is judged against (heard within 3 periods, at least a minute). */
+  reportEveryS: number;
+}
+
+/** A sensor counts as online when heard within this long (ms). */
+export function onlineWindowMs(kind: SensorKind): number {
+  return Math.max(60, 3 * KIND_INFO[kind].reportEveryS) * 1000;
 }
 
 export const KIND_INFO: Record<SensorKind, KindInfo> = {
-  gas: { kind: "gas", title: { zh: "燃气压力", en: "Gas pressure" }, field: "value", unit: "kPa", worst: "min", digits: 0 },
+  gas: {
+    kind: "gas",
+    title: { zh: "燃气压力", en: "Gas pressure" },
+    field: "value",
+    unit: "kPa",
+    worst: "min",
+    digits: 0,
+    reportEveryS: 10,
+  },
   heating: {
     kind: "heating",
     title: { zh: "换热站供水温度", en: "Substation supply temp." },
@@ -23,8 +39,17 @@ export const KIND_INFO: Record<SensorKind, KindInfo> = {
     unit: "°C",
     worst: "min",
     digits: 1,
+    reportEveryS: 30,
   },
-  waterlogging: { kind: "waterlogging", title: { zh: "积水深度", en: "Water depth" }, field: "value", unit: "cm", worst: "max", digits: 1 },
+  waterlogging: {
+    kind: "waterlogging",
+    title: { zh: "积水深度", en: "Water depth" },
+    field: "value",
+    unit: "cm",
+    worst: "max",
+    digits: 1,
+    reportEveryS: 10,
+  },
   construction: {
     kind: "construction",
     title: { zh: "工地扬尘PM10", en: "Site dust PM10" },
@@ -32,8 +57,33 @@ export const KIND_INFO: Record<SensorKind, KindInfo> = {
     unit: "µg/m³",
     worst: "max",
     digits: 0,
+    reportEveryS: 60,
   },
-  elevator: { kind: "elevator", title: { zh: "电梯故障", en: "Elevator faults" }, field: "value", unit: "", worst: "max", digits: 0 },
-  charging: { kind: "charging", title: { zh: "充电桩状态", en: "Charging pile state" }, field: "value", unit: "", worst: "max", digits: 0 },
-  parking: { kind: "parking", title: { zh: "停车场占用率", en: "Parking occupancy" }, field: "value", unit: "%", worst: "max", digits: 0 },
+  elevator: {
+    kind: "elevator",
+    title: { zh: "电梯故障", en: "Elevator faults" },
+    field: "value",
+    unit: "",
+    worst: "max",
+    digits: 0,
+    reportEveryS: 60,
+  },
+  charging: {
+    kind: "charging",
+    title: { zh: "充电桩状态", en: "Charging pile state" },
+    field: "value",
+    unit: "",
+    worst: "max",
+    digits: 0,
+    reportEveryS: 300,
+  },
+  parking: {
+    kind: "parking",
+    title: { zh: "停车场占用率", en: "Parking occupancy" },
+    field: "value",
+    unit: "%",
+    worst: "max",
+    digits: 0,
+    reportEveryS: 60,
+  },
 };

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AlarmBook, AlarmEngine, targetLevel, validateAlarms, type AlarmRule } from "../../../src/domain/live/alarms";
 import { LiveFeed, type SensorInfo } from "../../../src/domain/live/feed";
 import { MAX_PAYLOAD_BYTES, validateReading } from "../../../src/domain/live/payload";
+import { onlineWindowMs } from "../../../src/domain/live/kinds";
 import { isTopicFilter, parseTopic, topicMatches } from "../../../src/domain/live/topics";
 
 const T0 = Date.UTC(2026, 6, 15, 8, 0, 0); // 15 July 2026 08:00 UTC
@@ -258,6 +259,14 @@ describe("live feed", () => {
     expect(f.stats(T0 + 5000).messagesPerS).toBe(10);
     expect(f.stats(T0 + 5000).sensorsOnline).toBe(1);
     expect(f.stats(T0 + 5000 + 200_000).sensorsOnline).toBe(0);
+    // Last heard at T0 + 4.9 s; a water gauge reports every 10 s, so it is online for a minute.
+    expect(f.stats(T0 + 4900 + 60_000).sensorsOnline).toBe(1);
+    expect(f.stats(T0 + 4900 + 60_001).sensorsOnline).toBe(0);
+  });
+  it("judges 'online' against each kind's reporting period (3 periods, at least a minute)", () => {
+    expect(onlineWindowMs("waterlogging")).toBe(60_000); // 10 s period → the 1-minute floor
+    expect(onlineWindowMs("heating")).toBe(90_000); // 30 s
+    expect(onlineWindowMs("charging")).toBe(900_000); // 300 s: a pile that reported 4 min ago is online
   });
   it("raises alarms from readings, merges the retained alarm topic, and finds the worst reading", () => {
     const f = new LiveFeed(sensors, [depthRule]);
