@@ -2,7 +2,7 @@
 // the city's topics, and feeds every message to the pure LiveFeed. Connection state, backoff
 // (1 s → 2 s → 4 s … 30 s) and resubscription on reconnect are handled here; retained values
 // and the retained alarm records arrive again after each (re)subscription.
-import mqtt, { type MqttClient } from "mqtt";
+import type { IClientOptions, MqttClient } from "mqtt";
 import { validateAlarms } from "../domain/live/alarms";
 import { LiveFeed, type SensorInfo } from "../domain/live/feed";
 import type { LiveConfig } from "../domain/live/config";
@@ -52,7 +52,12 @@ export async function loadLiveFeed(sensorsUrl: string, rulesUrl: string): Promis
   return new LiveFeed(sensors, validateAlarms(rules, rulesUrl).rules);
 }
 
-export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
+/**
+ * Connects to the broker. mqtt.js (≈0.3 MB) is loaded here, on the first live view, not with
+ * the app's first bundle: most sessions never open a live view.
+ */
+export async function connectLive(feed: LiveFeed, cfg: LiveConfig): Promise<LiveClient> {
+  const { default: mqtt } = await import("mqtt");
   let state: ConnectionState = "connecting";
   let error: string | undefined;
   let reconnects = 0;
@@ -98,7 +103,7 @@ export function connectLive(feed: LiveFeed, cfg: LiveConfig): LiveClient {
     // Debian's Mosquitto answers only "binary", and only when it comes first (websockify 0.10
     // does not trim the space after the comma). Offer both, "binary" first.
     createWebsocket: (url: string) => new WebSocket(url, ["binary", "mqtt"]),
-  } as mqtt.IClientOptions);
+  } as IClientOptions);
   client.on("connect", () => {
     error = undefined;
     backoffMs = 1000;

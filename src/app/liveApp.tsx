@@ -114,7 +114,7 @@ function start(sensorsUrl: string, store: Store): Promise<Live | undefined> {
   starting ??= (async () => {
     try {
       const feed = await loadLiveFeed(new URL(sensorsUrl, document.baseURI).href, new URL("data/alarms.json", document.baseURI).href);
-      const client = connectLive(feed, cfg);
+      const client = await connectLive(feed, cfg);
       live = { feed, client, rules: new Map(feed.engine.rules.map((r) => [r.id, r])) };
       setLiveSource({ feed, onMessages: client.onMessages });
       return live;
