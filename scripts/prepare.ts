@@ -90,13 +90,39 @@ export function isFresh(seed: number, scale: number, hash = inputHash()): boolea
 }
 
 /**
- * What the baked tiles are made from: the baker's own code (every file under scripts/bake),
- * the catalog (which layers are baked, their heights) and the generated city. A change to any
- * of them makes `--if-stale` bake again.
+ * Packages whose code shapes the baked bytes: meshoptimizer encodes every glb
+ * (EXT_meshopt_compression), three triangulates every polygon (ShapeUtils). Their installed
+ * versions go into the bake stamp, so an upgrade bakes again. (gltf-validator only checks the
+ * output; no gltf-transform here.)
  */
-export function bakeHash(cityHash = readStamp()?.inputHash ?? ""): string {
+export const BAKE_PACKAGES = ["meshoptimizer", "three"] as const;
+
+/** The installed version of each of BAKE_PACKAGES ("missing" when it is not installed). */
+export function bakePackageVersions(root = ROOT): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of BAKE_PACKAGES) {
+    // Read the file itself: meshoptimizer's `exports` does not expose its package.json.
+    try {
+      out[name] = String(
+        (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version?: unknown }).version,
+      );
+    } catch {
+      out[name] = "missing";
+    }
+  }
+  return out;
+}
+
+/**
+ * What the baked tiles are made from: the baker's own code (every file under scripts/bake),
+ * the versions of the packages it encodes and triangulates with, the catalog (which layers are
+ * baked, their heights) and the generated city. A change to any of them makes `--if-stale`
+ * bake again.
+ */
+export function bakeHash(cityHash = readStamp()?.inputHash ?? "", packages = bakePackageVersions()): string {
   const h = createHash("sha256");
   h.update(`city:${cityHash}\0`);
+  for (const name of Object.keys(packages).sort()) h.update(`package:${name}@${packages[name]}\0`);
   // Data put in by `npm run import` is baked too (a ground layer's url can point at it).
   for (const f of [
     ...listFiles(join(ROOT, "scripts/bake"), /\.ts$/),
@@ -152,7 +178,7 @@ async function bake(force: boolean): Promise<void> {
       `prepare: baked ground tiles (${t.layers.map((l) => l.id).join(", ")}) → ${relative(ROOT, t.outDir)}: ${r.contentTiles} tiles, ${(r.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t1) / 1000).toFixed(1)} s (positions quantized to ≤ ${(r.maxStepM * 100).toFixed(1)} cm steps; ${r.droppedSlivers.triangles} sliver triangles, ${r.droppedSlivers.areaM2.toFixed(1)} m², turned over by it and left out)`,
     );
   }
-  writeFileSync(BAKE_STAMP_FILE, JSON.stringify({ bakeHash: hash }, null, 2) + "\n");
+  writeFileSync(BAKE_STAMP_FILE, JSON.stringify({ bakeHash: hash, packages: bakePackageVersions() }, null, 2) + "\n");
 }
 
 export async function prepare(argv: string[]): Promise<void> {

@@ -60,6 +60,7 @@ import { parseOnce } from "./parseOnce";
 import { filtersKey, setFilter } from "../domain/inspector/state";
 import { validateFilter } from "../domain/inspector/filter";
 import { UserError } from "../domain/inspector/errors";
+import { qualityLevelOf } from "./qualityLevel";
 
 const runtimeErrors: string[] = [];
 /** How long the first load may take before the app says what it is still waiting for. */
@@ -288,12 +289,11 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   }, [inspector, state.selection]);
 
   // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
-  // compete with the scene's own loading, so it starts once the scene is ready (or after 20 s).
+  // compete with the scene's own loading, so it starts once the scene is ready. Ready always
+  // comes (a scene that does not finish drawing is declared ready after STARTUP_DRAW_TIMEOUT_MS
+  // with a notice); an earlier fallback timer started the worker in the middle of a slow load
+  // and took a third of the CPU the scene needed.
   const [sceneReady, setSceneReady] = useState(false);
-  useEffect(() => {
-    const t = setTimeout(() => setSceneReady(true), 20_000);
-    return () => clearTimeout(t);
-  }, []);
   useEffect(() => {
     if (!sceneReady) return;
     const rerun = cockpitRuns.current++ > 0;
@@ -423,9 +423,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     })();
   }, [store, automation, presenter, inspector]);
 
+  const qualityLevel = useMemo(() => qualityLevelOf(state.quality), [state.quality]);
   return (
     <div
-      className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap} ${presenter.kiosk().on ? "kiosk" : ""}`}
+      className={`app ${state.panelOpen ? "" : "panels-collapsed"} basemap-${state.basemap} quality-${qualityLevel} ${presenter.kiosk().on ? "kiosk" : ""}`}
       lang={state.lang === "zh" ? "zh-CN" : "en"}
     >
       <div className="scene" ref={sceneEl}>

@@ -8,6 +8,7 @@ import {
   Ion,
   ImageryLayer,
   Math as CMath,
+  Resource,
   ScreenSpaceEventType,
   TileMapServiceImageryProvider,
   type Viewer as CesiumViewer,
@@ -30,6 +31,13 @@ import { attachInspector, type InspectorHooks, type InspectorSceneApi } from "./
 // No Cesium ion: no token, no ion imagery, terrain or geocoder. Everything below comes from
 // our own origin (Cesium's bundled NaturalEarthII and the city's own layers).
 Ion.defaultAccessToken = "";
+
+// Before its first image Cesium asks once whether createImageBitmap takes options, by decoding
+// a 1×1 PNG and reading its pixels back (a synchronous getImageData). Asked later, in the middle
+// of the first tile loads, that read waited seconds for a busy software GPU process (a 4.4 s
+// main-thread stall in a start-up profile); asked now, while the page is still loading, it is free.
+// (Not in Cesium's typings; the call is optional so a Cesium without it changes nothing.)
+void (Resource as unknown as { supportsImageBitmapOptions?(): Promise<boolean> }).supportsImageBitmapOptions?.();
 
 export interface SceneApi {
   camera(): CameraView;

@@ -8,7 +8,7 @@ import type { LayerStyle } from "../domain/catalog";
 import type { PickedFeature } from "../domain/state";
 import { HIGHLIGHT_COLOR, tilesStyleJson } from "../domain/style";
 import type { CreateArgs, Created, LayerRenderer } from "./contract";
-import type { RenderContext } from "./renderers";
+import { markFirstDrawnTile, TILESET_OPTIONS, type RenderContext } from "./renderers";
 
 interface Member {
   visible: boolean;
@@ -99,10 +99,12 @@ function sharedGround(ctx: RenderContext, url: string, sse: number): Promise<Sha
   let p = perScene.get(url);
   if (!p) {
     const map = perScene;
-    p = Cesium3DTileset.fromUrl(url, { maximumScreenSpaceError: sse, shadows: 0 }).then((tileset) => {
+    p = Cesium3DTileset.fromUrl(url, { ...TILESET_OPTIONS, maximumScreenSpaceError: sse }).then((tileset) => {
       if (ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
       tileset.show = false; // until a member is shown and styled
       ctx.scene.primitives.add(tileset);
+      // Named by the tileset's folder (…/tiles/ground/tileset.json → "ground").
+      markFirstDrawnTile(ctx, tileset, url.split("/").slice(-2, -1)[0] ?? url);
       return new SharedGround(ctx, tileset, () => map.delete(url));
     });
     // A failed load is not cached: retrying the layer tries again.

@@ -538,6 +538,31 @@ export class PointRenderer extends VectorRenderer {
   }
 }
 
+/**
+ * Options every tileset of ours is created with.
+ * - No shadows: deep-blue city blocks at night should not flicker from lighting.
+ * - No dynamic environment map. Cesium 1.145 gives each tileset one by default. It renders the
+ *   sky into a cube map, convolves it, reads pixels back for the lighting coefficients, then
+ *   recompiles every loaded tile's shaders. On a software rasteriser that costs seconds of
+ *   start-up, for a sky-lit sheen the palette's flat colours do not want at night anyway.
+ */
+export const TILESET_OPTIONS = { shadows: 0, environmentMapOptions: { enabled: false } } as const;
+
+/**
+ * Marks the page's timeline (`warmcity:first-tile:<name>`, performance.getEntriesByType("mark"))
+ * after the first frame that drew one of the tileset's tiles: the city shows from then on,
+ * streamed by screen-space error, while finer tiles keep loading until ready.
+ */
+export function markFirstDrawnTile(ctx: RenderContext, tileset: Cesium3DTileset, name: string): void {
+  const offVisible = tileset.tileVisible.addEventListener(() => {
+    offVisible();
+    const offPost = ctx.onPostRender(() => {
+      offPost();
+      performance.mark(`warmcity:first-tile:${name}`);
+    });
+  });
+}
+
 /** Buildings and other pre-baked content through Cesium3DTileset, styled from the manifest. */
 export class TilesRenderer implements LayerRenderer {
   private picked?: { feature: Cesium3DTileFeature; restore: Color };
@@ -557,13 +582,10 @@ export class TilesRenderer implements LayerRenderer {
     reportError: (reason: string | I18n) => void,
   ): Promise<TilesRenderer> {
     await preflightTileset(url);
-    const tileset = await Cesium3DTileset.fromUrl(url, {
-      maximumScreenSpaceError: sse,
-      // Deep-blue city blocks at night should not flicker from lighting: keep it flat-ish.
-      shadows: 0,
-    });
+    const tileset = await Cesium3DTileset.fromUrl(url, { ...TILESET_OPTIONS, maximumScreenSpaceError: sse });
     if (ctx.scene.isDestroyed()) throw new Error("scene destroyed while loading");
     ctx.scene.primitives.add(tileset);
+    markFirstDrawnTile(ctx, tileset, spec.id);
     const r = new TilesRenderer(ctx, spec.id, tileset);
     tileset.tileLoad.addEventListener(() => ctx.requestRender());
     tileset.allTilesLoaded.addEventListener(() => ctx.requestRender());

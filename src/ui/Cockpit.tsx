@@ -1,6 +1,6 @@
 // The cockpit (驾驶舱): view switcher across the top, KPI cards and charts docked at the sides.
 // Every number comes from the worker's calculators; targets come from data/kpis.json.
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import type { Lang } from "../domain/catalog";
 import { groupLabel, type ChartData, type ChartSpec } from "../domain/charts";
 import { meetsTarget, type KpiDef } from "../domain/kpi/manifest";
@@ -9,11 +9,15 @@ import { layersForCalculator } from "../domain/kpiLayers";
 import { setHighlight, type AppState, type Highlight } from "../domain/state";
 import type { AnalysisId, ViewSpec, ViewsManifest } from "../domain/views";
 import type { Updater } from "../app/store";
-import EChart, { type EChartsOption } from "./EChart";
+import type { EChartsOption } from "./EChart";
 import { formatNumber, t } from "./i18n";
 import { filtersByName } from "../domain/inspector/figures";
 import { currentFigures, inspectorOf } from "../domain/inspector/state";
 import "./figures.css";
+
+// ECharts (≈0.5 MB) is fetched when the first chart has its figures (after the scene is ready
+// and the cockpit worker is done), not with the bundle that has to load before the first frame.
+const EChart = lazy(() => import("./EChart"));
 
 const TXT = {
   kpis: { zh: "核心指标", en: "Key figures" },
@@ -349,21 +353,23 @@ function ChartCard({ spec, state, onPick }: { spec: ChartSpec | undefined; id: s
         </div>
       ) : (
         option && (
-          <EChart
-            option={option}
-            onClick={(p) => {
-              if (!spec) return;
-              const key = data.categories[p.dataIndex];
-              if (key === undefined) return;
-              onPick({
-                layerIds: spec.layers,
-                property: spec.groupBy.property,
-                value: key,
-                binSize: spec.groupBy.binSize,
-                label: `${spec.title[lang]} · ${groupLabel(spec.groupBy, key, lang)}`,
-              });
-            }}
-          />
+          <Suspense fallback={<div className="echart" />}>
+            <EChart
+              option={option}
+              onClick={(p) => {
+                if (!spec) return;
+                const key = data.categories[p.dataIndex];
+                if (key === undefined) return;
+                onPick({
+                  layerIds: spec.layers,
+                  property: spec.groupBy.property,
+                  value: key,
+                  binSize: spec.groupBy.binSize,
+                  label: `${spec.title[lang]} · ${groupLabel(spec.groupBy, key, lang)}`,
+                });
+              }}
+            />
+          </Suspense>
         )
       )}
     </div>
