@@ -294,8 +294,15 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   // with a notice); an earlier fallback timer started the worker in the middle of a slow load
   // and took a third of the CPU the scene needed.
   const [sceneReady, setSceneReady] = useState(false);
+  // …unless a shown layer is one of the worker's analysis outputs (e.g. view=park-city): the
+  // scene cannot be ready before the worker has made it, so the worker starts at once then.
+  const analysisShown = state.catalog.layers.some((l) => l.url.startsWith("analysis:") && state.layers[l.id]?.visible);
+  const [cockpitGo, setCockpitGo] = useState(false);
   useEffect(() => {
-    if (!sceneReady) return;
+    if (!cockpitGo && (sceneReady || analysisShown)) setCockpitGo(true);
+  }, [cockpitGo, sceneReady, analysisShown]);
+  useEffect(() => {
+    if (!cockpitGo) return;
     const rerun = cockpitRuns.current++ > 0;
     const w = startCockpitWorker(store, manifests, (layers) => {
       analysisLayers.publish(layers);
@@ -304,7 +311,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
           if (l.url.startsWith("analysis:") && store.get().layers[l.id]?.status !== "idle") sceneRef.current?.reloadLayer(l.id);
     });
     return () => w.terminate();
-  }, [sceneReady, store, manifests, analysisLayers, swapKey]);
+  }, [cockpitGo, store, manifests, analysisLayers, swapKey]);
 
   // The cockpit's "filtered" figures for the filters in effect (recomputed when they change).
   const figuresKey = filtersKey(inspectorOf(state).filters);

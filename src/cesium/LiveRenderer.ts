@@ -122,7 +122,11 @@ export class LiveRenderer implements LayerRenderer {
     this.offFrame?.();
     this.offDrawn?.();
     if (!source) return;
-    this.offMessages = source.onMessages(() => this.ctx.requestRender());
+    // A batch of panel figures alone (counters, sent at least every second) needs no frame: a still
+    // scene stays still.
+    this.offMessages = source.onMessages(() => {
+      if (source && source.feed.dirtyCount() > 0) this.ctx.requestRender();
+    });
     this.offFrame = this.ctx.scene.preRender.addEventListener(() => LiveRenderer.drain());
     this.offDrawn = this.ctx.scene.postRender.addEventListener(() => source?.frameDrawn?.());
     this.refreshAll();

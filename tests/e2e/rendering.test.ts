@@ -170,7 +170,9 @@ describeBrowser("rendering core: baked ground, restyle in place, tile errors", (
       expect(layers.find((x) => x.id === "buildings")!.status).toBe("ready");
       await q.page.locator('[data-testid="layer-row-landuse"] .layer-error').waitFor();
       const stats = pixelStats(await sceneScreenshot(q.page, "rendering-broken-tile"));
-      expect(stats.distinctColors).toBeGreaterThan(100);
+      // The rest of the city is drawn (a blank globe has a handful of colours; the full scene hundreds,
+      // ~90 without the broken tile's ground and with tilesets unlit by an environment map).
+      expect(stats.distinctColors).toBeGreaterThan(40);
       await screenshot(q.page, "rendering-broken-tile-full");
     } finally {
       await q.close();
