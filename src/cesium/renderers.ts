@@ -541,12 +541,13 @@ export class PointRenderer extends VectorRenderer {
 /**
  * Options every tileset of ours is created with.
  * - No shadows: deep-blue city blocks at night should not flicker from lighting.
- * - No dynamic environment map. Cesium 1.145 gives each tileset one by default. It renders the
- *   sky into a cube map, convolves it, reads pixels back for the lighting coefficients, then
- *   recompiles every loaded tile's shaders. On a software rasteriser that costs seconds of
- *   start-up, for a sky-lit sheen the palette's flat colours do not want at night anyway.
+ * - The dynamic environment map stays on. Turning it off (`environmentMapOptions: {enabled:
+ *   false}`) cut seconds of start-up on SwiftShader (no sky cube map, no read-back, no shader
+ *   recompiles), but a scene that had stopped kept rendering ~3 frames a second: the presenter
+ *   test's still-scene check caught it (10 frames in 3 s, with the option; 0–2 without it).
+ *   Until that is understood, a still kiosk drawing nothing matters more.
  */
-export const TILESET_OPTIONS = { shadows: 0, environmentMapOptions: { enabled: false } } as const;
+export const TILESET_OPTIONS = { shadows: 0 } as const;
 
 /**
  * Marks the page's timeline (`warmcity:first-tile:<name>`, performance.getEntriesByType("mark"))
