@@ -49,16 +49,23 @@ import { M, explainFatal } from "../domain/messages";
 import { createFeatureLookup } from "./featureLookup";
 import { createPresenter } from "./presenter";
 import { PresenterLayer } from "./PresenterLayer";
-import { fieldStats, filterStyle } from "../domain/inspector/filter";
-import { inspectorOf, isGroundLayer, removeMeasurement, setTool, setUnderground, UNDERGROUND_LAYER_DIM } from "../domain/inspector/state";
+import { fieldStats, filterStyle, validateFilter } from "../domain/inspector/filter";
+import {
+  filtersKey,
+  inspectorOf,
+  isGroundLayer,
+  removeMeasurement,
+  setFilter,
+  setTool,
+  setUnderground,
+  UNDERGROUND_LAYER_DIM,
+} from "../domain/inspector/state";
 import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
 import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
 import { cockpitUrls } from "./cockpitUrls";
 import { startFilteredFigures } from "./filteredFigures";
 import { parseOnce } from "./parseOnce";
-import { filtersKey, setFilter } from "../domain/inspector/state";
-import { validateFilter } from "../domain/inspector/filter";
 import { UserError } from "../domain/inspector/errors";
 import { qualityLevelOf } from "./qualityLevel";
 
