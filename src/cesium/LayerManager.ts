@@ -122,6 +122,11 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       const kind = rendererKind(spec);
       const factory = this.registry[kind];
       if (!factory) throw new Error(`no renderer for layer kind “${kind}”`);
+      // A renderer may report a failure (a tile that cannot load) before its factory has
+      // resolved — the scene can draw a frame in between. Keep the first such reason and say it
+      // once the renderer is registered; never touch `renderer` before it exists.
+      let registered: LayerRenderer | undefined;
+      let early: string | I18n | undefined;
       const { renderer, featureCount, skipped } = await factory({
         ctx: this.ctx,
         spec,
@@ -129,7 +134,12 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
         loadVector: this.loadVector,
         onProgress: (p) => this.events.loading(spec.id, p),
         reportError: (reason) => {
-          if (this.destroyed || this.renderers.get(spec.id) !== renderer) return;
+          if (this.destroyed) return;
+          if (!registered) {
+            early ??= reason;
+            return;
+          }
+          if (this.renderers.get(spec.id) !== registered) return;
           this.failedAfterReady.add(spec.id);
           this.events.error(spec.id, reason);
         },
@@ -142,6 +152,11 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       // Apply the latest state (it may have changed while loading).
       if (this.latest) this.sync(this.latest.state, this.latest.styleOf);
       this.events.ready(spec.id, featureCount, skipped);
+      registered = renderer;
+      if (early !== undefined) {
+        this.failedAfterReady.add(spec.id);
+        this.events.error(spec.id, early);
+      }
     } catch (e) {
       this.loading.delete(spec.id);
       if (this.destroyed) return;

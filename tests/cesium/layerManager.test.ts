@@ -234,6 +234,20 @@ describe("LayerManager.sync with fake renderers", () => {
     expect(t.pending.tiles).toBeDefined();
   });
 
+  it("an error reported while the factory is still loading (a tile failed before it resolved) is said once it is ready", async () => {
+    const t = setup();
+    t.m.sync(s);
+    // Before the fix this threw a ReferenceError (the renderer binding was in its dead zone).
+    expect(() => t.pending.tiles.args.reportError("Tile content missing.glb: HTTP 404")).not.toThrow();
+    t.pending.tiles.args.reportError("a second failure");
+    expect(t.events.some((e) => e.startsWith("error tiles"))).toBe(false);
+    await t.finish("tiles");
+    expect(t.events.slice(-2)).toEqual(["ready tiles 3 0", "error tiles Tile content missing.glb: HTTP 404"]);
+    delete t.pending.tiles;
+    t.m.retry("tiles");
+    expect(t.pending.tiles).toBeDefined();
+  });
+
   it("picking asks each renderer, clears the previous highlight, returns plain data", async () => {
     const t = setup();
     t.m.sync(s);
