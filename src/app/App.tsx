@@ -64,7 +64,7 @@ import { InspectorTools, type InspectorActions } from "../ui/InspectorTools";
 import { createInspector, fieldsOf } from "./inspector";
 import { installInspectorAutomation } from "./inspectorAutomation";
 import { cockpitUrls } from "./cockpitUrls";
-import { startFilteredFigures } from "./filteredFigures";
+import { applyFiltered, filtersForFullRun, startFilteredFigures } from "./filteredFigures";
 import { parseOnce } from "./parseOnce";
 import { UserError } from "../domain/inspector/errors";
 import { qualityLevelOf } from "./qualityLevel";
@@ -157,11 +157,14 @@ export default function App() {
 
 function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record<string, string>) => void) {
   const urls = cockpitUrls(store.get(), m);
+  const also = filtersForFullRun(store, m);
   const w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
   w.onmessage = (e: MessageEvent<CockpitResponse>) => {
     const r = e.data;
     if (r.type === "progress") store.dispatch((s) => cockpitProgress(s, r.progress, r.step));
-    else if (r.type === "done") {
+    else if (r.type === "filtered") {
+      if (also) applyFiltered(store, also.key, r);
+    } else if (r.type === "done") {
       publish(r.layers);
       store.dispatch((s) => cockpitReady(s, r.kpis, r.charts, r.computeMs, r.analyses));
       w.terminate();
@@ -172,7 +175,7 @@ function startCockpitWorker(store: Store, m: Manifests, publish: (layers: Record
     }
   };
   w.onerror = (e) => store.dispatch((s) => cockpitError(s, M.cockpitFailed({ zh: e.message, en: e.message })));
-  const req: CockpitRequest = { manifest: m.kpis, charts: m.charts, urls };
+  const req: CockpitRequest = { manifest: m.kpis, charts: m.charts, urls, alsoFiltered: also?.named };
   store.dispatch((s) => cockpitProgress(s, 0, "start"));
   w.postMessage(req);
   return w;
@@ -225,14 +228,19 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       }),
     [store, manifests, featureLookup],
   );
-  // A shared link's selection: fill in the feature's properties from the layer's data.
+  // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
+  // compete with the scene's own loading, so it starts once the scene is ready (see cockpitGo).
+  const [sceneReady, setSceneReady] = useState(false);
+  // A shared link's selection: fill in the feature's properties from the layer's data, once the
+  // scene is ready (the layer's GeoJSON is not what the scene draws; it must not slow ready).
   useEffect(() => {
+    if (!sceneReady) return;
     const sel = store.get().selection;
     if (!sel || Object.keys(sel.properties).length) return;
     void featureLookup(sel.layerId, sel.featureId).then((props) => {
       if (props && store.get().selection?.featureId === sel.featureId) store.dispatch((s) => select(s, { ...sel, properties: props }));
     });
-  }, [store, featureLookup]);
+  }, [store, featureLookup, sceneReady]);
 
   const automation = useMemo(
     () =>
@@ -258,9 +266,15 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
   const swapKey = JSON.stringify(swappedRoleUrls(state));
   const cockpitRuns = useRef(0);
 
+  // Resolved with sceneReady: what only the panels read waits for it.
+  const readyGate = useMemo(() => {
+    let open = () => {};
+    const promise = new Promise<void>((r) => (open = r));
+    return { promise, open: () => open() };
+  }, []);
   const inspector = useMemo(
-    () => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current),
-    [store, manifests, loadVector],
+    () => createInspector(store, manifests.catalog, loadVector, () => sceneRef.current, readyGate.promise),
+    [store, manifests, loadVector, readyGate],
   );
   useEffect(() => {
     installInspectorAutomation(store, inspector, () => sceneRef.current);
@@ -295,12 +309,10 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     void inspector.markSelection(state.selection);
   }, [inspector, state.selection]);
 
-  // The cockpit worker reads every layer and crunches 27k buildings: on a 2-core kiosk it would
-  // compete with the scene's own loading, so it starts once the scene is ready. Ready always
-  // comes (a scene that does not finish drawing is declared ready after STARTUP_DRAW_TIMEOUT_MS
-  // with a notice); an earlier fallback timer started the worker in the middle of a slow load
-  // and took a third of the CPU the scene needed.
-  const [sceneReady, setSceneReady] = useState(false);
+  // The cockpit worker starts once the scene is ready. Ready always comes (a scene that does not
+  // finish drawing is declared ready after STARTUP_DRAW_TIMEOUT_MS with a notice); an earlier
+  // fallback timer started the worker in the middle of a slow load and took a third of the CPU
+  // the scene needed.
   // …unless a shown layer is one of the worker's analysis outputs (e.g. view=park-city): the
   // scene cannot be ready before the worker has made it, so the worker starts at once then.
   const analysisShown = state.catalog.layers.some((l) => l.url.startsWith("analysis:") && state.layers[l.id]?.visible);
@@ -320,9 +332,14 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
     return () => w.terminate();
   }, [cockpitGo, store, manifests, analysisLayers, swapKey]);
 
-  // The cockpit's "filtered" figures for the filters in effect (recomputed when they change).
+  // The cockpit's "filtered" figures for the filters in effect (recomputed when they change),
+  // once the full run (which answers the filters in effect when it starts) has finished.
   const figuresKey = filtersKey(inspectorOf(state).filters);
-  useEffect(() => startFilteredFigures(store, manifests, sceneReady), [store, manifests, sceneReady, figuresKey, swapKey]);
+  const cockpitSettled = state.cockpit.status === "ready" || state.cockpit.status === "error";
+  useEffect(
+    () => startFilteredFigures(store, manifests, sceneReady && cockpitSettled),
+    [store, manifests, sceneReady, cockpitSettled, figuresKey, swapKey],
+  );
 
   // Styles in effect: the view's override or the catalog's, with the highlight on top. Object
   // identity only changes for layers whose style really changed, so the scene restyles only those.
@@ -422,6 +439,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       }
       automation.markReady();
       setSceneReady(true);
+      readyGate.open();
       setAttached(true);
       presenter.start();
       presenter.followUrl();
@@ -435,7 +453,7 @@ function Cockpit({ store, manifests }: { store: Store; manifests: Manifests }) {
       }
       document.body.dataset.ready = "true";
     })();
-  }, [store, automation, presenter, inspector]);
+  }, [store, automation, presenter, inspector, readyGate]);
 
   const qualityLevel = useMemo(() => qualityLevelOf(state.quality), [state.quality]);
   return (

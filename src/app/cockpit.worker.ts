@@ -22,6 +22,12 @@ export interface CockpitRequest {
    * over the features the filters keep (by city layer name), and answer with "filtered".
    */
   filters?: NamedFilters;
+  /**
+   * Full mode only: the filters in effect when the run starts. The same run then also answers
+   * "filtered" (before "done") from the layers it has read anyway, so a share link's filter=
+   * does not make a second worker fetch and parse the same files.
+   */
+  alsoFiltered?: NamedFilters;
 }
 export type CockpitResponse =
   | { type: "progress"; progress: number; step: string }
@@ -47,10 +53,37 @@ function failedLayers(layers: string[], failed: Record<string, I18n>): I18n {
   return { zh: each.map((m) => m.zh).join("；"), en: each.map((m) => m.en).join("; ") };
 }
 
+/** The KPIs and charts that read a filtered layer, over the features the filters keep. */
+function filteredResponse(
+  city: Record<string, FeatureCollection>,
+  failed: Record<string, I18n>,
+  manifest: KpiManifest,
+  charts: ChartSpec[],
+  filters: NamedFilters,
+): CockpitResponse {
+  const r = computeFilteredFigures(city, manifest, charts, filters);
+  const kpis: Record<string, KpiResult> = {};
+  for (const [id, v] of Object.entries(r.kpis)) {
+    const k = manifest.kpis.find((x) => x.id === id)!;
+    const bad = layersForCalculator(k.calculator).filter((l) => failed[l]);
+    kpis[id] = bad.length
+      ? { value: NaN, unit: k.unit, missing: failedLayers(bad, failed) }
+      : Number.isFinite(v.value)
+        ? { value: v.value, unit: v.unit }
+        : { value: NaN, unit: k.unit, missing: M.kpiNotComputable() };
+  }
+  const chartData: CockpitState["charts"] = {};
+  for (const [id, d] of Object.entries(r.charts)) {
+    const bad = charts.find((c) => c.id === id)!.layers.filter((l) => failed[l]);
+    chartData[id] = bad.length ? { ...d, missing: failedLayers(bad, failed) } : d;
+  }
+  return { type: "filtered", kpis, charts: chartData };
+}
+
 const post = (m: CockpitResponse) => (self as unknown as Worker).postMessage(m);
 
 self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
-  const { manifest, charts, urls, filters } = e.data;
+  const { manifest, charts, urls, filters, alsoFiltered } = e.data;
   try {
     const needed = new Set<string>();
     if (filters) {
@@ -60,6 +93,7 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
       // The planning analyses read these too.
       for (const l of ANALYSIS_INPUT_LAYERS) needed.add(l);
       for (const c of charts) for (const l of c.layers) needed.add(l);
+      if (alsoFiltered) for (const l of layersNeeded(manifest, charts, affectedFigures(manifest, charts, alsoFiltered))) needed.add(l);
     }
     const city: Record<string, FeatureCollection> = {};
     const failed: Record<string, I18n> = {};
@@ -88,25 +122,10 @@ self.onmessage = async (e: MessageEvent<CockpitRequest>) => {
     };
     await Promise.all([worker(), worker()]);
     if (filters) {
-      const r = computeFilteredFigures(city, manifest, charts, filters);
-      const kpis: Record<string, KpiResult> = {};
-      for (const [id, v] of Object.entries(r.kpis)) {
-        const k = manifest.kpis.find((x) => x.id === id)!;
-        const bad = layersForCalculator(k.calculator).filter((l) => failed[l]);
-        kpis[id] = bad.length
-          ? { value: NaN, unit: k.unit, missing: failedLayers(bad, failed) }
-          : Number.isFinite(v.value)
-            ? { value: v.value, unit: v.unit }
-            : { value: NaN, unit: k.unit, missing: M.kpiNotComputable() };
-      }
-      const chartData: CockpitState["charts"] = {};
-      for (const [id, d] of Object.entries(r.charts)) {
-        const bad = charts.find((c) => c.id === id)!.layers.filter((l) => failed[l]);
-        chartData[id] = bad.length ? { ...d, missing: failedLayers(bad, failed) } : d;
-      }
-      post({ type: "filtered", kpis, charts: chartData });
+      post(filteredResponse(city, failed, manifest, charts, filters));
       return;
     }
+    if (alsoFiltered && Object.keys(alsoFiltered).length) post(filteredResponse(city, failed, manifest, charts, alsoFiltered));
     const t0 = performance.now();
     post({ type: "progress", progress: 0.85, step: "kpis" });
     const values = computeKpis(city as CityData, { manifest });

@@ -31,7 +31,17 @@ export function fieldsOf(catalog: Catalog, layerId: string): FieldSpec[] | undef
   return spec?.fields ? catalog.fields?.[spec.fields] : undefined;
 }
 
-export function createInspector(store: Store, catalog: Catalog, load: Loader, getScene: () => SceneApi | undefined) {
+/**
+ * `sceneReady` gates what only the panels need (a share link's filter counts): a layer's
+ * GeoJSON that the scene does not draw is not read before the scene is ready.
+ */
+export function createInspector(
+  store: Store,
+  catalog: Catalog,
+  load: Loader,
+  getScene: () => SceneApi | undefined,
+  sceneReady: Promise<void> = Promise.resolve(),
+) {
   const cache = new Map<string, Promise<ParsedLayer | undefined>>();
   const specs = new Map(catalog.layers.map((l) => [l.id, l]));
 
@@ -117,14 +127,16 @@ export function createInspector(store: Store, catalog: Catalog, load: Loader, ge
         const now = inspectorOf(store.get());
         return JSON.stringify(now.filters[id]) === key && !now.filterCounts[id];
       };
-      data(id).then(
-        (d) => {
-          if (counting.get(id) === key) counting.delete(id);
-          if (d && stillWanted())
-            store.dispatch((s) => setFilterCount(s, id, { matched: countMatches(d.props, f), total: d.props.length }));
-        },
-        () => counting.delete(id),
-      );
+      sceneReady
+        .then(() => data(id))
+        .then(
+          (d) => {
+            if (counting.get(id) === key) counting.delete(id);
+            if (d && stillWanted())
+              store.dispatch((s) => setFilterCount(s, id, { matched: countMatches(d.props, f), total: d.props.length }));
+          },
+          () => counting.delete(id),
+        );
     }
   });
 

@@ -24,6 +24,7 @@ const TXT = {
   charts: { zh: "统计分析", en: "Analysis" },
   target: { zh: "目标", en: "Target" },
   computing: { zh: "正在根据图层数据计算…", en: "Computing from the layer data…" },
+  loading: { zh: "加载中…", en: "Loading…" },
   noData: { zh: "无数据", en: "No data" },
   failed: { zh: "指标计算失败", en: "KPI computation failed" },
   met: { zh: "达标", en: "met" },
@@ -132,7 +133,8 @@ function KpiCard({
     status = "missing";
     body = <div className="kpi-missing">{state.cockpit.error?.[lang]}</div>;
   } else if (!r) {
-    body = <div className="kpi-value skeleton">…</div>;
+    // Before its figure arrives (the cockpit starts once the scene is ready) a card says so, never 0.
+    body = <div className="kpi-value skeleton">{tx(lang, "loading")}</div>;
   } else if (r.missing) {
     status = "missing";
     body = (
