@@ -63,18 +63,8 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
   // The tour player (and its caption) and the live strip also sit at the bottom between the
   // docks: the toolbar stands on top of whichever of them is highest.
   const column = useRef<HTMLDivElement>(null);
-  // Re-placed when those bars appear or go (checked at every render: querySelectorAll does not
-  // lay the page out) and, through the observers, when they or the window change size. Measuring
-  // at every render forced a layout of the whole page at every store change (~0.7 s of a view
-  // switch's profile).
-  const bars = useRef<{ col: HTMLElement; els: HTMLElement[]; off: () => void }>(undefined);
   useLayoutEffect(() => {
     const col = column.current;
-    const els = [...document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")];
-    const cur = bars.current;
-    if (cur && cur.col === col && cur.els.length === els.length && cur.els.every((e, i) => e === els[i])) return;
-    cur?.off();
-    bars.current = undefined;
     if (!col) return;
     const place = () => {
       const app = col.offsetParent?.getBoundingClientRect();
@@ -90,17 +80,12 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
     place();
     window.addEventListener("resize", place);
     const ro = new ResizeObserver(place);
-    for (const el of els) ro.observe(el);
-    bars.current = {
-      col,
-      els,
-      off: () => {
-        window.removeEventListener("resize", place);
-        ro.disconnect();
-      },
+    for (const el of document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")) ro.observe(el);
+    return () => {
+      window.removeEventListener("resize", place);
+      ro.disconnect();
     };
   });
-  useEffect(() => () => bars.current?.off(), []);
   return (
     <>
       {/* Outside the column: a transformed ancestor would make "fixed" relative to it. */}
