@@ -194,20 +194,26 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
   }
 
   /**
-   * Resolves on the first rendered frame after every shown layer is drawn, driven by the
-   * scene's postRender event (no timer polling). Renders are requested frame after frame only
-   * while something is building on the GPU side (Cesium advances batches and tiles in
-   * scene.render); while data is still loading, it waits for the load to finish instead.
-   * After `timeoutMs` it gives up with the reason.
+   * Resolves at the end of the first frame, rendered after the call, that drew every shown
+   * layer, driven by the scene's preRender/postRender events (no timer polling): a frame that
+   * began with everything shown already drawn (batches ready, tiles loaded) and ended so. What
+   * only became ready during a frame (a batch swapped in at postRender, a tile processed in the
+   * frame's update) is on screen one frame later, so that case waits for the next frame.
+   * Renders are requested frame after frame only while something is building on the GPU side
+   * (Cesium advances batches and tiles in scene.render); while data is still loading, it waits
+   * for the load to finish instead. After `timeoutMs` it gives up with the reason.
    */
   whenDrawn(timeoutMs = 300_000): Promise<DrawnResult> {
     return new Promise((resolve) => {
       let settled = false;
       let armed = false; // everything was drawn at the last frame: resolve at the next one
+      /** Everything shown was drawn when this frame began (undefined: no preRender hook, or no frame yet). */
+      let drawnAtStart: boolean | undefined;
       const finish = (r: DrawnResult) => {
         if (settled) return;
         settled = true;
         off();
+        offPre?.();
         this.wake.delete(kick);
         clearTimeout(timer);
         resolve(r);
@@ -215,6 +221,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       const onFrame = () => {
         if (this.destroyed) return finish({ ok: true });
         if (armed) return finish({ ok: true });
+        if (drawnAtStart && this.allDrawn()) return finish({ ok: true });
         if (this.allDrawn()) {
           // One more real frame, so what became ready in this frame is on screen.
           armed = true;
@@ -223,6 +230,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       };
       const kick = () => this.ctx.requestRender();
       const off = this.ctx.onPostRender(onFrame);
+      const offPre = this.ctx.onPreRender?.(() => (drawnAtStart = this.allDrawn()));
       this.wake.add(kick);
       const timer = setTimeout(
         () =>

@@ -14,6 +14,12 @@ export interface SceneHooks {
   requestRender(): void;
   /** Subscribes to "a frame was rendered"; returns the unsubscribe function. */
   onPostRender(cb: () => void): () => void;
+  /**
+   * Subscribes to "a frame is about to be drawn" (after the scene's pre-pass update, before its
+   * draw commands run); returns the unsubscribe function. Optional: without it, whenDrawn()
+   * waits one extra frame after everything is drawn.
+   */
+  onPreRender?(cb: () => void): () => void;
 }
 
 /**

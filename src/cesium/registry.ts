@@ -24,5 +24,6 @@ export function renderContext(scene: RenderContext["scene"]): RenderContext {
       if (!scene.isDestroyed()) scene.requestRender();
     },
     onPostRender: (cb) => scene.postRender.addEventListener(cb),
+    onPreRender: (cb) => scene.preRender.addEventListener(cb),
   };
 }

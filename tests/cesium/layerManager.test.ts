@@ -86,8 +86,22 @@ interface Deferred {
   args: CreateArgs<FakeScene>;
 }
 
-function setup(kinds = ["point", "line", "3dtiles"]) {
-  const scene = new FakeScene();
+/** A scene that also says when a frame begins (Cesium's preRender). */
+class FakeSceneWithPre extends FakeScene {
+  pre = new Set<() => void>();
+  onPreRender(cb: () => void) {
+    this.pre.add(cb);
+    return () => this.pre.delete(cb);
+  }
+  /** Render one frame: preRender listeners, then `during` (what changes while it draws), then postRender. */
+  frame(during?: () => void) {
+    for (const cb of [...this.pre]) cb();
+    during?.();
+    super.frame();
+  }
+}
+
+function setup(kinds = ["point", "line", "3dtiles"], scene: FakeScene = new FakeScene()) {
   const made: Record<string, FakeRenderer> = {};
   const pending: Record<string, Deferred> = {};
   const events: string[] = [];
@@ -318,6 +332,38 @@ describe("LayerManager.whenDrawn (postRender-driven, with a timeout)", () => {
     t.scene.frame();
     t.scene.frame();
     expect(await p).toEqual({ ok: true });
+  });
+
+  it("with a preRender hook: resolves at the end of the first frame that began and ended with everything drawn", async () => {
+    const scene = new FakeSceneWithPre();
+    const t = setup(undefined, scene);
+    t.m.sync(initialState(catalog));
+    await t.finish("pts");
+    await t.finish("tiles");
+    let result: unknown;
+    void t.m.whenDrawn(1000).then((r) => (result = r));
+    scene.frame(); // everything was drawn before this frame and after it: this frame shows it all
+    await flush();
+    expect(result).toEqual({ ok: true });
+    expect(scene.listeners.size + scene.pre.size).toBe(0);
+  });
+
+  it("with a preRender hook: what became drawn during a frame is waited for one more frame", async () => {
+    const scene = new FakeSceneWithPre();
+    const t = setup(undefined, scene);
+    t.m.sync(initialState(catalog));
+    const a = await t.finish("pts");
+    await t.finish("tiles");
+    a.isDrawn = false;
+    let result: unknown;
+    void t.m.whenDrawn(1000).then((r) => (result = r));
+    scene.frame(() => (a.isDrawn = true)); // the batch became ready while this frame was drawn
+    await flush();
+    expect(result).toBeUndefined();
+    scene.frame(); // the next frame draws it
+    await flush();
+    expect(result).toEqual({ ok: true });
+    expect(scene.listeners.size + scene.pre.size).toBe(0);
   });
 
   it("gives up after the timeout and says what it was waiting for", async () => {
