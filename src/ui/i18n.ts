@@ -139,6 +139,7 @@ const STRINGS = {
   diagRate: { zh: "消息/秒", en: "msg/s" },
   diagReceived: { zh: "已接收", en: "Received" },
   diagDropped: { zh: "已丢弃", en: "Dropped" },
+  diagCoalesced: { zh: "已合并（每个传感器只绘最新值）", en: "Coalesced (only each sensor's latest is drawn)" },
   diagLastDrop: { zh: "最近丢弃", en: "Last dropped" },
   diagBroker: { zh: "消息服务器", en: "Broker" },
   dropTooLarge: { zh: "消息过大", en: "too large" },
@@ -161,6 +162,14 @@ export function t(lang: Lang, key: StringKey): string {
   return STRINGS[key][lang];
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
 export function formatNumber(n: number, lang: Lang, digits = 0): string {
-  return n.toLocaleString(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  // One Intl.NumberFormat per (language, digits): toLocaleString with options builds one per call.
+  const key = `${lang}${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    numberFormats.set(key, f);
+  }
+  return f.format(n);
 }
