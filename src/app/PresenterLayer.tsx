@@ -3,10 +3,13 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { KpiDef } from "../domain/kpi";
 import { addNotice, type AppState } from "../domain/state";
-import { parseToursJson, tourToJson, validateTour, type Tour, type TourStep } from "../domain/tours";
+import { fieldLabel } from "../domain/inspector/fields";
+import { inspectorOf } from "../domain/inspector/state";
+import { parseToursJson, recordedFilters, tourToJson, validateTour, type Tour, type TourStep } from "../domain/tours";
 import { t } from "../ui/i18n";
 import { TourEditor } from "../ui/TourEditor";
 import { TourCaption, TourPlayerBar } from "../ui/TourPlayer";
+import { fieldsOf } from "./inspector";
 import type { Manifests } from "./manifests";
 import { DRAFT_TOUR_ID, type Presenter } from "./presenter";
 import type { Store } from "./store";
@@ -89,6 +92,7 @@ export function PresenterLayer({
     const visible = manifests.catalog.layers.filter((l) => s.layers[l.id]?.visible).map((l) => l.id);
     const base = new Set(view?.layers ?? []);
     const n = draft.steps.length + 1;
+    const filters = recordedFilters(inspectorOf(s).filters, draft.steps);
     const step: TourStep = {
       title: { zh: `${t("zh", "shot")} ${n}`, en: `${t("en", "shot")} ${n}` },
       shot,
@@ -99,6 +103,7 @@ export function PresenterLayer({
       layersOff: [...base].filter((id) => !visible.includes(id)),
       orbit: false,
       caption: view ? { ...view.description } : { zh: t("zh", "shot"), en: t("en", "shot") },
+      ...(filters ? { filters } : {}),
     };
     setDraft({ ...draft, steps: [...draft.steps, step] });
   }
@@ -188,6 +193,8 @@ export function PresenterLayer({
           exportJson={exportJson}
           importText={importText}
           close={() => setEditorOpen(false)}
+          layerTitle={(id) => manifests.catalog.layers.find((l) => l.id === id)?.title[lang] ?? id}
+          fieldLabel={(id, field) => fieldLabel(fieldsOf(manifests.catalog, id), field, lang)}
         />
       )}
     </>

@@ -125,7 +125,7 @@ export class LayerManager<C extends SceneHooks = SceneHooks> {
       // A renderer may report a failure (a tile that cannot load) before its factory has
       // resolved — the scene can draw a frame in between. Keep the first such reason and say it
       // once the renderer is registered; never touch `renderer` before it exists.
-      let registered: LayerRenderer | undefined;
+      let registered: LayerRenderer | undefined = undefined;
       let early: string | I18n | undefined;
       const { renderer, featureCount, skipped } = await factory({
         ctx: this.ctx,

@@ -417,6 +417,20 @@ export function applyTourStep(
   return out;
 }
 
+/**
+ * The `filters` a step recorded now should carry so that playing it shows what the author saw:
+ * the filters in effect (copied), or `{}` when none are in effect but an earlier step sets
+ * some (a step without `filters` would keep those), or nothing at all otherwise.
+ */
+export function recordedFilters(
+  current: Record<string, LayerFilter> | undefined,
+  earlier: readonly Pick<TourStep, "filters">[],
+): Record<string, LayerFilter> | undefined {
+  const on = Object.entries(current ?? {}).filter(([, f]) => Object.keys(f).length > 0);
+  if (on.length) return Object.fromEntries(on.map(([layer, f]) => [layer, structuredClone(f)]));
+  return earlier.some((st) => st.filters && Object.keys(st.filters).length > 0) ? {} : undefined;
+}
+
 /** A validated tour back in the manifest's JSON form (what export writes and import reads). */
 export function tourToJson(t: Tour): Record<string, unknown> {
   return {

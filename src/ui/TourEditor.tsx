@@ -18,12 +18,25 @@ export interface EditorProps {
   /** Returns the reason when the text is refused (then the draft is left as it was). */
   importText(text: string): string | undefined;
   close(): void;
+  /** A layer's title and a field's label in the current language (for the step's filter line). */
+  layerTitle(id: string): string;
+  fieldLabel(layerId: string, field: string): string;
 }
 
 const num = (v: string, min: number, max: number, fallback: number) => {
   const n = Number(v);
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
 };
+
+/** 「本步筛选：燃气管道（敷设年份）」 / "Step filters: Gas pipes (Install year)". */
+function filterLine(lang: Lang, filters: NonNullable<TourStep["filters"]>, p: EditorProps): string {
+  const zh = lang === "zh";
+  const parts = Object.entries(filters).map(([layer, f]) => {
+    const fields = Object.keys(f).map((field) => p.fieldLabel(layer, field));
+    return zh ? `${p.layerTitle(layer)}（${fields.join("、")}）` : `${p.layerTitle(layer)} (${fields.join(", ")})`;
+  });
+  return zh ? `${t(lang, "stepFilters")}：${parts.join("；")}` : `${t(lang, "stepFilters")}: ${parts.join("; ")}`;
+}
 
 export function TourEditor(p: EditorProps) {
   const { lang, draft } = p;
@@ -163,6 +176,19 @@ export function TourEditor(p: EditorProps) {
                   {t(lang, "orbit")}
                 </label>
               </div>
+              {s.filters && (
+                <div className="editor-filters" data-testid={`filters-${i}`}>
+                  <span>{Object.keys(s.filters).length ? filterLine(lang, s.filters, p) : t(lang, "stepFiltersClear")}</span>
+                  <button
+                    className="icon-btn"
+                    onClick={() => setStep(i, { filters: undefined })}
+                    title={t(lang, "stepFiltersDrop")}
+                    data-testid={`drop-filters-${i}`}
+                  >
+                    ✕
+                  </button>
+                </div>
+              )}
               <label className="editor-caption">
                 {t(lang, "captionZh")}
                 <textarea

@@ -78,6 +78,9 @@ const STRINGS = {
   moveDown: { zh: "下移", en: "Move down" },
   remove: { zh: "删除", en: "Remove" },
   shot: { zh: "镜头", en: "Shot" },
+  stepFilters: { zh: "本步筛选", en: "Step filters" },
+  stepFiltersClear: { zh: "本步清除筛选", en: "This step clears the filters" },
+  stepFiltersDrop: { zh: "不随本步设置筛选", en: "Do not set filters in this step" },
   newTour: { zh: "我的导览", en: "My tour" },
   kpiHint: { zh: "用 {kpi:编号} 插入计算得到的指标值", en: "Use {kpi:id} for a computed KPI value" },
   // Import (我的数据 / My data)

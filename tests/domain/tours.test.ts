@@ -10,6 +10,7 @@ import {
   orbitRateDegPerS,
   parseToursJson,
   prevStepIndex,
+  recordedFilters,
   startTour,
   stepSegments,
   tourDurationS,
@@ -308,5 +309,21 @@ describe("tour steps that set filters", () => {
     expect(inspectorOf(s1).filterCounts).toEqual({});
     expect(inspectorOf(applyTourStep(s1, s({}), {}, applyView)).filters).toEqual({ "pipes-gas": gas });
     expect(inspectorOf(applyTourStep(s1, s({ filters: {} }), { filters: {} }, applyView)).filters).toEqual({});
+  });
+});
+
+describe("recordedFilters (a step recorded by the tour editor)", () => {
+  it("copies the filters in effect, leaving out layers whose filter is empty", () => {
+    const current = { parks: { parkType: { values: ["pocket"] } }, compounds: {} };
+    const got = recordedFilters(current, []);
+    expect(got).toEqual({ parks: { parkType: { values: ["pocket"] } } });
+    // A copy: editing the app's filters later does not change the recorded step.
+    (current.parks.parkType.values as string[]).push("community");
+    expect(got!.parks.parkType).toEqual({ values: ["pocket"] });
+  });
+  it("with no filters in effect: nothing, unless an earlier step sets some — then {} (clear)", () => {
+    expect(recordedFilters({}, [{}, { filters: {} }])).toBeUndefined();
+    expect(recordedFilters(undefined, [])).toBeUndefined();
+    expect(recordedFilters({ parks: {} }, [{ filters: { parks: { areaHa: { min: 1 } } } }])).toEqual({});
   });
 });

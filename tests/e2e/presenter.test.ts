@@ -304,7 +304,12 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       await page.evaluate(() =>
         (window as unknown as W).warmcity.flyTo({ lonDeg: 109.79, latDeg: 39.57, heightM: 2500, headingDeg: 30, pitchDeg: -40 }, 0),
       );
+      // The filters in effect are recorded with the shot (and shown on the step), then cleared.
+      await page.evaluate(() => (window as unknown as WF).warmcity.setFilter("pipes-gas", { installYear: { min: 2008 } }));
       await page.locator('[data-testid="record-shot"]').click();
+      await expect.poll(() => page.locator('[data-testid="filters-1"] span').innerText()).toMatch(/^本步筛选：.+（.+）$/);
+      expect(await page.locator('[data-testid="filters-0"]').count(), "the first shot had no filters").toBe(0);
+      await page.evaluate(() => (window as unknown as WF).warmcity.setFilter("pipes-gas", {}));
       await page.locator('[data-testid="dwell-1"]').fill("4");
       await page.locator('[data-testid="caption-zh-1"]').fill("燃气管网 {kpi:old-gas-pipes-unrenewed}");
       await page.locator('[data-testid="up-1"]').click();
@@ -314,7 +319,12 @@ describeBrowser("presenter mode (tours, kiosk, orbit, authoring, share links)", 
       const exported = JSON.parse(readFileSync((await download.path())!, "utf8"));
       expect(exported.version).toBe(1);
       expect(exported.tours[0].steps).toHaveLength(2);
-      expect(exported.tours[0].steps[0]).toMatchObject({ view: "gas", dwellS: 4 });
+      expect(exported.tours[0].steps[0]).toMatchObject({
+        view: "gas",
+        dwellS: 4,
+        filters: { "pipes-gas": { installYear: { min: 2008 } } },
+      });
+      expect(exported.tours[0].steps[1].filters).toBeUndefined();
       const { validateTours } = await import("../../src/domain/tours");
       expect(() => validateTours(exported, "exported.json")).not.toThrow();
 
