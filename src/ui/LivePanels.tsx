@@ -132,10 +132,6 @@ export function LiveStrip({
           </div>
           <div>
             {t(lang, "diagReceived")} {formatNumber(s.received, lang)} · {t(lang, "diagDropped")} {formatNumber(s.droppedTotal, lang)}
-            {" · "}
-            <span data-testid="live-coalesced">
-              {t(lang, "diagCoalesced")} {formatNumber(s.coalesced ?? 0, lang)}
-            </span>
             {(Object.keys(s.dropped) as DropReason[])
               .filter((r) => s.dropped[r] > 0)
               .map((r) => (
@@ -144,6 +140,9 @@ export function LiveStrip({
                   {t(lang, DROP_KEY[r])} {formatNumber(s.dropped[r], lang)}
                 </span>
               ))}
+          </div>
+          <div data-testid="live-coalesced">
+            {t(lang, "diagCoalesced")} {formatNumber(s.coalesced ?? 0, lang)} <span className="muted">{t(lang, "diagCoalescedHint")}</span>
           </div>
           {s.lastDrop && (
             <div className="live-lastdrop">
