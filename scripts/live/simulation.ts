@@ -219,7 +219,14 @@ export interface Schedule {
   due(ms: number): Message[];
 }
 
-/** Every sensor reports once at start (so retained values exist), then at its kind's period. */
+/** A sensor behind its schedule by more than this (a stalled process) skips ahead instead of catching up. */
+export const MAX_CATCH_UP_MS = 2000;
+
+/** Every sensor reports once at start (so retained values exist), then at its kind's period. Every
+ * reading due by `ms` is sent, several per call for a sensor whose period is shorter than the time
+ * since the last call: at 5,000 msg/s a gauge reports every ~57 ms, and a timer that fires every
+ * 50–100 ms on a busy machine must not cap it at one reading per tick (that held the offered rate
+ * near 4,500/s). A backlog beyond MAX_CATCH_UP_MS is skipped, not sent in a burst. */
 export function schedule(sim: Simulation, sensors: SensorInfo[], startMs: number, periodScale: number): Schedule {
   const next = new Float64Array(sensors.length);
   next.fill(startMs);
@@ -229,9 +236,12 @@ export function schedule(sim: Simulation, sensors: SensorInfo[], startMs: number
       for (let i = 0; i < sensors.length; i++) {
         if (next[i] > ms) continue;
         const s = sensors[i];
-        out.push(...sim.messages(s, next[i]));
         const period = PERIOD_S[s.kind] * 1000 * periodScale;
-        next[i] = Math.max(next[i] + period, ms - period);
+        if (next[i] < ms - MAX_CATCH_UP_MS) next[i] += Math.ceil((ms - MAX_CATCH_UP_MS - next[i]) / period) * period;
+        while (next[i] <= ms) {
+          for (const m of sim.messages(s, next[i])) out.push(m);
+          next[i] += period;
+        }
       }
       return out;
     },

@@ -6,9 +6,10 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { Aedes } from "aedes";
 import type { Plugin } from "vite";
-import { WebSocketServer, createWebSocketStream } from "ws";
+import { WebSocketServer } from "ws";
 import { ensureSensorsFile } from "./sensors";
 import { runSimulation, type Running, type Sink } from "./runner";
+import { batchedWebSocketStream } from "./wsStream";
 
 type HttpLike = {
   on(ev: "upgrade", fn: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown;
@@ -25,7 +26,8 @@ export async function attachEmbeddedBroker(http: HttpLike, opts: { clock?: numbe
     const path = (req.url ?? "").split("?")[0];
     if (!path.endsWith("/mqtt")) return; // e.g. Vite's own HMR socket
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws);
+      // One WebSocket frame per event-loop turn, not one per mqtt-packet write (scripts/live/wsStream.ts).
+      const stream = batchedWebSocketStream(ws);
       stream.on("error", () => stream.destroy());
       broker.handle(stream as never, req);
     });
@@ -60,8 +62,9 @@ const MAX_IN_FLIGHT = 64;
  * beyond this (a newer reading of the same sensor follows) and counted. */
 const MAX_QUEUED = 200_000;
 
-/** Feeds the simulator's batches into the broker with bounded concurrency, off the caller's stack. */
-export function brokerSink(broker: Pick<Aedes, "publish">) {
+/** Feeds the simulator's batches into the broker with bounded concurrency, off the caller's stack.
+ * `payloadOf` (the live bench) gives the payload at the moment of publishing, e.g. stamped with the time. */
+export function brokerSink(broker: Pick<Aedes, "publish">, payloadOf: (m: SimMessage) => string = (m) => m.payload) {
   let queue: SimMessage[] = [];
   let head = 0;
   let inFlight = 0;
@@ -81,7 +84,7 @@ export function brokerSink(broker: Pick<Aedes, "publish">) {
     while (head < queue.length && inFlight < MAX_IN_FLIGHT) {
       const m = queue[head++];
       inFlight++;
-      broker.publish({ cmd: "publish", topic: m.topic, payload: Buffer.from(m.payload), qos: 0, retain: m.retain, dup: false }, done);
+      broker.publish({ cmd: "publish", topic: m.topic, payload: Buffer.from(payloadOf(m)), qos: 0, retain: m.retain, dup: false }, done);
     }
     if (head === queue.length) {
       queue = [];

@@ -22,6 +22,8 @@ export interface LiveClient {
   /** The scene drew a frame (postRender): time to pull the next batch. */
   frameDrawn(): void;
   ack(key: string): void;
+  /** Sparkline points are kept and sent only for these sensors (the picked one). */
+  watch(ids: string[]): void;
   stop(): void;
 }
 
@@ -72,6 +74,10 @@ export function startLive(sensorsUrl: string, rulesUrl: string, cfg: LiveConfig)
           },
           frameDrawn() {
             if (awaitingFrame) pullSoon();
+          },
+          watch(ids) {
+            mirror!.watch(ids);
+            send({ type: "watch", ids });
           },
           ack(key) {
             mirror!.ack(key);

@@ -26,6 +26,8 @@ export type LiveWorkerRequest =
   | { type: "start"; sensorsUrl: string; rulesUrl: string; cfg: Pick<LiveConfig, "url" | "username" | "password"> }
   | { type: "pull" }
   | { type: "ack"; key: string }
+  /** The sensors whose sparkline points the page wants (the one picked in the inspector). */
+  | { type: "watch"; ids: string[] }
   | { type: "stop" };
 
 export type LiveWorkerResponse =
@@ -166,6 +168,9 @@ self.onmessage = async (ev: MessageEvent<LiveWorkerRequest>) => {
   const m = ev.data;
   if (m.type === "pull") {
     pullWaiting = true;
+    scheduleFlush();
+  } else if (m.type === "watch") {
+    source?.watch(m.ids);
     scheduleFlush();
   } else if (m.type === "ack") {
     source?.feed.ack(m.key);

@@ -21,6 +21,8 @@ export interface LiveInfo {
   accepted: number;
   dropped: number;
   droppedByReason: Record<string, number>;
+  /** Readings superseded by a newer one of the same sensor before the scene drew them (counted, not dropped: the alarm rules saw them). */
+  coalesced: number;
   sensorsSeen: number;
   sensorsOnline: number;
   activeAlarms: Record<AlarmLevel, number>;
@@ -73,6 +75,7 @@ export function liveInfo(sensorId?: string): LiveInfo {
       accepted: 0,
       dropped: 0,
       droppedByReason: {},
+      coalesced: 0,
       sensorsSeen: 0,
       sensorsOnline: 0,
       activeAlarms: { notice: 0, warning: 0, alarm: 0 },
@@ -87,6 +90,7 @@ export function liveInfo(sensorId?: string): LiveInfo {
     accepted: s.stats.accepted,
     dropped: s.stats.droppedTotal,
     droppedByReason: Object.fromEntries(Object.entries(s.stats.dropped).filter(([, n]) => n > 0)),
+    coalesced: s.stats.coalesced,
     sensorsSeen: s.stats.sensorsSeen,
     sensorsOnline: s.stats.sensorsOnline,
     activeAlarms: s.stats.activeAlarms,
@@ -186,6 +190,11 @@ export function LiveSensorCard({ state }: { state: AppState }) {
   const sel = state.selection;
   const isLive = !!sel && state.catalog.layers.find((l) => l.id === sel.layerId)?.kind === "live";
   const sensor = usePolled(() => (isLive && live ? live.feed.sensors.get(sel!.featureId) : undefined), 500, [isLive, sel?.featureId]);
+  // Sparkline points travel from the live worker only for the picked sensor.
+  const watchId = isLive ? sel!.featureId : undefined;
+  useEffect(() => {
+    live?.client.watch(watchId ? [watchId] : []);
+  }, [watchId]);
   const [, force] = useState(0);
   useEffect(() => {
     if (!isLive) return;

@@ -1,8 +1,9 @@
 // Live sensor layers (catalog kind "live"): one point per sensor, coloured by its state
 // (normal / 提示 / 预警 / 报警 / no data) through the layer's colour rule, updated in place.
-// The feed marks sensors dirty as messages arrive; once per frame (scene.preRender) the hub
-// drains that set and recolours only those points — a flood of messages costs one update per
-// sensor per frame. Sensors in 预警/报警 pulse (a ring that breathes) while the alarm lasts.
+// The feed hands over one batch of changed sensors per drawn frame (already coalesced per
+// sensor in the live worker); on arrival the hub recolours only those points, and asks for a
+// frame only when a colour actually changed. Sensors in 预警/报警 pulse (a ring that breathes)
+// while the alarm lasts.
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive } from "cesium";
 import type { LayerSpec, LayerStyle } from "../domain/catalog";
 import type { LiveView } from "../domain/live/batch";
@@ -24,27 +25,34 @@ export interface LiveSource {
 }
 
 let source: LiveSource | undefined;
+let offBatches: (() => void) | undefined;
 /** The app hands the feed to the scene here (src/cesium must not know how messages arrive). */
 export function setLiveSource(s: LiveSource | undefined) {
+  offBatches?.();
   source = s;
+  // One subscription for all live layers: each batch is applied to the points once, on arrival.
+  offBatches = s?.onMessages(() => LiveRenderer.onBatch());
   for (const r of LiveRenderer.all) r.attach();
 }
 
 const sensorState = sensorStateName;
 
-// Bench probe (scripts/bench/live.ts): while started, every frame that recolours sensors
-// records, at that frame's postRender (the new colours are in the drawn frame), Date.now()
-// minus the payload `ts` of each recoloured sensor's newest reading, and its parts: transport
-// (publish → the live worker's receipt), queued (receipt → the start of the frame that draws
-// it: worker batch, hand-over, waiting for a frame) and draw (that frame's preRender →
-// postRender). Off by default: no cost.
-type LatencyParts = { transport: number[]; queued: number[]; draw: number[] };
+// Bench probe (scripts/bench/live.ts): while started, every batch records for each sensor of a
+// live layer it updates (its newest reading's payload `ts`): `applied` — Date.now() − ts when
+// the batch is applied to the points on the main thread (from then on the scene's state is
+// current, whether or not the colour changed), split into transport (publish → the live worker's
+// receipt) and queued (receipt → applied: waiting for the page's pull, the batch, the hand-over).
+// When the batch changed what is drawn, at the postRender of the next frame: Date.now() − ts for
+// each of its sensors (message → drawn) and, once per batch, draw (applied → that postRender).
+// Off by default: no cost.
+type LatencyParts = { transport: number[]; queued: number[]; draw: number[]; applied: number[] };
 let latencyProbe: number[] | undefined;
 let latencyParts: LatencyParts | undefined;
+const noParts = (): LatencyParts => ({ transport: [], queued: [], draw: [], applied: [] });
 export const liveLatencyProbe = {
   start() {
     latencyProbe = [];
-    latencyParts = { transport: [], queued: [], draw: [] };
+    latencyParts = noParts();
   },
   /** The samples (ms) since the last take. */
   take(): number[] {
@@ -54,8 +62,8 @@ export const liveLatencyProbe = {
   },
   /** The parts of the samples since the last takeParts. */
   takeParts(): LatencyParts {
-    const out = latencyParts ?? { transport: [], queued: [], draw: [] };
-    if (latencyParts) latencyParts = { transport: [], queued: [], draw: [] };
+    const out = latencyParts ?? noParts();
+    if (latencyParts) latencyParts = noParts();
     return out;
   },
   stop() {
@@ -73,8 +81,6 @@ export class LiveRenderer implements LayerRenderer {
   private readonly ringOf = new Map<number, PointPrimitive>();
   private style: LayerStyle;
   private opacity = 1;
-  private offMessages?: () => void;
-  private offFrame?: () => void;
   private offDrawn?: () => void;
   /** The state each point was last painted in: a reading that leaves it unchanged costs nothing. */
   private painted: string[] = [];
@@ -116,75 +122,72 @@ export class LiveRenderer implements LayerRenderer {
     return this.sensorIds.length;
   }
 
-  /** (Re)connects to the current feed: one frame hook, and a render request when messages arrive. */
+  /** (Re)connects to the current feed: repaint from its state; each drawn frame lets it hand over the next batch. */
   attach() {
-    this.offMessages?.();
-    this.offFrame?.();
     this.offDrawn?.();
     if (!source) return;
-    // A batch of panel figures alone (counters, sent at least every second) needs no frame: a still
-    // scene stays still.
-    this.offMessages = source.onMessages(() => {
-      if (source && source.feed.dirtyCount() > 0) this.ctx.requestRender();
-    });
-    this.offFrame = this.ctx.scene.preRender.addEventListener(() => LiveRenderer.drain());
     this.offDrawn = this.ctx.scene.postRender.addEventListener(() => source?.frameDrawn?.());
     this.refreshAll();
   }
 
-  private static drainedFrame = -1;
-  /** Once per frame for all live layers: recolour the sensors that changed. */
-  private static drain() {
-    if (!source) return;
-    const frame = performance.now();
-    if (frame - LiveRenderer.drainedFrame < 1) return;
-    LiveRenderer.drainedFrame = frame;
+  /**
+   * A batch arrived (at most one per drawn frame, see src/app/live.ts): recolour the sensors that
+   * changed, in every live layer, now. A frame is requested only when a point's colour or ring
+   * changed: most readings move a value within its state (a charging pile stays "in use", a gauge
+   * at 3 cm stays normal), and a still camera used to redraw the whole scene on SwiftShader for
+   * each such batch, ~10 times a second, to show the same picture (the still camera's 555 ms/s of
+   * main-thread time). When nothing visible changed the source is told at once that it may send
+   * the next batch, instead of waiting for a frame that is not coming.
+   */
+  static onBatch() {
+    if (!source || LiveRenderer.all.size === 0) return;
     const dirty = source.feed.takeDirty();
-    if (!dirty.length) return;
-    for (const r of LiveRenderer.all) r.update(dirty);
-    if (latencyProbe) LiveRenderer.probeFrame(dirty);
+    let changed = false;
+    for (const r of LiveRenderer.all) if (r.update(dirty)) changed = true;
+    if (latencyProbe && dirty.length) LiveRenderer.probeBatch(dirty, changed);
+    if (!changed) source.frameDrawn?.();
   }
 
-  private static probeFrame(dirty: string[]) {
+  private static probeBatch(dirty: string[], drawn: boolean) {
     const feed = source?.feed;
     const first = LiveRenderer.all.values().next().value;
     if (!feed || !first || first.ctx.scene.isDestroyed()) return;
     const ts: number[] = [];
-    const rx: number[] = [];
+    const applied = Date.now();
     for (const id of dirty) {
       const s = feed.sensors.get(id);
       const t = s?.last?.ts;
       if (t !== undefined && [...LiveRenderer.all].some((r) => r.index.has(id))) {
+        const r = s?.receivedAt ?? t;
         ts.push(t);
-        rx.push(s?.receivedAt ?? t);
+        latencyParts?.applied.push(applied - t);
+        latencyParts?.transport.push(r - t);
+        latencyParts?.queued.push(applied - r);
       }
     }
-    if (!ts.length) return;
-    const pre = Date.now();
+    if (!ts.length || !drawn) return;
     const off = first.ctx.scene.postRender.addEventListener(() => {
       off();
       const now = Date.now();
-      for (let i = 0; i < ts.length; i++) {
-        latencyProbe?.push(now - ts[i]);
-        latencyParts?.transport.push(rx[i] - ts[i]);
-        latencyParts?.queued.push(pre - rx[i]);
-        latencyParts?.draw.push(now - pre);
-      }
+      for (const t of ts) latencyProbe?.push(now - t);
+      latencyParts?.draw.push(now - applied);
     });
   }
 
-  private update(ids: string[]) {
+  /** Repaints these sensors; true when a point's look changed (a frame is needed). */
+  private update(ids: string[]): boolean {
     let changed = false;
     for (const id of ids) {
       const k = this.index.get(id);
       if (k === undefined) continue;
-      this.paint(k);
-      changed = true;
+      if (this.paint(k)) changed = true;
     }
     if (changed) {
       this.lastDrawnAt = performance.now();
+      this.ctx.requestRender();
       this.schedulePulse();
     }
+    return changed;
   }
 
   private refreshAll() {
@@ -194,10 +197,11 @@ export class LiveRenderer implements LayerRenderer {
     this.ctx.requestRender();
   }
 
-  private paint(k: number) {
+  /** Paints one point in its sensor's state; false when it already was (nothing to draw). */
+  private paint(k: number): boolean {
     const s = source?.feed.sensors.get(this.sensorIds[k]);
     const state = sensorState(s);
-    if (this.painted[k] === state) return;
+    if (this.painted[k] === state) return false;
     this.painted[k] = state;
     const c = colorFor(this.style.color, { state }, this.opacity);
     const p = this.points.get(k);
@@ -226,6 +230,7 @@ export class LiveRenderer implements LayerRenderer {
       ring.color = new Color(c[0], c[1], c[2], 0.25);
       ring.outlineColor = new Color(c[0], c[1], c[2], 0.9);
     }
+    return true;
   }
 
   /** Alarms breathe: the rings grow and fade at ~4 Hz while any alarm is shown (cheap on a software GPU). */
@@ -295,8 +300,6 @@ export class LiveRenderer implements LayerRenderer {
   }
   destroy() {
     LiveRenderer.all.delete(this);
-    this.offMessages?.();
-    this.offFrame?.();
     this.offDrawn?.();
     if (this.pulseTimer) clearTimeout(this.pulseTimer);
     if (!this.ctx.scene.isDestroyed()) {

@@ -142,6 +142,11 @@ const STRINGS = {
   diagRate: { zh: "消息/秒", en: "msg/s" },
   diagReceived: { zh: "已接收", en: "Received" },
   diagDropped: { zh: "已丢弃", en: "Dropped" },
+  diagCoalesced: { zh: "已合并", en: "Coalesced" },
+  diagCoalescedHint: {
+    zh: "（同一传感器在一帧内的旧读数只绘最新值；告警规则已逐条判断）",
+    en: "(older readings of a sensor within one frame: only the latest is drawn; the alarm rules saw each one)",
+  },
   diagLastDrop: { zh: "最近丢弃", en: "Last dropped" },
   diagBroker: { zh: "消息服务器", en: "Broker" },
   dropTooLarge: { zh: "消息过大", en: "too large" },

@@ -37,6 +37,9 @@ export interface LiveStats {
   accepted: number;
   dropped: Record<DropReason, number>;
   droppedTotal: number;
+  /** Valid readings superseded by a newer one of the same sensor before they were handed to the
+   * scene: the alarm engine saw them, the map shows only the newest (coalescing, counted). */
+  coalesced: number;
   lastDrop?: { reason: DropReason; detail: string; topic: string };
   messagesPerS: number;
   sensorsSeen: number;
@@ -64,6 +67,7 @@ export class LiveFeed {
   private dirty = new Set<string>();
   private received = 0;
   private accepted = 0;
+  private coalesced = 0;
   private dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   private lastDrop?: LiveStats["lastDrop"];
   private buckets = new Map<number, number>();
@@ -120,6 +124,7 @@ export class LiveFeed {
       s.level = this.engine.levelOf(s.info.id, s.info.kind);
     }
     this.accepted++;
+    if (!same && this.dirty.has(s.info.id)) this.coalesced++;
     this.dirty.add(s.info.id);
     this.version++;
     return "ok";
@@ -184,6 +189,7 @@ export class LiveFeed {
       accepted: this.accepted,
       dropped: { ...this.dropped },
       droppedTotal,
+      coalesced: this.coalesced,
       lastDrop: this.lastDrop,
       messagesPerS: n / RATE_WINDOW_S,
       sensorsSeen: seen,

@@ -41,6 +41,7 @@ describe("BatchSource (worker side)", () => {
     expect(src.pending(T0)).toBe(true); // the first panel update is due at once
     expect(src.take(T0)).toMatchObject({ sensors: [] });
     expect(src.take(T0 + 10)).toBeUndefined(); // nothing changed, panels sent 10 ms ago
+    src.watch(["a", "b"]); // the page wants these sensors' sparkline points
     // a: 3 readings, b: 1 reading, c: none.
     feed.ingest(topic("a"), msg(T0 + 1000, 1), T0 + 20);
     feed.ingest(topic("a"), msg(T0 + 2000, 2), T0 + 21);
@@ -52,6 +53,7 @@ describe("BatchSource (worker side)", () => {
     expect(b1.sensors.map((d) => d.id).sort()).toEqual(["a", "b"]);
     const a1 = b1.sensors.find((d) => d.id === "a")!;
     expect(a1.last?.values.value).toBe(3);
+    expect(a1.full).toBe(true); // first batch after watch: the whole history
     expect(a1.hist).toEqual([
       [T0 + 1000, 1],
       [T0 + 2000, 2],
@@ -72,9 +74,10 @@ describe("BatchSource (worker side)", () => {
   it("sends at most the history length of points when a sensor reported more than that between batches", () => {
     const feed = new LiveFeed([sensor("a")], [], 5);
     const src = new BatchSource(feed);
+    src.watch(["a"]);
     for (let i = 1; i <= 8; i++) feed.ingest(topic("a"), msg(T0 + i * 1000, i), T0);
     const d = src.take(T0)!.sensors[0];
-    expect(d.hist.map((h) => h[1])).toEqual([4, 5, 6, 7, 8]);
+    expect(d.hist!.map((h) => h[1])).toEqual([4, 5, 6, 7, 8]);
   });
 
   it("the panel part: due after 250 ms when something changed, and every second regardless (counters age)", () => {
@@ -94,6 +97,7 @@ describe("BatchSource (worker side)", () => {
     const feed = new LiveFeed(sensors, [depthRule]);
     const src = new BatchSource(feed, 0, 1000);
     src.take(T0);
+    src.watch(["b"]);
     // Between two batches: 16 cm for 70 s (alarm raised after 60 s), then 1 cm (cleared).
     for (let s = 0; s <= 70; s += 10) feed.ingest(topic("b"), msg(T0 + s * 1000, 16), T0 + s);
     feed.ingest(topic("b"), msg(T0 + 80_000, 1), T0 + 80);
@@ -116,6 +120,10 @@ describe("LiveMirror (main-thread side)", () => {
     const mirror = new LiveMirror(sensors, [depthRule], 4);
     expect(mirror.takeDirty()).toEqual([]);
     expect(mirror.stats.sensorsTotal).toBe(3);
+    src.watch(["a", "b", "c"]);
+    mirror.watch(["a", "b", "c"]);
+    mirror.apply(src.take(T0 - 1)!); // the (empty) histories of the newly watched sensors
+    mirror.takeDirty();
     for (let i = 1; i <= 3; i++) feed.ingest(topic("a"), msg(T0 + i * 1000, i), T0);
     mirror.apply(src.take(T0)!);
     expect(mirror.takeDirty()).toEqual(["a"]);
@@ -139,6 +147,40 @@ describe("LiveMirror (main-thread side)", () => {
     expect(mirror.sensors.get("a")!.history.map((h) => h[1])).toEqual([3, 4, 5, 6]);
     expect(mirror.stats).toMatchObject({ received: 7, sensorsSeen: 2 });
     expect(mirror.worst).toEqual([expect.objectContaining({ sensorId: "c", value: 20 })]);
+  });
+
+  it("sparkline points travel only for watched sensors: the whole history when watched, then what is new; unwatched ones are freed", () => {
+    const feed = new LiveFeed(sensors, []);
+    const src = new BatchSource(feed, 0, 1000);
+    const mirror = new LiveMirror(sensors, []);
+    for (let i = 1; i <= 3; i++) feed.ingest(topic("a"), msg(T0 + i * 1000, i), T0);
+    feed.ingest(topic("b"), msg(T0 + 1000, 7), T0);
+    mirror.apply(src.take(T0)!);
+    // Nobody watches: latest readings only, no points on the page.
+    expect(mirror.sensors.get("a")!.last!.values.value).toBe(3);
+    expect(mirror.sensors.get("a")!.history).toEqual([]);
+    // The inspector picks a: the next batch carries a's three points, even though a did not change.
+    src.watch(["a"]);
+    mirror.watch(["a"]);
+    expect(src.pending(T0 + 1)).toBe(true);
+    const b = src.take(T0 + 1)!;
+    expect(b.sensors).toEqual([expect.objectContaining({ id: "a", full: true })]);
+    mirror.apply(b);
+    expect(mirror.sensors.get("a")!.history.map((h) => h[1])).toEqual([1, 2, 3]);
+    // New readings of a and b: a's one new point is appended, b carries none.
+    feed.ingest(topic("a"), msg(T0 + 4000, 4), T0);
+    feed.ingest(topic("b"), msg(T0 + 2000, 8), T0);
+    const b2 = src.take(T0 + 2)!;
+    expect(b2.sensors.find((d) => d.id === "b")!.hist).toBeUndefined();
+    mirror.apply(b2);
+    expect(mirror.sensors.get("a")!.history.map((h) => h[1])).toEqual([1, 2, 3, 4]);
+    expect(mirror.sensors.get("b")!.history).toEqual([]);
+    // Unpicked: the page lets a's points go.
+    src.watch([]);
+    mirror.watch([]);
+    expect(mirror.sensors.get("a")!.history).toEqual([]);
+    feed.ingest(topic("a"), msg(T0 + 5000, 5), T0);
+    expect(src.take(T0 + 3)!.sensors[0].hist).toBeUndefined();
   });
 
   it("an acknowledgement shows at once and holds until the worker's list carries it", () => {
