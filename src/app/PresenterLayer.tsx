@@ -7,6 +7,7 @@ import { fieldLabel } from "../domain/inspector/fields";
 import { inspectorOf } from "../domain/inspector/state";
 import { parseToursJson, recordedFilters, tourToJson, validateTour, type Tour, type TourStep } from "../domain/tours";
 import { t } from "../ui/i18n";
+import { BOTTOM_BAR, useBottomBarRef } from "../ui/bottomBars";
 import { TourEditor } from "../ui/TourEditor";
 import { TourCaption, TourPlayerBar } from "../ui/TourPlayer";
 import { fieldsOf } from "./inspector";
@@ -82,6 +83,7 @@ export function PresenterLayer({
   const tours = useMemo(() => presenter.allTours(), [presenter, draft]); // eslint-disable-line react-hooks/exhaustive-deps
   const current = state.tour ? presenter.findTour(state.tour.id) : undefined;
 
+  const barRef = useBottomBarRef(BOTTOM_BAR.tour);
   const notify = (level: "info" | "warn", text: string) => store.dispatch((s) => addNotice(s, level, text));
 
   function record() {
@@ -156,7 +158,7 @@ export function PresenterLayer({
 
   return (
     <>
-      <div className="presenter-bottom">
+      <div className="presenter-bottom" ref={barRef}>
         <TourCaption state={state} tour={current} kpiDefs={kpiDefs} />
         <TourPlayerBar
           state={state}

@@ -3,6 +3,7 @@
 // does goes through the actions it is given (the app's inspector service) and named updaters.
 // All property values are rendered as React text nodes: never as HTML.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { bottomBarsTop, onBottomBars } from "./bottomBars";
 import "./inspector.css";
 import type { Lang } from "../domain/catalog";
 import type { HitRow } from "../domain/inspector/excavation";
@@ -69,23 +70,18 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
     const place = () => {
       const app = col.offsetParent?.getBoundingClientRect();
       if (!app) return;
-      let top = Infinity;
-      for (const el of document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")) {
-        const r = el.getBoundingClientRect();
-        if (r.height > 0) top = Math.min(top, r.top);
-      }
-      const bottom = Number.isFinite(top) ? `${Math.round(app.bottom - top + 6)}px` : "";
+      const top = bottomBarsTop();
+      const bottom = top !== undefined ? `${Math.round(app.bottom - top + 6)}px` : "";
       if (col.style.bottom !== bottom) col.style.bottom = bottom;
     };
     place();
     window.addEventListener("resize", place);
-    const ro = new ResizeObserver(place);
-    for (const el of document.querySelectorAll<HTMLElement>(".presenter-bottom, .live-strip")) ro.observe(el);
+    const off = onBottomBars(place);
     return () => {
       window.removeEventListener("resize", place);
-      ro.disconnect();
+      off();
     };
-  });
+  }, []);
   return (
     <>
       {/* Outside the column: a transformed ancestor would make "fixed" relative to it. */}

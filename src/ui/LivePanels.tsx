@@ -9,6 +9,7 @@ import { ALARM_LEVELS, type AlarmLevel, type AlarmRule, type BookEntry } from ".
 import type { LiveStats, SensorState, WorstReading } from "../domain/live/feed";
 import { KIND_INFO } from "../domain/live/kinds";
 import type { DropReason } from "../domain/live/payload";
+import { BOTTOM_BAR, useBottomBarRef } from "./bottomBars";
 import { formatNumber, t, type StringKey } from "./i18n";
 import "./live.css";
 
@@ -97,13 +98,14 @@ export function LiveStrip({
   scenarioKinds: string[];
 }) {
   const [diagOpen, setDiagOpen] = useState(false);
+  const barRef = useBottomBarRef(BOTTOM_BAR.live);
   const s = snap.stats;
   const worst = [...snap.worst].sort(
     (a, b) => Number(scenarioKinds.includes(b.kind)) - Number(scenarioKinds.includes(a.kind)) || b.level - a.level,
   );
   const shownWorst = worst.filter((w) => scenarioKinds.length === 0 || scenarioKinds.includes(w.kind)).slice(0, 3);
   return (
-    <section className="panel live-strip" data-testid="live-strip" data-state={snap.state}>
+    <section className="panel live-strip" data-testid="live-strip" data-state={snap.state} ref={barRef}>
       <header className="live-head">
         <span className="live-title">{t(lang, "liveTitle")}</span>
         <button

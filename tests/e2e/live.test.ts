@@ -161,6 +161,32 @@ describeBrowser("live city through a real broker (Mosquitto + websockify)", () =
     const after = await sceneScreenshot(page, "live-storm");
     expect(countColour(after, ALARM_RED), "alarmed gauges drawn red").toBeGreaterThan(redBefore + 30);
     await screenshot(page, "live-storm-panel");
+
+    // The inspector's toolbar stands above the live strip, also when the strip grows later
+    // (it registers as a bottom bar; the toolbar does not wait for its own next render).
+    const gap = () =>
+      page.evaluate(() => {
+        const strip = document.querySelector('[data-testid="live-strip"]')!.getBoundingClientRect();
+        const col = document.querySelector(".insp-column")!.getBoundingClientRect();
+        return strip.top - col.bottom;
+      });
+    await poll(gap, "toolbar above the strip").toBeGreaterThanOrEqual(0);
+    // …and the strip stands above the tour player bar, not over it.
+    const overTourBar = () =>
+      page.evaluate(() => {
+        const strip = document.querySelector('[data-testid="live-strip"]')!.getBoundingClientRect();
+        const bar = document.querySelector(".presenter-bottom")!.getBoundingClientRect();
+        return bar.height > 0 ? bar.top - strip.bottom : 0;
+      });
+    await poll(overTourBar, "live strip above the tour bar").toBeGreaterThanOrEqual(0);
+    await page.evaluate(() => {
+      const pad = document.createElement("div");
+      pad.id = "test-strip-pad";
+      pad.style.height = "120px";
+      document.querySelector('[data-testid="live-strip"]')!.appendChild(pad);
+    });
+    await poll(gap, "toolbar above the strip after it grew by 120 px").toBeGreaterThanOrEqual(0);
+    await page.evaluate(() => document.getElementById("test-strip-pad")!.remove());
   });
 
   it("is pickable: the inspector shows the sensor and a sparkline of its last readings", async () => {
