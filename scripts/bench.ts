@@ -56,7 +56,8 @@ import {
 } from "../bench/page/protocol";
 import { CpuContention, machineBusy, processTreeMemory, type ProcMem } from "./bench/procmem";
 import { startBenchServer, type BenchServer } from "./bench/server";
-import { CHROMIUM_PATH, chromiumVersion } from "../tests/e2e/harness";
+import { measureViewSwitches, VIEW_CYCLE, type ViewSwitch } from "./bench/switchMeasure";
+import { CHROMIUM_ARGS as HARNESS_ARGS, CHROMIUM_PATH, chromiumVersion } from "../tests/e2e/harness";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /**
@@ -66,28 +67,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BENCH_DIST = join(ROOT, ".cache", "bench-dist");
 let DIST = BENCH_DIST;
 const CHROMIUM = CHROMIUM_PATH;
-/** DESIGN.md "Toolchain facts", plus GC and precise heap numbers, plus no background throttling. */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--enable-precise-memory-info",
-  "--js-flags=--expose-gc",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
-];
+/** The browser tests' flags (DESIGN.md "Toolchain facts", no background throttling), plus GC and precise heap numbers. */
+const CHROMIUM_ARGS = [...HARNESS_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"];
 const VIEWPORT = { width: 1280, height: 800 };
 const ORBIT = BENCH_ORBIT;
 /** The commit before issue 7 landed on main (the "before" of the view-switch and bytes targets). */
 const BEFORE_REF = "e6693bb";
 /** The views switched to, in order, twice (data/views.json; the same ids and cameras before issue 7). */
-const VIEW_CYCLE = ["health-check", "life-circle", "overview", "urban-management", "waterlogging", "overview"];
 
 /** Navigation-start cases (headline), and the older bench-page protocol (diagnostics). */
 const NAV_CASES = ["empty", "app", "before", "primitive", "entity"] as const;
@@ -420,16 +406,6 @@ export interface CaseRecord {
   notes: string[];
   /** --repeat: each round's numbers (the fields above are their medians). */
   rounds?: Array<Pick<CaseRecord, "status" | "readyS" | "medianMs" | "p95Ms" | "heapMB" | "othersCpu">>;
-}
-
-export interface ViewSwitch {
-  view: string;
-  pass: number;
-  /** setView → whenIdle() resolved (layers settled and drawn as the app defines it). */
-  idleMs?: number;
-  /** setView → the camera arrived at the view's camera and whenIdle() resolved again. */
-  drawnMs?: number;
-  error?: string;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -818,49 +794,9 @@ async function orbitFrames(page: Page, isApp: boolean, args: Args, rec: CaseReco
  * arrived at the view's camera (the switch flies there) and whenIdle() resolved again.
  */
 async function viewSwitches(page: Page): Promise<CaseRecord["viewSwitch"]> {
-  const views = (JSON.parse(readFileSync(join(ROOT, "data", "views.json"), "utf8")) as { views: Array<{ id: string; camera: unknown }> })
-    .views;
-  const cams = Object.fromEntries(views.filter((v) => VIEW_CYCLE.includes(v.id)).map((v) => [v.id, v.camera]));
-  const switches: ViewSwitch[] = [];
-  for (const pass of [1, 2])
-    for (const view of VIEW_CYCLE) {
-      const r = await page.evaluate(
-        async ({ view, cam }) => {
-          const w = (window as unknown as { warmcity: WarmCity }).warmcity;
-          const c = cam as { lonDeg: number; latDeg: number; heightM: number };
-          const t0 = performance.now();
-          const out: { idleMs?: number; drawnMs?: number; error?: string } = {};
-          try {
-            if (!w.setView(view)) return { error: `setView("${view}") refused` };
-            await w.whenIdle();
-            out.idleMs = performance.now() - t0;
-            for (;;) {
-              const k = w.camera();
-              if (k && Math.abs(k.lonDeg - c.lonDeg) < 1e-4 && Math.abs(k.latDeg - c.latDeg) < 1e-4 && Math.abs(k.heightM - c.heightM) < 5)
-                break;
-              if (performance.now() - t0 > 120_000) throw new Error("the camera did not arrive within 120 s");
-              await new Promise((r) => setTimeout(r, 25));
-            }
-            await w.whenIdle();
-            out.drawnMs = performance.now() - t0;
-          } catch (e) {
-            out.error = e instanceof Error ? e.message : String(e);
-          }
-          return out;
-        },
-        { view, cam: cams[view] },
-      );
-      switches.push({
-        view,
-        pass,
-        idleMs: r.idleMs === undefined ? undefined : Math.round(r.idleMs),
-        drawnMs: r.drawnMs === undefined ? undefined : Math.round(r.drawnMs),
-        error: r.error,
-      });
-      log(
-        `    setView ${view} (pass ${pass}): ${r.error ?? `idle ${Math.round(r.idleMs!)} ms, camera arrived and drawn ${Math.round(r.drawnMs!)} ms`}`,
-      );
-    }
+  const switches = await measureViewSwitches(page, ROOT, (s) =>
+    log(`    setView ${s.view} (pass ${s.pass}): ${s.error ?? `idle ${s.idleMs} ms, camera arrived and drawn ${s.drawnMs} ms`}`),
+  );
   const med = (xs: Array<number | undefined>) => {
     const v = xs.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
     return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : undefined;

@@ -13,23 +13,10 @@ import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { CHROMIUM_PATH } from "../../tests/e2e/harness";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/e2e/harness";
 import { startBenchServer } from "./server";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
-];
 
 function arg(name: string): string[] {
   const out: string[] = [];
@@ -88,7 +75,7 @@ try {
     // Alternate: a b, b a, a b …
     const order = r % 2 ? [...dists].reverse() : dists;
     for (const d of order) {
-      const bs = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+      const bs = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
       const pid = bs.process().pid!;
       const browser = await chromium.connect(bs.wsEndpoint());
       try {

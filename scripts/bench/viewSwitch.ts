@@ -11,28 +11,17 @@
 // time went, by function and by script. The before tree is a built checkout of e6693bb (its dist-bench/
 // and public/generated/), as scripts/bench.ts makes it under .cache/before-<sha>/.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { orbitStartCamera, BENCH_ORBIT } from "../../bench/page/protocol";
 import { startBenchServer } from "./server";
-import { CHROMIUM_PATH } from "../../tests/e2e/harness";
+import { measureViewSwitches, type ViewSwitch } from "./switchMeasure";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../tests/e2e/harness";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const VIEW_CYCLE = ["health-check", "life-circle", "overview", "urban-management", "waterlogging", "overview"];
-const ARGS = [
-  "--no-sandbox",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
-];
 
 function arg(name: string, dflt?: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -44,54 +33,8 @@ const beforeDir = resolve(arg("--before-dir", "/tmp/wct-before")!);
 const profileOut = arg("--profile");
 const dist = join(ROOT, ".cache", "switch-dist");
 
-type Switch = { view: string; pass: number; idleMs?: number; drawnMs?: number; error?: string };
-
-async function cycle(page: Page): Promise<Switch[]> {
-  const views = (JSON.parse(readFileSync(join(ROOT, "data", "views.json"), "utf8")) as { views: Array<{ id: string; camera: unknown }> })
-    .views;
-  const cams = Object.fromEntries(views.map((v) => [v.id, v.camera]));
-  const out: Switch[] = [];
-  for (const pass of [1, 2])
-    for (const view of VIEW_CYCLE) {
-      const r = await page.evaluate(
-        async ({ view, cam }) => {
-          type W = {
-            setView(id: string): boolean;
-            whenIdle(): Promise<void>;
-            camera(): { lonDeg: number; latDeg: number; heightM: number } | undefined;
-          };
-          const w = (window as unknown as { warmcity: W }).warmcity;
-          const c = cam as { lonDeg: number; latDeg: number; heightM: number };
-          const t0 = performance.now();
-          performance.mark(`switch:${view}:start`);
-          const o: { idleMs?: number; drawnMs?: number; error?: string } = {};
-          try {
-            if (!w.setView(view)) return { error: "refused" };
-            await w.whenIdle();
-            o.idleMs = performance.now() - t0;
-            performance.mark(`switch:${view}:idle`);
-            for (;;) {
-              const k = w.camera();
-              if (k && Math.abs(k.lonDeg - c.lonDeg) < 1e-4 && Math.abs(k.latDeg - c.latDeg) < 1e-4 && Math.abs(k.heightM - c.heightM) < 5)
-                break;
-              if (performance.now() - t0 > 120_000) throw new Error("camera did not arrive");
-              await new Promise((r) => setTimeout(r, 25));
-            }
-            performance.mark(`switch:${view}:arrived`);
-            await w.whenIdle();
-            o.drawnMs = performance.now() - t0;
-            performance.mark(`switch:${view}:drawn`);
-          } catch (e) {
-            o.error = String(e);
-          }
-          return o;
-        },
-        { view, cam: cams[view] },
-      );
-      out.push({ view, pass, idleMs: r.idleMs && Math.round(r.idleMs), drawnMs: r.drawnMs && Math.round(r.drawnMs), error: r.error });
-    }
-  return out;
-}
+type Switch = ViewSwitch;
+const cycle = (page: Page): Promise<Switch[]> => measureViewSwitches(page, ROOT);
 
 /** Times every program link (the first getProgramParameter after linkProgram) and keeps its #defines. */
 const SHADER_PROBE = `(() => {
@@ -164,7 +107,7 @@ async function main() {
   try {
     for (let round = 0; round < rounds; round++)
       for (const c of cases) {
-        const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+        const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
         try {
           const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
           const errors: string[] = [];

@@ -9,30 +9,10 @@ import type { LayerSpec } from "../../src/domain/catalog";
 import type { ParsedLayer } from "../../src/domain/geojson";
 import type { AlarmRule } from "../../src/domain/live/alarms";
 import { BatchSource, LiveMirror } from "../../src/domain/live/batch";
-import { LiveFeed, type SensorInfo } from "../../src/domain/live/feed";
+import { LiveFeed } from "../../src/domain/live/feed";
+import { T0, depthRule, sensor } from "../domain/live/fixtures";
 
-const T0 = Date.UTC(2026, 6, 15, 8, 0, 0);
-const rule: AlarmRule = {
-  id: "depth",
-  kind: "waterlogging",
-  field: "value",
-  direction: "above",
-  thresholds: { notice: 5, warning: 10, alarm: 15 },
-  hysteresis: 2,
-  minDurationS: 0,
-  unit: "cm",
-  title: { zh: "积水", en: "Depth" },
-};
-const sensor = (id: string): SensorInfo => ({
-  id,
-  kind: "waterlogging",
-  district: "kangbashi",
-  name: id,
-  lonDeg: 109.8,
-  latDeg: 39.6,
-  onLayer: "waterlogging",
-  onFeature: id,
-});
+const rule: AlarmRule = { ...depthRule, minDurationS: 0 };
 const sensors = [sensor("a"), sensor("b")];
 const topic = (id: string) => `warmcity/kangbashi/waterlogging/${id}`;
 const msg = (ts: number, v: number) => `{"ts":${ts},"value":${v},"unit":"cm"}`;

@@ -4,32 +4,10 @@
 // the alarm engine seeing every reading even when the batches coalesce them, and the
 // main-thread mirror applying batches (history trimmed, dirty set, acknowledgement).
 import { describe, expect, it } from "vitest";
-import type { AlarmRule } from "../../../src/domain/live/alarms";
 import { BatchSource, LiveMirror } from "../../../src/domain/live/batch";
-import { LiveFeed, type SensorInfo } from "../../../src/domain/live/feed";
+import { LiveFeed } from "../../../src/domain/live/feed";
+import { T0, depthRule, sensor } from "./fixtures";
 
-const T0 = Date.UTC(2026, 6, 15, 8, 0, 0);
-const depthRule: AlarmRule = {
-  id: "depth",
-  kind: "waterlogging",
-  field: "value",
-  direction: "above",
-  thresholds: { notice: 5, warning: 10, alarm: 15 },
-  hysteresis: 2,
-  minDurationS: 60,
-  unit: "cm",
-  title: { zh: "积水", en: "Depth" },
-};
-const sensor = (id: string): SensorInfo => ({
-  id,
-  kind: "waterlogging",
-  district: "kangbashi",
-  name: id,
-  lonDeg: 109.8,
-  latDeg: 39.6,
-  onLayer: "waterlogging",
-  onFeature: id,
-});
 const sensors = [sensor("a"), sensor("b"), sensor("c")];
 const topic = (id: string) => `warmcity/kangbashi/waterlogging/${id}`;
 const msg = (ts: number, v: number) => `{"ts":${ts},"value":${v},"unit":"cm"}`;

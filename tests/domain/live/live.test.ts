@@ -8,20 +8,8 @@ import { LiveFeed, type SensorInfo } from "../../../src/domain/live/feed";
 import { MAX_PAYLOAD_BYTES, validateReading } from "../../../src/domain/live/payload";
 import { onlineWindowMs } from "../../../src/domain/live/kinds";
 import { isTopicFilter, parseTopic, topicMatches } from "../../../src/domain/live/topics";
+import { T0, depthRule } from "./fixtures";
 
-const T0 = Date.UTC(2026, 6, 15, 8, 0, 0); // 15 July 2026 08:00 UTC
-
-const depthRule: AlarmRule = {
-  id: "depth",
-  kind: "waterlogging",
-  field: "value",
-  direction: "above",
-  thresholds: { notice: 5, warning: 10, alarm: 15 },
-  hysteresis: 2,
-  minDurationS: 60,
-  unit: "cm",
-  title: { zh: "积水", en: "Depth" },
-};
 const pressureRule: AlarmRule = {
   ...depthRule,
   id: "pressure",
