@@ -3,7 +3,7 @@
 // does goes through the actions it is given (the app's inspector service) and named updaters.
 // All property values are rendered as React text nodes: never as HTML.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { bottomBarsTop, onBottomBars } from "./bottomBars";
+import { onBottomBars, standOnBars } from "./bottomBars";
 import "./inspector.css";
 import type { Lang } from "../domain/catalog";
 import type { HitRow } from "../domain/inspector/excavation";
@@ -67,13 +67,7 @@ export function InspectorTools({ state, dispatch, actions }: { state: AppState; 
   useLayoutEffect(() => {
     const col = column.current;
     if (!col) return;
-    const place = () => {
-      const app = col.offsetParent?.getBoundingClientRect();
-      if (!app) return;
-      const top = bottomBarsTop();
-      const bottom = top !== undefined ? `${Math.round(app.bottom - top + 6)}px` : "";
-      if (col.style.bottom !== bottom) col.style.bottom = bottom;
-    };
+    const place = () => standOnBars(col);
     place();
     window.addEventListener("resize", place);
     const off = onBottomBars(place);

@@ -144,7 +144,7 @@ export function LiveStrip({
               ))}
           </div>
           <div data-testid="live-coalesced">
-            {t(lang, "diagCoalesced")} {formatNumber(s.coalesced ?? 0, lang)} <span className="muted">{t(lang, "diagCoalescedHint")}</span>
+            {t(lang, "diagCoalesced")} {formatNumber(s.coalesced, lang)} <span className="muted">{t(lang, "diagCoalescedHint")}</span>
           </div>
           {s.lastDrop && (
             <div className="live-lastdrop">

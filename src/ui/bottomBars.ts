@@ -25,14 +25,21 @@ function topBelow(order: number): number | undefined {
   return Number.isFinite(top) ? top : undefined;
 }
 
+/**
+ * Sets `el`'s CSS `bottom` so that it stands on the registered bars below `order` (all of them
+ * by default), or clears it (its stylesheet's `bottom` applies) when none of them has a height.
+ */
+export function standOnBars(el: HTMLElement, order = Infinity): void {
+  const parent = el.offsetParent?.getBoundingClientRect();
+  if (!parent) return; // not laid out (hidden): placed at the next change
+  const top = topBelow(order);
+  const bottom = top !== undefined ? `${Math.round(parent.bottom - top + GAP_PX)}px` : "";
+  if (el.style.bottom !== bottom) el.style.bottom = bottom;
+}
+
 /** Stacks the bars (lowest order first: each stands on the ones placed before it), then tells the listeners. */
 function relayout() {
-  for (const b of [...bars].sort((x, y) => x.order - y.order)) {
-    const parent = b.el.offsetParent?.getBoundingClientRect();
-    const top = b.order > 0 ? topBelow(b.order) : undefined;
-    const bottom = parent && top !== undefined ? `${Math.round(parent.bottom - top + GAP_PX)}px` : "";
-    if (b.el.style.bottom !== bottom) b.el.style.bottom = bottom;
-  }
+  for (const b of [...bars].sort((x, y) => x.order - y.order)) standOnBars(b.el, b.order);
   listeners.forEach((l) => l());
 }
 
@@ -67,9 +74,6 @@ export function onBottomBars(cb: () => void): () => void {
   listeners.add(cb);
   return () => listeners.delete(cb);
 }
-
-/** The top edge (client px) of the highest bottom bar that has a height, or undefined. */
-export const bottomBarsTop = (): number | undefined => topBelow(Infinity);
 
 /** The stacking order of the bottom bars, lowest first. */
 export const BOTTOM_BAR = { tour: 0, live: 1 } as const;

@@ -18,8 +18,6 @@ import { DROP_REASONS, type DropReason, type Reading } from "./payload";
 export interface LiveView {
   readonly sensors: ReadonlyMap<string, SensorState>;
   takeDirty(): string[];
-  /** Sensors changed since the last takeDirty (the scene redraws only when there are any). */
-  dirtyCount(): number;
 }
 
 export interface SensorDelta {
@@ -193,9 +191,5 @@ export class LiveMirror implements LiveView {
     const out = [...this.dirty];
     this.dirty.clear();
     return out;
-  }
-
-  dirtyCount(): number {
-    return this.dirty.size;
   }
 }
