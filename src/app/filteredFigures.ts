@@ -9,23 +9,30 @@ import { cockpitUrls } from "./cockpitUrls";
 import type { Manifests } from "./manifests";
 import type { Store } from "./store";
 
+/** The filters in effect now, by city layer name, their key, and the figures they affect (none when no filter is on). */
+function filtersInEffect(store: Store, m: Manifests) {
+  const s = store.get();
+  const ins = inspectorOf(s);
+  const named = filtersByName(s.catalog.layers, ins.filters, s.roleSwaps);
+  const affected = Object.keys(named).length ? affectedFigures(m.kpis, m.charts, named) : undefined;
+  return { ins, named, key: filtersKey(ins.filters), affected };
+}
+
 /**
  * The filters in effect now, by city layer name, with their key, when some KPI or chart reads a
  * filtered layer: the full cockpit run answers these too, from the layers it reads anyway.
  */
 export function filtersForFullRun(store: Store, m: Manifests): { named: NamedFilters; key: string } | undefined {
-  const s = store.get();
-  const ins = inspectorOf(s);
-  const named = filtersByName(s.catalog.layers, ins.filters, s.roleSwaps);
-  if (!Object.keys(named).length) return undefined;
-  const affected = affectedFigures(m.kpis, m.charts, named);
-  if (!affected.kpis.length && !affected.charts.length) return undefined;
-  return { named, key: filtersKey(ins.filters) };
+  const { named, key, affected } = filtersInEffect(store, m);
+  if (!affected || (!affected.kpis.length && !affected.charts.length)) return undefined;
+  return { named, key };
 }
+
+const stillInEffect = (store: Store, key: string) => filtersKey(inspectorOf(store.get()).filters) === key;
 
 /** A "filtered" answer for `key`, kept only if those filters are still in effect. */
 export function applyFiltered(store: Store, key: string, r: Extract<CockpitResponse, { type: "filtered" }>): void {
-  if (filtersKey(inspectorOf(store.get()).filters) !== key) return;
+  if (!stillInEffect(store, key)) return;
   store.dispatch((x) => setFilteredFigures(x, { key, status: "ready", kpis: r.kpis, charts: r.charts }));
 }
 
@@ -40,17 +47,13 @@ const SETTLE_MS = 300;
  * function for the effect's cleanup.
  */
 export function startFilteredFigures(store: Store, m: Manifests, enabled: boolean): () => void {
-  const s = store.get();
-  const ins = inspectorOf(s);
-  const named = filtersByName(s.catalog.layers, ins.filters, s.roleSwaps);
+  const { ins, named, key, affected } = filtersInEffect(store, m);
   const none = () => undefined;
-  if (!Object.keys(named).length) {
+  if (!affected) {
     if (ins.figures) store.dispatch((x) => setFilteredFigures(x, undefined));
     return none;
   }
-  const key = filtersKey(ins.filters);
   if (ins.figures?.key === key && ins.figures.status !== "computing") return none;
-  const affected = affectedFigures(m.kpis, m.charts, named);
   if (!affected.kpis.length && !affected.charts.length) {
     store.dispatch((x) => setFilteredFigures(x, { key, status: "ready", kpis: {}, charts: {} }));
     return none;
@@ -58,25 +61,26 @@ export function startFilteredFigures(store: Store, m: Manifests, enabled: boolea
   store.dispatch((x) => setFilteredFigures(x, { key, status: "computing", kpis: {}, charts: {} }));
   if (!enabled) return none;
   let w: Worker | undefined;
-  const current = () => filtersKey(inspectorOf(store.get()).filters) === key;
   const t = setTimeout(() => {
     w = new Worker(new URL("./cockpit.worker.ts", import.meta.url), { type: "module" });
     w.onmessage = (e: MessageEvent<CockpitResponse>) => {
       const r = e.data;
       if (r.type === "progress") return;
-      if (current())
+      if (r.type === "filtered") applyFiltered(store, key, r);
+      else if (stillInEffect(store, key))
         store.dispatch((x) =>
-          setFilteredFigures(
-            x,
-            r.type === "filtered"
-              ? { key, status: "ready", kpis: r.kpis, charts: r.charts }
-              : { key, status: "error", kpis: {}, charts: {}, error: r.type === "error" ? r.error : M.cockpitFailed(messageOf(r.type)) },
-          ),
+          setFilteredFigures(x, {
+            key,
+            status: "error",
+            kpis: {},
+            charts: {},
+            error: r.type === "error" ? r.error : M.cockpitFailed(messageOf(r.type)),
+          }),
         );
       w?.terminate();
     };
     w.onerror = (e) => {
-      if (current())
+      if (stillInEffect(store, key))
         store.dispatch((x) =>
           setFilteredFigures(x, { key, status: "error", kpis: {}, charts: {}, error: M.cockpitFailed({ zh: e.message, en: e.message }) }),
         );
