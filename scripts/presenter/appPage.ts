@@ -63,9 +63,11 @@ export type W = {
   };
 };
 
-export async function waitFor(page: Page, body: string, timeoutMs: number): Promise<void> {
-  await page.waitForFunction((b) => new Function("w", `return ${b}`)((window as unknown as W).warmcity), body, {
-    timeout: timeoutMs,
-    polling: 100,
-  });
+/**
+ * Waits until `pred(arg)` is true in the page. The predicate is a function that Playwright
+ * serializes and calls through the DevTools protocol; it must not build code from a string
+ * (`new Function`, eval): the app's CSP (script-src 'self') refuses that in the page.
+ */
+export async function waitFor<A>(page: Page, pred: (arg: A) => boolean, arg: A, timeoutMs: number): Promise<void> {
+  await page.waitForFunction<boolean, A>(pred, arg, { timeout: timeoutMs, polling: 100 });
 }

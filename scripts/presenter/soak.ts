@@ -35,7 +35,7 @@ try {
   console.log("cycle   wall s   heap after GC MB   primitives   median frame ms   errors");
   let t = Date.now();
   for (let c = 1; c <= cycles; c++) {
-    await waitFor(page, `w.tour() && w.tour().cycle >= ${c}`, 600_000);
+    await waitFor(page, (n) => ((window as unknown as W).warmcity.tour()?.cycle ?? 0) >= n, c, 600_000);
     const heapMb = await heapAfterGcMb(cdp);
     const st = await page.evaluate(() => (window as unknown as W).warmcity.sceneStats());
     const errors =

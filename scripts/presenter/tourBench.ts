@@ -31,7 +31,15 @@ try {
       step,
       scale,
     ] as const);
-    await waitFor(page, `w.tour() && w.tour().step === ${step} && w.tour().phase === "dwell"`, 300_000);
+    await waitFor(
+      page,
+      (s) => {
+        const t = (window as unknown as W).warmcity.tour();
+        return !!t && t.step === s && t.phase === "dwell";
+      },
+      step,
+      300_000,
+    );
     await page.waitForTimeout(500);
     const a = await frames();
     const t0 = Date.now();
