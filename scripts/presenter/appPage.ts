@@ -68,6 +68,6 @@ export type W = {
  * serializes and calls through the DevTools protocol; it must not build code from a string
  * (`new Function`, eval): the app's CSP (script-src 'self') refuses that in the page.
  */
-export async function waitFor<A>(page: Page, pred: (arg: A) => boolean, arg: A, timeoutMs: number): Promise<void> {
-  await page.waitForFunction<boolean, A>(pred, arg, { timeout: timeoutMs, polling: 100 });
+export async function waitFor(page: Page, pred: (arg: number) => boolean, arg: number, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(pred, arg, { timeout: timeoutMs, polling: 100 });
 }
