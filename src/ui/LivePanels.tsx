@@ -6,7 +6,8 @@
 import { useEffect, useState } from "react";
 import type { Lang } from "../domain/catalog";
 import { ALARM_LEVELS, type AlarmLevel, type AlarmRule, type BookEntry } from "../domain/live/alarms";
-import type { LiveStats, SensorState, WorstReading } from "../domain/live/feed";
+import type { MirroredSensor } from "../domain/live/batch";
+import type { LiveStats, WorstReading } from "../domain/live/feed";
 import { KIND_INFO } from "../domain/live/kinds";
 import type { DropReason } from "../domain/live/payload";
 import { BOTTOM_BAR, useBottomBarRef } from "./bottomBars";
@@ -275,7 +276,7 @@ function AlarmList({
 }
 
 /** The selected sensor: its last readings as a sparkline, with the alarm thresholds drawn in. */
-export function SensorCard({ sensor, lang, rules }: { sensor: SensorState; lang: Lang; rules: AlarmRule[] }) {
+export function SensorCard({ sensor, lang, rules }: { sensor: MirroredSensor; lang: Lang; rules: AlarmRule[] }) {
   const k = KIND_INFO[sensor.info.kind];
   const h = sensor.history;
   const W = 260;

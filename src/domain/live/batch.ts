@@ -12,11 +12,20 @@
 // grew by ~9 MB during a 60 s bench run as the histories filled. Pure: tested in node.
 import type { AlarmRule, BookEntry, LevelIndex } from "./alarms";
 import type { LiveFeed, LiveStats, SensorInfo, SensorState, WorstReading } from "./feed";
+import type { HistoryPoint } from "./history";
 import { DROP_REASONS, type DropReason, type Reading } from "./payload";
+
+/** A sensor as the page sees it: its state, and sparkline points if the page watches it. */
+export interface MirroredSensor extends SensorState {
+  /** Last readings of the kind's main value, oldest first (watched sensors only; else empty). */
+  history: HistoryPoint[];
+  /** How many points were ever appended to `history`. */
+  historyCount: number;
+}
 
 /** What the scene reads: the sensors' current state and which changed since the last frame. */
 export interface LiveView {
-  readonly sensors: ReadonlyMap<string, SensorState>;
+  readonly sensors: ReadonlyMap<string, MirroredSensor>;
   takeDirty(): string[];
 }
 
@@ -26,7 +35,7 @@ export interface SensorDelta {
   receivedAt?: number;
   level: LevelIndex;
   /** Watched sensors only: sparkline points added since the previous batch (oldest first, at most the history length). */
-  hist?: Array<[ts: number, value: number]>;
+  hist?: HistoryPoint[];
   /** `hist` is the whole history (the sensor was just watched): replace, do not append. */
   full?: true;
 }
@@ -87,12 +96,12 @@ export class BatchSource {
       if (this.watched.has(id)) {
         const full = this.needFull.delete(id);
         const sent = full ? 0 : (this.sentHistory.get(id) ?? 0);
-        const fresh = Math.min(s.historyCount - sent, s.history.length);
-        this.sentHistory.set(id, s.historyCount);
+        const count = this.feed.historyCount(id);
+        this.sentHistory.set(id, count);
         if (full) {
           d.full = true;
-          d.hist = s.history.slice();
-        } else if (fresh > 0) d.hist = s.history.slice(s.history.length - fresh);
+          d.hist = this.feed.history(id);
+        } else if (count > sent) d.hist = this.feed.history(id, count - sent);
       }
       sensors.push(d);
     }
@@ -122,7 +131,7 @@ const emptyStats = (total: number): LiveStats => ({
 
 /** Main-thread side: the sensors' state as of the last batch, read by the scene and the panels. */
 export class LiveMirror implements LiveView {
-  readonly sensors = new Map<string, SensorState>();
+  readonly sensors = new Map<string, MirroredSensor>();
   readonly rules: AlarmRule[];
   stats: LiveStats;
   alarms: BookEntry[] = [];

@@ -5,6 +5,7 @@
 // allocate a new state object each); the UI reads snapshots.
 import { AlarmBook, AlarmEngine, validateAlarmRecord, type AlarmLevel, type AlarmRule, type LevelIndex } from "./alarms";
 import { KIND_INFO, onlineWindowMs } from "./kinds";
+import { HistoryStore, type HistoryPoint } from "./history";
 import { decodeJson, validateReading, DROP_REASONS, type DropReason, type Reading } from "./payload";
 import { parseTopic, type SensorKind } from "./topics";
 
@@ -25,11 +26,12 @@ export interface SensorState {
   last?: Reading;
   /** Local receive time of the last reading (ms). */
   receivedAt?: number;
-  /** Last readings of the kind's main value, oldest first (for the sparkline). */
-  history: Array<[ts: number, value: number]>;
-  /** How many readings were ever pushed to `history` (the batch diff sends only the new ones). */
-  historyCount: number;
   level: LevelIndex;
+}
+
+/** A sensor in the worker's feed: its slot in the feed's sparkline store. */
+interface FeedSensor extends SensorState {
+  slot: number;
 }
 
 export interface LiveStats {
@@ -60,7 +62,9 @@ export interface WorstReading {
 const RATE_WINDOW_S = 5;
 
 export class LiveFeed {
-  readonly sensors = new Map<string, SensorState>();
+  readonly sensors = new Map<string, FeedSensor>();
+  /** The last `historyLen` readings of each sensor's main value (for the sparkline). */
+  private readonly store: HistoryStore;
   readonly engine: AlarmEngine;
   readonly book = new AlarmBook();
   private rulesById: Map<string, AlarmRule>;
@@ -74,12 +78,9 @@ export class LiveFeed {
   /** Bumps on every accepted change; the UI re-reads when it moved. */
   version = 0;
 
-  constructor(
-    sensors: SensorInfo[],
-    rules: AlarmRule[],
-    private readonly historyLen = 60,
-  ) {
-    for (const info of sensors) this.sensors.set(info.id, { info, history: [], historyCount: 0, level: -1 });
+  constructor(sensors: SensorInfo[], rules: AlarmRule[], historyLen = 60) {
+    for (const info of sensors) this.sensors.set(info.id, { info, level: -1, slot: this.sensors.get(info.id)?.slot ?? this.sensors.size });
+    this.store = new HistoryStore(this.sensors.size, historyLen);
     this.engine = new AlarmEngine(rules);
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
@@ -117,9 +118,7 @@ export class LiveFeed {
     s.last = reading;
     s.receivedAt = nowMs;
     if (!same) {
-      s.history.push([reading.ts, v]);
-      s.historyCount++;
-      if (s.history.length > this.historyLen) s.history.splice(0, s.history.length - this.historyLen);
+      this.store.push(s.slot, reading.ts, v);
       for (const ev of this.engine.evaluate(s.info.id, s.info.district, s.info.kind, reading)) this.book.upsert(ev.episode);
       s.level = this.engine.levelOf(s.info.id, s.info.kind);
     }
@@ -149,6 +148,23 @@ export class LiveFeed {
     this.dirty.add(s.info.id);
     this.version++;
     return "ok";
+  }
+
+  /** A sensor's last readings of its main value, oldest first: the newest `n`, or all that are kept. */
+  history(id: string, n?: number): HistoryPoint[] {
+    const s = this.sensors.get(id);
+    return s ? this.store.tail(s.slot, n) : [];
+  }
+
+  /** How many readings of a sensor ever entered its history (a batch sends only the new ones). */
+  historyCount(id: string): number {
+    const s = this.sensors.get(id);
+    return s ? this.store.count(s.slot) : 0;
+  }
+
+  /** Bytes held by the sparkline store (fixed at construction). */
+  historyBytes(): number {
+    return this.store.byteLength;
   }
 
   /** How many sensors changed since the last takeDirty. */

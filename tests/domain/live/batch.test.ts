@@ -118,8 +118,8 @@ describe("LiveMirror (main-thread side)", () => {
         f.last,
         f.receivedAt,
         f.level,
-        f.history,
-        f.historyCount,
+        feed.history(id),
+        feed.historyCount(id),
       ]);
     }
     expect(mirror.sensors.get("a")!.history.map((h) => h[1])).toEqual([3, 4, 5, 6]);

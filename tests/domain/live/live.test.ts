@@ -226,7 +226,7 @@ describe("live feed", () => {
     expect(f.takeDirty()).toEqual(["wl-1"]);
     expect(f.takeDirty()).toEqual([]);
     expect(f.sensors.get("wl-1")!.last!.values.value).toBe(3);
-    expect(f.sensors.get("wl-1")!.history.map((h) => h[1])).toEqual([1, 2, 3]);
+    expect(f.history("wl-1").map((h) => h[1])).toEqual([1, 2, 3]);
   });
   it("counts drops by reason and keeps going", () => {
     const f = new LiveFeed(sensors, [depthRule]);
