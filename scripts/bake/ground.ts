@@ -570,7 +570,10 @@ function buildGlb(
   const lines = outlined.length ? buildLines(features, outlined, fills, frame) : undefined;
   // accessors 3..5: the outlines' POSITION, _FEATURE_ID_0, indices
   const linePrim = lines ? writeCompressedLines(bin, lines, prim.accessors.length) : undefined;
-  const rows: Row[] = [...features.map((f) => ({ f, outline: false })), ...(lines ? outlined.map((i) => ({ f: features[i], outline: true })) : [])];
+  const rows: Row[] = [
+    ...features.map((f) => ({ f, outline: false })),
+    ...(lines ? outlined.map((i) => ({ f: features[i], outline: true })) : []),
+  ];
   const properties = encodeTable(rows, cls, bin);
   const buffer = bin.finish();
   const n = rows.length;
@@ -598,7 +601,13 @@ function buildGlb(
             {
               name: `${key}-outlines`,
               primitives: [
-                { attributes: linePrim.attributes, indices: linePrim.indices, material: 0, mode: 1, extensions: featureIds(outlined.length) },
+                {
+                  attributes: linePrim.attributes,
+                  indices: linePrim.indices,
+                  material: 0,
+                  mode: 1,
+                  extensions: featureIds(outlined.length),
+                },
               ],
             },
           ]

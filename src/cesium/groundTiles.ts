@@ -42,7 +42,10 @@ export function composeGroundStyle(
     const isLayer = `\${layer} === ${quote(m.id)}`;
     // Outlines first (they share the fill's properties, so the fill's rules would match them).
     if (m.outlines && m.style!.outlineColor)
-      conditions.push([`${isLayer} && \${part} === 'outline'`, tilesStyleJson(outlineRule(m.style!), outlineAlpha(m.opacity)).color as string]);
+      conditions.push([
+        `${isLayer} && \${part} === 'outline'`,
+        tilesStyleJson(outlineRule(m.style!), outlineAlpha(m.opacity)).color as string,
+      ]);
     const c = tilesStyleJson(m.style!.color, m.opacity).color;
     if (typeof c === "string") conditions.push([isLayer, c]);
     else for (const [cond, col] of c.conditions) conditions.push([cond === "true" ? isLayer : `${isLayer} && (${cond})`, col]);
@@ -51,7 +54,10 @@ export function composeGroundStyle(
   // A member's own `show` (the inspector's filter) applies to its features only.
   // A style without an outlineColor (a view may set one without) hides the baked outlines.
   const showOf = (m: (typeof shown)[number]) => {
-    const own = [tilesStyleJson(m.style!.color, m.opacity).show, m.outlines && !m.style!.outlineColor ? `\${part} !== 'outline'` : undefined]
+    const own = [
+      tilesStyleJson(m.style!.color, m.opacity).show,
+      m.outlines && !m.style!.outlineColor ? `\${part} !== 'outline'` : undefined,
+    ]
       .filter(Boolean)
       .join(" && ");
     return own ? `(\${layer} === ${quote(m.id)} && (${own}))` : `\${layer} === ${quote(m.id)}`;
@@ -181,8 +187,9 @@ export class GroundLayerRenderer implements LayerRenderer {
 export async function createGroundLayer(a: CreateArgs<RenderContext>): Promise<Created> {
   const url = a.resolveUrl(a.spec.tiles!);
   const ground = await sharedGround(a.ctx, url, a.maximumScreenSpaceError);
-  const layers = (ground.tileset.asset as { extras?: { layers?: Record<string, { features: number; skipped: number; outlines?: number }> } })
-    .extras?.layers;
+  const layers = (
+    ground.tileset.asset as { extras?: { layers?: Record<string, { features: number; skipped: number; outlines?: number }> } }
+  ).extras?.layers;
   const counts = layers?.[a.spec.id];
   if (!counts) throw new Error(`tileset ${a.spec.tiles} has no layer “${a.spec.id}” (rebuild with npm run data)`);
   const member: Member = { visible: false, opacity: 1, outlines: !!counts.outlines, reportError: a.reportError };

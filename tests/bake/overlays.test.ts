@@ -25,7 +25,11 @@ const { MetadataSchema, MetadataTable } = Cesium as unknown as {
 };
 
 const fc = (features: object[]) => ({ type: "FeatureCollection", features });
-const poly = (rings: number[][][], properties: object) => ({ type: "Feature", geometry: { type: "Polygon", coordinates: rings }, properties });
+const poly = (rings: number[][][], properties: object) => ({
+  type: "Feature",
+  geometry: { type: "Polygon", coordinates: rings },
+  properties,
+});
 
 /**
  * compounds (outlined, 1.8 m): c-square 100 × 100 m (one ring, 4 sides: 400 m of outline),
@@ -73,7 +77,10 @@ function table(g: { json: GltfJson; bin: Uint8Array }) {
       bufferViews[k] = g.bin.slice(bv.byteOffset, bv.byteOffset + bv.byteLength);
     }
   const mt = new MetadataTable({ count: t.count, properties: t.properties, class: schema.classes[t.class], bufferViews });
-  const feature = (i: number) => ({ getProperty: (n: string) => mt.getProperty(i, n), getPropertyInherited: (n: string) => mt.getProperty(i, n) });
+  const feature = (i: number) => ({
+    getProperty: (n: string) => mt.getProperty(i, n),
+    getPropertyInherited: (n: string) => mt.getProperty(i, n),
+  });
   return { count: t.count as number, get: (i: number, n: string) => mt.getProperty(i, n), feature };
 }
 
@@ -161,7 +168,14 @@ describe("outlines baked with their polygons", () => {
 
 describe("composeGroundStyle with outlines (evaluated by Cesium)", () => {
   const ramp: LayerStyle = {
-    color: { type: "ramp", property: "elevatorsAdded", stops: [[0, "#ffb347"], [10, "#ff3d6e"]] },
+    color: {
+      type: "ramp",
+      property: "elevatorsAdded",
+      stops: [
+        [0, "#ffb347"],
+        [10, "#ff3d6e"],
+      ],
+    },
     outlineColor: "#ffc470",
   };
   const plain: LayerStyle = { color: { type: "constant", color: "#123456" } };
@@ -194,12 +208,20 @@ describe("composeGroundStyle with outlines (evaluated by Cesium)", () => {
     expect(s["c-square"].color).not.toBe(s["c-square:outline"].color);
     expect(s["p-one"]).toEqual({ show: true, color: "#123456" });
     // opacity 0.9 → 1.44, capped at 1
-    expect(evaluate([{ id: "compounds", visible: true, opacity: 0.9, style: ramp, outlines: true }])["c-square:outline"].color).toBe("#ffc470");
+    expect(evaluate([{ id: "compounds", visible: true, opacity: 0.9, style: ramp, outlines: true }])["c-square:outline"].color).toBe(
+      "#ffc470",
+    );
   });
 
   it("a filter hides a polygon and its outline together; the other member is untouched", () => {
     const s = evaluate([
-      { id: "compounds", visible: true, opacity: 0.45, style: filterStyle(ramp, { renovationYear: { min: 2015, max: 2019 } }), outlines: true },
+      {
+        id: "compounds",
+        visible: true,
+        opacity: 0.45,
+        style: filterStyle(ramp, { renovationYear: { min: 2015, max: 2019 } }),
+        outlines: true,
+      },
       { id: "plain", visible: true, opacity: 1, style: plain },
     ]);
     expect([s["c-square"].show, s["c-square:outline"].show]).toEqual([true, true]);
@@ -208,7 +230,10 @@ describe("composeGroundStyle with outlines (evaluated by Cesium)", () => {
   });
 
   it("a picked polygon is highlighted whole, outline included", () => {
-    const s = evaluate([{ id: "compounds", visible: true, opacity: 0.45, style: ramp, outlines: true }], { layer: "compounds", id: "c-holed" });
+    const s = evaluate([{ id: "compounds", visible: true, opacity: 0.45, style: ramp, outlines: true }], {
+      layer: "compounds",
+      id: "c-holed",
+    });
     expect(s["c-holed"].color).toBe("#ffd54a");
     expect(s["c-holed:outline"].color).toBe("#ffd54a");
     expect(s["c-square:outline"].color).toBe("#ffc470b8"); // 0.45 × 1.6 = 0.72 → 184
