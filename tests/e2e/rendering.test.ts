@@ -198,7 +198,8 @@ describeBrowser("rendering core: baked ground, restyle in place, tile errors", (
       await whenIdle(p.page);
       const picked = await sceneScreenshot(p.page, "rendering-compound-picked");
       expect(near(picked, [0xff, 0xd5, 0x4a]), "highlighted pixels").toBeGreaterThan(near(outlined, [0xff, 0xd5, 0x4a]) + 1000);
-      expect(near(picked, [0xff, 0xc4, 0x70]), "its outline highlighted too").toBeLessThan(near(outlined, [0xff, 0xc4, 0x70]) / 2);
+      // its outline turns highlight colour too (other compounds' outlines in view keep theirs)
+      expect(near(picked, [0xff, 0xc4, 0x70]), "its outline highlighted too").toBeLessThan(near(outlined, [0xff, 0xc4, 0x70]) - 100);
       expect(await p.page.locator('[data-testid="inspector"]').innerText()).not.toMatch(/outline/);
       await p.page.locator('[data-testid="inspector"] button').first().click();
       await p.page.locator('[data-testid="layer-opacity-compounds"]').fill("0.45");
