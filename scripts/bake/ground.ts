@@ -677,6 +677,8 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     ext[3] = Math.max(ext[3], f.bbox[3]);
   }
   const frame = new EnuFrame(((ext[0] + ext[2]) / 2) * DEG, ((ext[1] + ext[3]) / 2) * DEG);
+  const [ekx, eky] = metresPerDegree((ext[1] + ext[3]) / 2);
+  const extentM = Math.hypot((ext[2] - ext[0]) * ekx, (ext[3] - ext[1]) * eky);
 
   async function content(node: Node, fs: GroundFeature[]): Promise<{ uri: string; region: Region } | undefined> {
     if (!fs.length) return undefined;
@@ -730,7 +732,10 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
       generator: "warm-city-twin scripts/bake/ground",
       extras: { layers: report, featureCount: features.length, contentTiles: stats.contentTiles },
     },
-    geometricError: round(Math.max(geometricError * 2, 1)),
+    // The error of not drawing the tileset at all. A tileset of one leaf (the overlays: root error
+    // 0) leaves out all of it: its extent. Cesium skips a whole tileset whose own error is under
+    // the screen-space limit, so a token 1 m hid it from every view.
+    geometricError: round(geometricError > 0 ? Math.max(geometricError * 2, 1) : Math.max(extentM, 1)),
     root: { boundingVolume, geometricError, refine: "REPLACE", transform: frame.matrix, ...rest },
   };
   const json = utf8.encode(JSON.stringify(tileset, null, 1) + "\n");

@@ -95,6 +95,10 @@ describe("outlines baked with their polygons", () => {
     const ts = JSON.parse(readFileSync(join(out, "tileset.json"), "utf8"));
     expect(ts.asset.extras.layers).toEqual(result.layers);
     expect(ts.asset.extras.featureCount).toBe(3);
+    // one leaf (root error 0): not drawing the tileset leaves out all of it, 610 m × 100 m across
+    // (Cesium skips a tileset whose own error is under the screen-space limit)
+    expect(ts.root.geometricError).toBe(0);
+    expect(ts.geometricError).toBeCloseTo(Math.hypot(610, 100), 0);
     // 4 sides of c-square + 4 outer and 4 hole sides of c-holed
     expect(result.lineSegments).toBe(12);
   });
