@@ -156,6 +156,30 @@ export function writeCompressedPrimitive(bin: BinaryBuilder, mesh: MeshInput, op
   return encodePrimitive(bin, { q: q2, normals, featureIds, indices: indexArray, count: count2, translation, scale, dropped });
 }
 
+/**
+ * Writes one LINES primitive (glTF mode 1: index pairs), quantized and meshopt-compressed like
+ * `writeCompressedPrimitive`, for a mesh of its own (its node carries its own dequantization).
+ * `firstAccessor` is the number of accessors already in the glb: the returned indices are
+ * absolute. GL lines are one pixel wide at every distance: the outlines of the ground's
+ * translucent overlays (scripts/bake/ground.ts).
+ */
+export function writeCompressedLines(
+  bin: BinaryBuilder,
+  mesh: { positions: Float32Array; featureIds: Float32Array; indices: Uint16Array | Uint32Array },
+  firstAccessor: number,
+): CompressedPrimitive {
+  const count = mesh.positions.length / 3;
+  if (mesh.indices.length % 2 !== 0) throw new Error(`line index count ${mesh.indices.length} is not even`);
+  if (mesh.featureIds.length !== count) throw new Error(`${mesh.featureIds.length} feature ids for ${count} vertices`);
+  const { q, translation, scale } = quantizePositions(mesh.positions);
+  return encodePrimitive(
+    bin,
+    { q, featureIds: mesh.featureIds, indices: mesh.indices, count, translation, scale, dropped: { triangles: 0, areaM2: 0 } },
+    firstAccessor,
+    "INDICES",
+  );
+}
+
 function encodePrimitive(
   bin: BinaryBuilder,
   m: {
@@ -168,10 +192,11 @@ function encodePrimitive(
     scale: [number, number, number];
     dropped: { triangles: number; areaM2: number };
   },
+  firstAccessor = 0,
+  indexMode: "TRIANGLES" | "INDICES" = "TRIANGLES",
 ): CompressedPrimitive {
   const { q, count, translation, scale, dropped } = m;
   const indexArray = m.indices;
-  const firstAccessor = 0;
   const accessors: object[] = [];
   const attributes: Record<string, number> = {};
 
@@ -202,7 +227,7 @@ function encodePrimitive(
   accessors.push({ bufferView: fidView, componentType: COMPONENT.FLOAT, count, type: "SCALAR" });
 
   const idxSize = indexArray.BYTES_PER_ELEMENT;
-  const idxView = bin.addMeshoptView(asBytes(indexArray), indexArray.length, idxSize, "TRIANGLES", ELEMENT_ARRAY_BUFFER);
+  const idxView = bin.addMeshoptView(asBytes(indexArray), indexArray.length, idxSize, indexMode, ELEMENT_ARRAY_BUFFER);
   const indices = firstAccessor + accessors.length;
   accessors.push({
     bufferView: idxView,

@@ -14,6 +14,13 @@
 //   least 1/16 of the tile (big blocks, the river, long roads) and is REPLACEd by its children;
 //   its geometricError is that size threshold, an upper bound on any feature it leaves out — so
 //   far away the city is drawn from a few coarse tiles, near by from the leaves.
+// - Outlines: a polygon layer baked with `outline` (its catalog style has an outlineColor: the
+//   translucent overlays — compounds, parking, construction) also gets every ring as GL lines
+//   (one pixel wide at any distance, like the vector outlines they replace), a little above the
+//   fill, in a second mesh of the same glb. Each outline is a row of its own in the property
+//   table — the fill's properties and id plus `part: "outline"` — so the one style colours it
+//   with the layer's outlineColor, and filters, highlight and picking treat it as its polygon.
+//   Outline rows are not features: asset.extras.layers counts polygons (`outlines` on its own).
 // - No normals and KHR_materials_unlit: the ground is drawn in its palette colours, unlit.
 // - Triangles are written top layer first, so a GPU with early depth rejection shades each
 //   ground pixel about once (the ground is opaque; translucency only where a user asks).
@@ -25,7 +32,7 @@ import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ShapeUtils, Vector2 } from "three";
 import { DEG, EnuFrame } from "./geo";
-import { COMPRESSION_EXTENSIONS, writeCompressedPrimitive } from "./compress";
+import { COMPRESSION_EXTENSIONS, writeCompressedLines, writeCompressedPrimitive } from "./compress";
 import { BinaryBuilder, writeGlb } from "./glb";
 import { metresPerDegree, type LonLat } from "./input";
 import { positionsRegion, unionRegion, emptyRegion, type Region } from "./region";
@@ -43,7 +50,14 @@ export interface GroundLayerInput {
   heightM: number;
   /** Ribbon width for lines without a numeric `widthM` property. */
   defaultWidthM?: number;
+  /** Polygons only: also bake each ring as lines (rows with `part: "outline"`). */
+  outline?: boolean;
 }
+
+/** Height of an outline above its fill (m): enough not to z-fight, too little to see as a gap. */
+export const OUTLINE_LIFT_M = 0.3;
+/** The `part` value of an outline row (the fill's rows have no `part`). */
+export const OUTLINE_PART = "outline";
 
 export interface GroundBakeOptions {
   /** Most features per leaf tile (default 3,000). */
@@ -62,8 +76,17 @@ export interface GroundBakeResult {
   droppedSlivers: { triangles: number; areaM2: number };
   /** Largest position quantization step of any tile, metres. */
   maxStepM: number;
-  layers: Record<string, { features: number; skipped: number }>;
+  layers: Record<string, LayerCounts>;
+  /** Outline line segments (GL lines), all tiles. */
+  lineSegments: number;
   ms: number;
+}
+
+/** Per layer: polygons/lines baked, features skipped, and (outlined layers) outline rows. */
+export interface LayerCounts {
+  features: number;
+  skipped: number;
+  outlines?: number;
 }
 
 interface GroundFeature {
@@ -75,6 +98,8 @@ interface GroundFeature {
   line?: LonLat[];
   widthM: number;
   heightM: number;
+  /** Its rings are baked as outline lines too. */
+  outline: boolean;
   centroid: LonLat;
   bbox: [number, number, number, number];
   /** bbox diagonal, metres: the error made by leaving the feature out. */
@@ -100,20 +125,23 @@ const REGION_PAD_M = 0.01;
 /** Reads the layers' GeoJSON into ground features; unusable features are counted, not thrown. */
 export function readGroundLayers(layers: GroundLayerInput[]): {
   features: GroundFeature[];
-  report: Record<string, { features: number; skipped: number }>;
+  report: Record<string, LayerCounts>;
 } {
   const features: GroundFeature[] = [];
-  const report: Record<string, { features: number; skipped: number }> = {};
+  const report: Record<string, LayerCounts> = {};
   layers.forEach((layer, layerIndex) => {
     const json = JSON.parse(readFileSync(layer.file, "utf8")) as { type?: string; features?: unknown[] };
     if (json.type !== "FeatureCollection" || !Array.isArray(json.features))
       throw new Error(`${layer.file}: not a GeoJSON FeatureCollection`);
-    const r = (report[layer.id] = { features: 0, skipped: 0 });
+    const r: LayerCounts = (report[layer.id] = { features: 0, skipped: 0 });
+    const outlined = layer.kind === "polygon" && !!layer.outline;
+    if (outlined) r.outlines = 0;
     for (const raw of json.features) {
       const f = toFeature(raw, layer, layerIndex);
       if (f) {
         features.push(f);
         r.features++;
+        if (f.outline) r.outlines!++;
       } else r.skipped++;
     }
   });
@@ -184,13 +212,17 @@ function toFeature(raw: unknown, layer: GroundLayerInput, layerIndex: number): G
     line,
     widthM,
     heightM: layer.heightM,
+    outline: !!polygons && !!layer.outline,
     centroid: [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2],
     bbox,
     sizeM,
   };
 }
 
-/** The metadata class: `layer`, then every property any feature has, typed by its values. */
+/**
+ * The metadata class: `layer`, then every property any feature has, typed by its values; `part`
+ * (our own, "outline" on outline rows) when a feature has an outline.
+ */
 export function groundClass(features: GroundFeature[]): { name: string; properties: Record<string, GroundClassProperty> } {
   const types = new Map<string, PropType>();
   for (const f of features)
@@ -202,12 +234,20 @@ export function groundClass(features: GroundFeature[]): { name: string; properti
   const properties: Record<string, GroundClassProperty> = {
     layer: { type: "STRING", required: true, description: "Catalog layer id (data/catalog.json)." },
   };
+  const outlines = features.some((f) => f.outline);
+  if (outlines) types.set("part", "STRING");
   for (const k of [...types.keys()].sort()) {
     if (k === "layer") continue;
     const t = types.get(k)!;
     properties[k] = t === "STRING" ? { type: "STRING", noData: "" } : { type: "SCALAR", componentType: "FLOAT64", noData: NUMBER_NO_DATA };
     if (k === "id") properties[k].semantic = "ID";
     if (k === "name") properties[k].semantic = "NAME";
+    if (k === "part" && outlines)
+      properties[k] = {
+        type: "STRING",
+        noData: "",
+        description: `"${OUTLINE_PART}" on a polygon's outline (lines; same id and properties as its fill); no data on the fill.`,
+      };
   }
   return { name: "Ground feature", properties };
 }
@@ -313,14 +353,7 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
     const [kx, ky] = metresPerDegree(rings[0][0][1]);
     const x0 = rings[0][0][0];
     const y0 = rings[0][0][1];
-    const clean = rings.map((r) => {
-      const out: LonLat[] = [];
-      for (const p of r)
-        if (!out.length || Math.hypot((p[0] - out[out.length - 1][0]) * kx, (p[1] - out[out.length - 1][1]) * ky) > 0.01) out.push(p);
-      while (out.length > 1 && Math.hypot((out[0][0] - out[out.length - 1][0]) * kx, (out[0][1] - out[out.length - 1][1]) * ky) <= 0.01)
-        out.pop();
-      return out;
-    });
+    const clean = cleanRings(rings);
     if (clean[0].length < 3) return;
     const v2 = (r: LonLat[]) => r.map((p) => new Vector2((p[0] - x0) * kx, (p[1] - y0) * ky));
     const outer = v2(clean[0]);
@@ -397,6 +430,61 @@ function buildMesh(features: GroundFeature[], frame: EnuFrame): Mesh {
   };
 }
 
+/** Rings without repeated points (closer than 1 cm) and without the closing point. */
+function cleanRings(rings: LonLat[][]): LonLat[][] {
+  const [kx, ky] = metresPerDegree(rings[0][0][1]);
+  return rings.map((r) => {
+    const out: LonLat[] = [];
+    for (const p of r)
+      if (!out.length || Math.hypot((p[0] - out[out.length - 1][0]) * kx, (p[1] - out[out.length - 1][1]) * ky) > 0.01) out.push(p);
+    while (out.length > 1 && Math.hypot((out[0][0] - out[out.length - 1][0]) * kx, (out[0][1] - out[out.length - 1][1]) * ky) <= 0.01)
+      out.pop();
+    return out;
+  });
+}
+
+interface LineMesh {
+  positions: Float32Array;
+  featureIds: Float32Array;
+  indices: Uint16Array | Uint32Array;
+  segments: number;
+}
+
+/**
+ * The outlines of the features at `outlined` (indices into `features`) as GL line segments,
+ * OUTLINE_LIFT_M above their fill: every ring (outer and holes) closed, feature id
+ * `firstRow + k` for the k-th outlined feature (its outline row in the property table).
+ */
+function buildLines(features: GroundFeature[], outlined: number[], firstRow: number, frame: EnuFrame): LineMesh | undefined {
+  const pos: number[] = [];
+  const fid: number[] = [];
+  const idx: number[] = [];
+  const local = new Float64Array(3);
+  let n = 0;
+  outlined.forEach((i, k) => {
+    const f = features[i];
+    for (const poly of f.polygons ?? [])
+      for (const ring of cleanRings(poly)) {
+        if (ring.length < 3) continue;
+        const base = n;
+        for (const p of ring) {
+          frame.toLocal(p[0] * DEG, p[1] * DEG, f.heightM + OUTLINE_LIFT_M, local);
+          pos.push(local[0], local[2], -local[1]);
+          fid.push(firstRow + k);
+          n++;
+        }
+        for (let v = 0; v < ring.length; v++) idx.push(base + v, base + ((v + 1) % ring.length));
+      }
+  });
+  if (!idx.length) return undefined;
+  return {
+    positions: new Float32Array(pos),
+    featureIds: new Float32Array(fid),
+    indices: n > 65535 ? new Uint32Array(idx) : new Uint16Array(idx),
+    segments: idx.length / 2,
+  };
+}
+
 function leftNormal(a: [number, number], b: [number, number]): [number, number] {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
@@ -408,11 +496,19 @@ function leftNormal(a: [number, number], b: [number, number]): [number, number] 
 
 const utf8 = new TextEncoder();
 
-function encodeTable(features: GroundFeature[], cls: ReturnType<typeof groundClass>, bin: BinaryBuilder) {
+/** A row of a tile's property table: a feature, or (part "outline") the outline of one. */
+interface Row {
+  f: GroundFeature;
+  outline: boolean;
+}
+
+function encodeTable(features: Row[], cls: ReturnType<typeof groundClass>, bin: BinaryBuilder) {
   const n = features.length;
   const properties: Record<string, { values: number; stringOffsets?: number; stringOffsetType?: string }> = {};
   for (const [name, def] of Object.entries(cls.properties)) {
-    const get = (f: GroundFeature) => (name === "layer" ? f.layer : f.props[name]);
+    const outlines = "part" in cls.properties;
+    const get = ({ f, outline }: Row) =>
+      name === "layer" ? f.layer : name === "part" && outlines ? (outline ? OUTLINE_PART : undefined) : f.props[name];
     if (def.type === "STRING") {
       const parts = features.map((f) => {
         const v = get(f);
@@ -448,19 +544,40 @@ function encodeTable(features: GroundFeature[], cls: ReturnType<typeof groundCla
   return properties;
 }
 
-/** The tile's glb (quantized, meshopt-compressed) and the positions as the viewer sees them. */
+/**
+ * The tile's glb (quantized, meshopt-compressed) and the positions as the viewer sees them. Mesh
+ * 0: the fills and ribbons (rows 0..n−1, one per feature); mesh 1, when a feature is outlined:
+ * its outlines as lines (rows n.., one per outlined feature).
+ */
 function buildGlb(
   key: string,
   features: GroundFeature[],
   mesh: Mesh,
   cls: ReturnType<typeof groundClass>,
-): { glb: Uint8Array; positions: Float64Array; dropped: { triangles: number; areaM2: number }; stepM: number } {
+  frame: EnuFrame,
+): {
+  glb: Uint8Array;
+  positions: Float64Array[];
+  dropped: { triangles: number; areaM2: number };
+  stepM: number;
+  lines?: LineMesh;
+} {
   const bin = new BinaryBuilder();
   // accessors 0..2: POSITION, _FEATURE_ID_0, indices
   const prim = writeCompressedPrimitive(bin, mesh, { upFacing: true, reorder: "vertexFetch" });
-  const properties = encodeTable(features, cls, bin);
+  const fills = features.length;
+  const outlined = features.flatMap((f, i) => (f.outline ? [i] : []));
+  const lines = outlined.length ? buildLines(features, outlined, fills, frame) : undefined;
+  // accessors 3..5: the outlines' POSITION, _FEATURE_ID_0, indices
+  const linePrim = lines ? writeCompressedLines(bin, lines, prim.accessors.length) : undefined;
+  const rows: Row[] = [
+    ...features.map((f) => ({ f, outline: false })),
+    ...(lines ? outlined.map((i) => ({ f: features[i], outline: true })) : []),
+  ];
+  const properties = encodeTable(rows, cls, bin);
   const buffer = bin.finish();
-  const n = features.length;
+  const n = rows.length;
+  const featureIds = (count: number) => ({ EXT_mesh_features: { featureIds: [{ featureCount: count, attribute: 0, propertyTable: 0 }] } });
   const gltf = {
     asset: { version: "2.0", generator: "warm-city-twin scripts/bake/ground" },
     extensionsUsed: ["EXT_mesh_features", "EXT_structural_metadata", "KHR_materials_unlit", ...COMPRESSION_EXTENSIONS],
@@ -472,21 +589,29 @@ function buildGlb(
       },
     },
     scene: 0,
-    scenes: [{ nodes: [0] }],
-    nodes: [{ name: key, mesh: 0, ...prim.node }],
+    scenes: [{ nodes: linePrim ? [0, 1] : [0] }],
+    nodes: [{ name: key, mesh: 0, ...prim.node }, ...(linePrim ? [{ name: `${key}-outlines`, mesh: 1, ...linePrim.node }] : [])],
     meshes: [
       {
         name: key,
-        primitives: [
-          {
-            attributes: prim.attributes,
-            indices: prim.indices,
-            material: 0,
-            mode: 4,
-            extensions: { EXT_mesh_features: { featureIds: [{ featureCount: n, attribute: 0, propertyTable: 0 }] } },
-          },
-        ],
+        primitives: [{ attributes: prim.attributes, indices: prim.indices, material: 0, mode: 4, extensions: featureIds(fills) }],
       },
+      ...(linePrim
+        ? [
+            {
+              name: `${key}-outlines`,
+              primitives: [
+                {
+                  attributes: linePrim.attributes,
+                  indices: linePrim.indices,
+                  material: 0,
+                  mode: 1,
+                  extensions: featureIds(outlined.length),
+                },
+              ],
+            },
+          ]
+        : []),
     ],
     materials: [
       {
@@ -495,11 +620,17 @@ function buildGlb(
         extensions: { KHR_materials_unlit: {} },
       },
     ],
-    accessors: prim.accessors,
+    accessors: [...prim.accessors, ...(linePrim?.accessors ?? [])],
     bufferViews: bin.bufferViews,
     buffers: bin.buffers(buffer.byteLength),
   };
-  return { glb: writeGlb(gltf, buffer), positions: prim.dequantized, dropped: prim.dropped, stepM: prim.stepM };
+  return {
+    glb: writeGlb(gltf, buffer),
+    positions: linePrim ? [prim.dequantized, linePrim.dequantized] : [prim.dequantized],
+    dropped: prim.dropped,
+    stepM: Math.max(prim.stepM, linePrim?.stepM ?? 0),
+    lines,
+  };
 }
 
 // ------------------------------------------------------------------------------ tileset
@@ -530,6 +661,7 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     bytes: 0,
     vertices: 0,
     triangles: 0,
+    lineSegments: 0,
     droppedSlivers: { triangles: 0, areaM2: 0 },
     maxStepM: 0,
   };
@@ -545,17 +677,20 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     ext[3] = Math.max(ext[3], f.bbox[3]);
   }
   const frame = new EnuFrame(((ext[0] + ext[2]) / 2) * DEG, ((ext[1] + ext[3]) / 2) * DEG);
+  const [ekx, eky] = metresPerDegree((ext[1] + ext[3]) / 2);
+  const extentM = Math.hypot((ext[2] - ext[0]) * ekx, (ext[3] - ext[1]) * eky);
 
   async function content(node: Node, fs: GroundFeature[]): Promise<{ uri: string; region: Region } | undefined> {
     if (!fs.length) return undefined;
     const mesh = buildMesh(fs, frame);
     if (!mesh.triangleCount) return undefined;
-    const { glb, positions, dropped, stepM } = buildGlb(node.key, fs, mesh, cls);
+    const { glb, positions, dropped, stepM, lines } = buildGlb(node.key, fs, mesh, cls, frame);
     const uri = `tiles/${node.key}.glb`;
     await writeFile(join(staging, uri), glb);
     stats.contentTiles++;
     stats.bytes += glb.byteLength;
-    stats.vertices += mesh.vertexCount;
+    stats.vertices += mesh.vertexCount + (lines ? lines.featureIds.length : 0);
+    stats.lineSegments += lines?.segments ?? 0;
     stats.triangles += mesh.triangleCount - dropped.triangles;
     stats.droppedSlivers.triangles += dropped.triangles;
     stats.droppedSlivers.areaM2 += dropped.areaM2;
@@ -563,7 +698,7 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
     log(
       `  ${uri}: ${fs.length} features, ${mesh.vertexCount} vertices, ${glb.byteLength} bytes, step ${stepM.toFixed(3)} m, ${dropped.triangles} slivers dropped`,
     );
-    return { uri, region: pad(positionsRegion(positions, frame.matrix)) };
+    return { uri, region: pad(positions.map((p) => positionsRegion(p, frame.matrix)).reduce(unionRegion)) };
   }
 
   const all = (node: Node): GroundFeature[] => node.features;
@@ -597,7 +732,10 @@ export async function bakeGround(layers: GroundLayerInput[], outDir: string, opt
       generator: "warm-city-twin scripts/bake/ground",
       extras: { layers: report, featureCount: features.length, contentTiles: stats.contentTiles },
     },
-    geometricError: round(Math.max(geometricError * 2, 1)),
+    // The error of not drawing the tileset at all. A tileset of one leaf (the overlays: root error
+    // 0) leaves out all of it: its extent. Cesium skips a whole tileset whose own error is under
+    // the screen-space limit, so a token 1 m hid it from every view.
+    geometricError: round(geometricError > 0 ? Math.max(geometricError * 2, 1) : Math.max(extentM, 1)),
     root: { boundingVolume, geometricError, refine: "REPLACE", transform: frame.matrix, ...rest },
   };
   const json = utf8.encode(JSON.stringify(tileset, null, 1) + "\n");
@@ -642,7 +780,7 @@ interface CatalogLayerJson {
   kind: string;
   url: string;
   tiles?: string;
-  style?: { heightOffsetM?: number; lineWidthPx?: number };
+  style?: { heightOffsetM?: number; lineWidthPx?: number; outlineColor?: string };
 }
 
 /**
@@ -665,6 +803,7 @@ export function groundTilesets(
       file: join(publicDir, l.url),
       heightM: l.style?.heightOffsetM ?? 0,
       defaultWidthM: l.kind === "line" ? GREENWAY_WIDTH_M : undefined,
+      ...(l.kind === "polygon" && l.style?.outlineColor ? { outline: true } : {}),
     });
     groups.set(l.tiles, list);
   }

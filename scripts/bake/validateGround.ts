@@ -5,7 +5,10 @@
 //    hold each declared feature exactly once (their counts match what the layer panel shows);
 //  - REPLACE honesty: an inner tile only holds features of its own subtree, and every feature it
 //    leaves out is no larger than its geometricError (bbox diagonal of the feature's vertices);
-//  - every feature that is in a table has triangles, and every triangle faces up.
+//  - every feature that is in a table has triangles, and every triangle faces up;
+//  - outlines (rows with part "outline", drawn as lines by a second mesh): each one has line
+//    segments and only those, follows a fill of the same layer and id in the same tile (same
+//    bounding box), and they are not counted as features (asset.extras.layers[…].outlines).
 
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -14,8 +17,10 @@ import { decodePropertyTables } from "./validate";
 import { validateTileset, type TilesetReport, type ValidateOptions } from "./validate";
 
 export interface GroundReport extends TilesetReport {
-  /** Features per layer found in the leaves. */
+  /** Features per layer found in the leaves (outlines not counted). */
   leafFeatures: Record<string, number>;
+  /** Outline rows per layer found in the leaves. */
+  leafOutlines: Record<string, number>;
 }
 
 interface TileFeatures {
@@ -25,6 +30,8 @@ interface TileFeatures {
 
 /** Relative slack for size comparisons (the tile plane vs the baker's local metres). */
 const SIZE_TOL = 0.01;
+/** How far an outline's box may be from its fill's (m): two 16-bit quantizations of ≤ 30 km. */
+const OUTLINE_BOX_TOL_M = 1;
 
 export async function validateGroundTileset(dir: string, opts: ValidateOptions = {}): Promise<GroundReport> {
   const base = await validateTileset(dir, opts);
@@ -33,6 +40,7 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
     ...base,
     warnings: base.warnings.filter((w) => !/ids occur in more than one feature/.test(w)),
     leafFeatures: {},
+    leafOutlines: {},
   };
   const err = (m: string) => report.errors.push(m);
   const root = resolve(dir);
@@ -42,7 +50,7 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
   } catch {
     return report; // already reported by validateTileset
   }
-  const maybe: Record<string, { features: number }> | undefined = tileset.asset?.extras?.layers;
+  const maybe: Record<string, { features: number; outlines?: number }> | undefined = tileset.asset?.extras?.layers;
   if (!maybe || typeof maybe !== "object") {
     err("asset.extras.layers is missing: the viewer cannot show per-layer feature counts");
     report.ok = false;
@@ -51,7 +59,7 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
   const declared = maybe;
 
   const leafSeen = new Map<string, string>(); // key → tile path
-  async function contentOf(tile: GltfJson, path: string): Promise<TileFeatures | undefined> {
+  async function contentOf(tile: GltfJson, path: string): Promise<(TileFeatures & { outlines: Map<string, number> }) | undefined> {
     const uri: string | undefined = tile.content?.uri;
     if (!uri) return undefined;
     let json: GltfJson;
@@ -68,15 +76,24 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
       return undefined;
     }
     const prim = json.meshes?.[0]?.primitives?.[0];
-    if (json.meshes?.length !== 1 || json.meshes[0].primitives.length !== 1)
-      err(`${path} (${uri}): expected one mesh with one primitive (one draw per tile)`);
+    const linePrim = json.meshes?.[1]?.primitives?.[0];
+    if (
+      !json.meshes?.length ||
+      json.meshes.length > 2 ||
+      json.meshes.some((m: GltfJson) => m.primitives?.length !== 1) ||
+      (prim?.mode ?? 4) !== 4 ||
+      (linePrim && linePrim.mode !== 1)
+    )
+      err(`${path} (${uri}): expected one mesh with one triangle primitive (one draw per tile), and at most one more of lines (outlines)`);
     if (prim?.attributes?.NORMAL !== undefined) err(`${path} (${uri}): ground has normals; it is meant to be unlit`);
     const pos = readPositions(json, bin, prim.attributes.POSITION);
     const fid = readAccessor(json, bin, prim.attributes._FEATURE_ID_0);
     const idx = readAccessor(json, bin, prim.indices);
     const n = table.count;
+    const isOutline = (i: number) => table.columns.part?.[i] === "outline";
     const box = Array.from({ length: n }, () => [Infinity, Infinity, -Infinity, -Infinity]);
     const tris = new Array<number>(n).fill(0);
+    const segs = new Array<number>(n).fill(0);
     let down = 0;
     for (let t = 0; t < idx.length; t += 3) {
       const [a, b, c] = [idx[t], idx[t + 1], idx[t + 2]];
@@ -91,26 +108,54 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
       tris[fid[a]]++;
     }
     if (down) err(`${path} (${uri}): ${down} triangles face down (back-face culled from above)`);
-    for (let v = 0; v < fid.length; v++) {
-      const b = box[fid[v]];
-      if (!b) continue;
-      const e = pos[3 * v];
-      const nn = -pos[3 * v + 2];
-      b[0] = Math.min(b[0], e);
-      b[1] = Math.min(b[1], nn);
-      b[2] = Math.max(b[2], e);
-      b[3] = Math.max(b[3], nn);
+    const grow = (p: Float64Array, ids: ArrayLike<number>) => {
+      for (let v = 0; v < ids.length; v++) {
+        const b = box[ids[v]];
+        if (!b) continue;
+        const e = p[3 * v];
+        const nn = -p[3 * v + 2];
+        b[0] = Math.min(b[0], e);
+        b[1] = Math.min(b[1], nn);
+        b[2] = Math.max(b[2], e);
+        b[3] = Math.max(b[3], nn);
+      }
+    };
+    grow(pos, fid);
+    if (linePrim) {
+      const lpos = readPositions(json, bin, linePrim.attributes.POSITION, 1);
+      const lfid = readAccessor(json, bin, linePrim.attributes._FEATURE_ID_0);
+      const lidx = readAccessor(json, bin, linePrim.indices);
+      for (let s = 0; s < lidx.length; s += 2) {
+        if (lfid[lidx[s]] !== lfid[lidx[s + 1]]) err(`${path} (${uri}): a line segment joins two features`);
+        segs[lfid[lidx[s]]]++;
+      }
+      grow(lpos, lfid);
     }
     const sizes = new Map<string, number>();
+    const fillBox = new Map<string, number[]>();
+    const outlines = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const layer = String(table.columns.layer[i]);
       const id = String(table.columns.id[i]);
       if (!(layer in declared)) err(`${path} (${uri}): feature ${i} has layer "${layer}", not one of ${Object.keys(declared).join(", ")}`);
-      if (!tris[i]) err(`${path} (${uri}): feature ${layer}/${id} has no triangles`);
       const b = box[i];
+      if (isOutline(i)) {
+        if (tris[i] || !segs[i]) err(`${path} (${uri}): outline ${layer}/${id} has ${tris[i]} triangles and ${segs[i]} line segments`);
+        outlines.set(`${layer}/${id}`, i);
+        continue;
+      }
+      if (!tris[i] || segs[i]) err(`${path} (${uri}): feature ${layer}/${id} has ${tris[i]} triangles and ${segs[i]} line segments`);
       sizes.set(`${layer}/${id}`, Math.hypot(b[2] - b[0], b[3] - b[1]));
+      fillBox.set(`${layer}/${id}`, b);
     }
-    return { sizes };
+    for (const [key, i] of outlines) {
+      const f = fillBox.get(key);
+      // The outer ring's vertices are the fill's: the same box, up to the two meshes' quantization.
+      if (!f) err(`${path} (${uri}): outline ${key} has no fill in this tile`);
+      else if (box[i].some((v, k) => Math.abs(v - f[k]) > OUTLINE_BOX_TOL_M))
+        err(`${path} (${uri}): outline ${key} does not follow its fill (boxes differ by more than ${OUTLINE_BOX_TOL_M} m)`);
+    }
+    return { sizes, outlines };
   }
 
   /** Returns the features of the subtree's leaves with their sizes. */
@@ -125,6 +170,10 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
         leafSeen.set(key, path);
         const layer = key.slice(0, key.indexOf("/"));
         report.leafFeatures[layer] = (report.leafFeatures[layer] ?? 0) + 1;
+      }
+      for (const key of own?.outlines.keys() ?? []) {
+        const layer = key.slice(0, key.indexOf("/"));
+        report.leafOutlines[layer] = (report.leafOutlines[layer] ?? 0) + 1;
       }
       return leaf;
     }
@@ -144,6 +193,9 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
   for (const [layer, d] of Object.entries(declared))
     if ((report.leafFeatures[layer] ?? 0) !== d.features)
       err(`layer ${layer}: the leaves hold ${report.leafFeatures[layer] ?? 0} features, asset.extras.layers says ${d.features}`);
+  for (const [layer, d] of Object.entries(declared))
+    if ((report.leafOutlines[layer] ?? 0) !== (d.outlines ?? 0))
+      err(`layer ${layer}: the leaves hold ${report.leafOutlines[layer] ?? 0} outlines, asset.extras.layers says ${d.outlines ?? 0}`);
   report.ok = report.ok && report.errors.length === 0;
   return report;
 }

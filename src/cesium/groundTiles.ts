@@ -2,7 +2,9 @@
 // tileset — one draw per tile — and each keeps its own renderer, layer-panel row, feature
 // count, visibility and style: the shared tileset composes the members' rules into ONE
 // Cesium3DTileStyle keyed on the `layer` property. Restyling is a style swap: nothing is
-// re-fetched or re-triangulated.
+// re-fetched or re-triangulated. A translucent overlay (compounds, parking, construction) has
+// its outlines baked as extra rows (`part: "outline"`, same id and properties): the style
+// colours them with the layer's outlineColor, and filters, highlight and picking see the polygon.
 import { Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset } from "cesium";
 import type { LayerStyle } from "../domain/catalog";
 import type { PickedFeature } from "../domain/state";
@@ -14,14 +16,19 @@ interface Member {
   visible: boolean;
   style?: LayerStyle;
   opacity: number;
+  /** The tileset holds outline rows for this layer (asset.extras.layers[id].outlines). */
+  outlines?: boolean;
   reportError(reason: string): void;
 }
+
+/** How opaque an outline is next to its fill: as the vector outlines were (min(1, 1.6 × opacity)). */
+export const OUTLINE_ALPHA_GAIN = 1.6;
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
 /** The style of a shared ground tileset from its members' styles (pure; exported for tests). */
 export function composeGroundStyle(
-  members: Array<{ id: string; visible: boolean; style?: LayerStyle; opacity: number }>,
+  members: Array<{ id: string; visible: boolean; style?: LayerStyle; opacity: number; outlines?: boolean }>,
   picked?: { layer: string; id: string },
 ): {
   show: string;
@@ -33,18 +40,33 @@ export function composeGroundStyle(
   if (picked) conditions.push([`\${layer} === ${quote(picked.layer)} && \${id} === ${quote(picked.id)}`, `color('${HIGHLIGHT_COLOR}', 1)`]);
   for (const m of shown) {
     const isLayer = `\${layer} === ${quote(m.id)}`;
+    // Outlines first (they share the fill's properties, so the fill's rules would match them).
+    if (m.outlines && m.style!.outlineColor)
+      conditions.push([
+        `${isLayer} && \${part} === 'outline'`,
+        tilesStyleJson(outlineRule(m.style!), outlineAlpha(m.opacity)).color as string,
+      ]);
     const c = tilesStyleJson(m.style!.color, m.opacity).color;
     if (typeof c === "string") conditions.push([isLayer, c]);
     else for (const [cond, col] of c.conditions) conditions.push([cond === "true" ? isLayer : `${isLayer} && (${cond})`, col]);
   }
   conditions.push(["true", "color('#ffffff', 1)"]);
   // A member's own `show` (the inspector's filter) applies to its features only.
+  // A style without an outlineColor (a view may set one without) hides the baked outlines.
   const showOf = (m: (typeof shown)[number]) => {
-    const own = tilesStyleJson(m.style!.color, m.opacity).show;
+    const own = [
+      tilesStyleJson(m.style!.color, m.opacity).show,
+      m.outlines && !m.style!.outlineColor ? `\${part} !== 'outline'` : undefined,
+    ]
+      .filter(Boolean)
+      .join(" && ");
     return own ? `(\${layer} === ${quote(m.id)} && (${own}))` : `\${layer} === ${quote(m.id)}`;
   };
   return { show: shown.length ? shown.map(showOf).join(" || ") : "false", color: { conditions } };
 }
+
+const outlineRule = (style: LayerStyle) => ({ type: "constant" as const, color: style.outlineColor! });
+const outlineAlpha = (opacity: number) => Math.min(1, opacity * OUTLINE_ALPHA_GAIN);
 
 class SharedGround {
   readonly members = new Map<string, Member>();
@@ -144,7 +166,8 @@ export class GroundLayerRenderer implements LayerRenderer {
     const properties: Record<string, unknown> = {};
     for (const name of picked.getPropertyIds()) {
       const v = picked.getProperty(name);
-      if (name !== "layer" && v !== undefined) properties[name] = v;
+      // `part` tells an outline row from its polygon; the inspector shows the polygon's properties.
+      if (name !== "layer" && !(name === "part" && this.member.outlines) && v !== undefined) properties[name] = v;
     }
     const featureId = String(properties.id ?? picked.featureId);
     this.ground.picked = { layer: this.layerId, id: featureId };
@@ -164,10 +187,12 @@ export class GroundLayerRenderer implements LayerRenderer {
 export async function createGroundLayer(a: CreateArgs<RenderContext>): Promise<Created> {
   const url = a.resolveUrl(a.spec.tiles!);
   const ground = await sharedGround(a.ctx, url, a.maximumScreenSpaceError);
-  const layers = (ground.tileset.asset as { extras?: { layers?: Record<string, { features: number; skipped: number }> } }).extras?.layers;
+  const layers = (
+    ground.tileset.asset as { extras?: { layers?: Record<string, { features: number; skipped: number; outlines?: number }> } }
+  ).extras?.layers;
   const counts = layers?.[a.spec.id];
   if (!counts) throw new Error(`tileset ${a.spec.tiles} has no layer “${a.spec.id}” (rebuild with npm run data)`);
-  const member: Member = { visible: false, opacity: 1, reportError: a.reportError };
+  const member: Member = { visible: false, opacity: 1, outlines: !!counts.outlines, reportError: a.reportError };
   if (ground.members.has(a.spec.id)) throw new Error(`layer ${a.spec.id} is already drawn from ${a.spec.tiles}`);
   ground.members.set(a.spec.id, member);
   return { renderer: new GroundLayerRenderer(a.spec.id, ground, member), featureCount: counts.features, skipped: counts.skipped };

@@ -385,6 +385,8 @@ describe("the demo city's ground tilesets (served by npm start)", () => {
       for (const l of s.layers) {
         const n = JSON.parse(readFileSync(l.file, "utf8")).features.length;
         expect(r.leafFeatures[l.id], l.id).toBe(n);
+        // outlined overlays: one outline per polygon, not counted as features
+        expect(r.leafOutlines[l.id] ?? 0, `${l.id} outlines`).toBe(l.outline ? n : 0);
       }
     }, 120_000);
 });

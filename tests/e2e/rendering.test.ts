@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   DIST_DIR,
   api,
+  decodePng,
   describeBrowser,
   diffFraction,
   pixelStats,
@@ -141,6 +142,71 @@ describeBrowser("rendering core: baked ground, restyle in place, tile errors", (
       await p.page.click('[data-testid="basemap-night"]');
       await whenIdle(p.page);
     });
+
+    it("the translucent overlays (compounds) come from their own baked tileset, outlined, and pick whole", async () => {
+      type Wc = W & { warmcity: { flyTo(c: object, s: number): Promise<void>; selection(): { featureId: string } | undefined } };
+      const spec = catalog.layers.find((l) => l.id === "compounds")!;
+      expect(spec.tiles).toBe("generated/tiles/overlays/tileset.json");
+      expect(await p.page.evaluate(() => (window as unknown as W).warmcity.setView("housing"))).toBe(true);
+      await whenIdle(p.page);
+      const row = (await api.layers(p.page)).find((l) => l.id === "compounds")!;
+      // one row, the polygons counted (the outline rows in the tiles are not features)
+      expect(row.status).toBe("ready");
+      expect(row.featureCount).toBe(featuresIn(spec.url));
+      expect(p.record.requests.some((u) => /generated\/tiles\/overlays\/tiles\/.+\.glb/.test(u))).toBe(true);
+      // the largest compound, straight down from 700 m, nothing else on top of it
+      const fc = JSON.parse(readFileSync(join(DIST_DIR, spec.url), "utf8")) as {
+        features: Array<{ id: string; properties: { id: string }; geometry: { type: string; coordinates: number[][][] } }>;
+      };
+      const box = (f: (typeof fc.features)[number]) => {
+        const r = f.geometry.type === "Polygon" ? f.geometry.coordinates[0] : (f.geometry.coordinates[0] as unknown as number[][][])[0];
+        const xs = r.map((q) => q[0]);
+        const ys = r.map((q) => q[1]);
+        return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      };
+      const big = fc.features
+        .map((f) => ({ f, b: box(f) }))
+        .sort((x, y) => (y.b[2] - y.b[0]) * (y.b[3] - y.b[1]) - (x.b[2] - x.b[0]) * (x.b[3] - x.b[1]))[0];
+      await p.page.evaluate(() => {
+        const w = (window as unknown as W).warmcity;
+        for (const id of ["buildings", "facilities", "districts"]) w.setLayerVisible(id, false);
+      });
+      await p.page.evaluate((c) => (window as unknown as Wc).warmcity.flyTo({ ...c, heightM: 700, headingDeg: 0, pitchDeg: -90 }, 0), {
+        lonDeg: (big.b[0] + big.b[2]) / 2,
+        latDeg: (big.b[1] + big.b[3]) / 2,
+      });
+      // full opacity: the fill takes its ramp colour and the outline its outlineColor #ffc470, opaque
+      await p.page.locator('[data-testid="layer-row-compounds"] button[aria-expanded]').click();
+      await p.page.locator('[data-testid="layer-opacity-compounds"]').fill("1");
+      await whenIdle(p.page);
+      const near = (png: Buffer, rgb: number[]) => {
+        const img = decodePng(png);
+        let n = 0;
+        for (let i = 0; i < img.data.length; i += 4)
+          if (Math.abs(img.data[i] - rgb[0]) + Math.abs(img.data[i + 1] - rgb[1]) + Math.abs(img.data[i + 2] - rgb[2]) < 24) n++;
+        return n;
+      };
+      const outlined = await sceneScreenshot(p.page, "rendering-compound-outline");
+      expect(near(outlined, [0xff, 0xc4, 0x70]), "outline-coloured pixels").toBeGreaterThan(100);
+      // picking it highlights the polygon and its outline; the inspector shows the compound
+      await p.page.mouse.click(640, 400);
+      await p.page.waitForFunction(
+        (id) => (window as unknown as Wc).warmcity.selection()?.featureId === id,
+        big.f.properties.id ?? big.f.id,
+        { timeout: 30_000 },
+      );
+      await whenIdle(p.page);
+      const picked = await sceneScreenshot(p.page, "rendering-compound-picked");
+      expect(near(picked, [0xff, 0xd5, 0x4a]), "highlighted pixels").toBeGreaterThan(near(outlined, [0xff, 0xd5, 0x4a]) + 1000);
+      // its outline turns highlight colour too (other compounds' outlines in view keep theirs)
+      expect(near(picked, [0xff, 0xc4, 0x70]), "its outline highlighted too").toBeLessThan(near(outlined, [0xff, 0xc4, 0x70]) - 100);
+      expect(await p.page.locator('[data-testid="inspector"]').innerText()).not.toMatch(/outline/);
+      await p.page.locator('[data-testid="inspector"] button').first().click();
+      await p.page.locator('[data-testid="layer-opacity-compounds"]').fill("0.45");
+      await p.page.locator('[data-testid="layer-row-compounds"] button[aria-expanded]').click();
+      expect(await p.page.evaluate(() => (window as unknown as W).warmcity.setView("overview"))).toBe(true);
+      await whenIdle(p.page);
+    }, 240_000);
   });
 
   it("a ground tile that fails to decode: an error on its layers' rows, the rest drawn", async () => {
