@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as Cesium from "cesium";
 import { Cesium3DTileStyle } from "cesium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeGround, groundTilesets, type GroundLayerInput } from "../../scripts/bake/ground";
@@ -14,21 +13,10 @@ import { validateGroundTileset } from "../../scripts/bake/validateGround";
 import { composeGroundStyle } from "../../src/cesium/groundTiles";
 import { filterStyle } from "../../src/domain/inspector/filter";
 import { at, cleanupTempDirs, rectRing, tempDir, writeJson } from "./fixtures";
+import { fc, MetadataSchema, MetadataTable, poly } from "./groundFixtures";
 
 afterAll(cleanupTempDirs);
 
-// Not in Cesium's public typings, but what Cesium3DTileFeature reads metadata through.
-const { MetadataSchema, MetadataTable } = Cesium as unknown as {
-  MetadataSchema: { fromJson(json: object): { classes: Record<string, unknown> } };
-  MetadataTable: new (o: object) => { getProperty(i: number, name: string): unknown };
-};
-
-const fc = (features: object[]) => ({ type: "FeatureCollection", features });
-const poly = (rings: number[][][], properties: object) => ({
-  type: "Feature",
-  geometry: { type: "Polygon", coordinates: rings },
-  properties,
-});
 const line = (coords: number[][], properties: object) => ({
   type: "Feature",
   geometry: { type: "LineString", coordinates: coords },

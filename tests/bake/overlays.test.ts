@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as Cesium from "cesium";
 import { Cesium3DTileStyle } from "cesium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeGround, groundTilesets, OUTLINE_LIFT_M, type GroundLayerInput } from "../../scripts/bake/ground";
@@ -16,20 +15,9 @@ import { composeGroundStyle } from "../../src/cesium/groundTiles";
 import type { LayerStyle } from "../../src/domain/catalog";
 import { filterStyle } from "../../src/domain/inspector/filter";
 import { at, cleanupTempDirs, rectRing, tempDir, writeJson } from "./fixtures";
+import { fc, MetadataSchema, MetadataTable, poly } from "./groundFixtures";
 
 afterAll(cleanupTempDirs);
-
-const { MetadataSchema, MetadataTable } = Cesium as unknown as {
-  MetadataSchema: { fromJson(json: object): { classes: Record<string, unknown> } };
-  MetadataTable: new (o: object) => { getProperty(i: number, name: string): unknown };
-};
-
-const fc = (features: object[]) => ({ type: "FeatureCollection", features });
-const poly = (rings: number[][][], properties: object) => ({
-  type: "Feature",
-  geometry: { type: "Polygon", coordinates: rings },
-  properties,
-});
 
 /**
  * compounds (outlined, 1.8 m): c-square 100 × 100 m (one ring, 4 sides: 400 m of outline),

@@ -1,7 +1,8 @@
 // The sparkline ring buffer (src/domain/live/history.ts): small cases worked out by hand.
 import { describe, expect, it } from "vitest";
 import { HistoryStore } from "../../../src/domain/live/history";
-import { LiveFeed, type SensorInfo } from "../../../src/domain/live/feed";
+import { LiveFeed } from "../../../src/domain/live/feed";
+import { sensor } from "./fixtures";
 
 describe("HistoryStore", () => {
   it("keeps the last `capacity` points per sensor, oldest first, and counts every push", () => {
@@ -59,16 +60,6 @@ describe("HistoryStore", () => {
 });
 
 describe("LiveFeed history", () => {
-  const sensor = (id: string): SensorInfo => ({
-    id,
-    kind: "waterlogging",
-    district: "kangbashi",
-    name: id,
-    lonDeg: 109.8,
-    latDeg: 39.6,
-    onLayer: "waterlogging",
-    onFeature: id,
-  });
   const T0 = Date.UTC(2026, 6, 15, 14); // readings' ts must be ms since the epoch
   const msg = (ts: number, value: number) => JSON.stringify({ ts: T0 + ts, value, unit: "cm" });
   const pts = (list: Array<[number, number]>) => list.map(([ts, v]) => [T0 + ts, v]);
