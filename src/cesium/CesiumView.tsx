@@ -23,7 +23,7 @@ import type { AppState, PickedFeature } from "../domain/state";
 import { LayerManager, type DrawnResult, type LayerEvents, type VectorLoader } from "./LayerManager";
 import { defaultRenderers, renderContext } from "./registry";
 import { batchStats, type RenderContext } from "./renderers";
-import { installCameraControl, type CameraControl } from "./cameraControl";
+import { headingPitchOf, installCameraControl, type CameraControl } from "./cameraControl";
 import { webglRenderer } from "./webgl";
 import { cityContentDrawn, sceneStats, type SceneStats } from "./sceneStats";
 import { attachInspector, type InspectorHooks, type InspectorSceneApi } from "./inspector/attach";
@@ -127,12 +127,14 @@ function applyBasemap(viewer: CesiumViewer, basemap: AppState["basemap"], q: Qua
 export function cameraOf(viewer: CesiumViewer): CameraView {
   const c = viewer.camera;
   const carto = c.positionCartographic;
+  // Not c.heading / c.pitch: reading those nudges the camera (see headingPitchOf).
+  const hp = headingPitchOf(c, viewer.scene.globe.ellipsoid);
   return {
     lonDeg: CMath.toDegrees(carto.longitude),
     latDeg: CMath.toDegrees(carto.latitude),
     heightM: carto.height,
-    headingDeg: CMath.toDegrees(c.heading),
-    pitchDeg: CMath.toDegrees(c.pitch),
+    headingDeg: CMath.toDegrees(hp.heading),
+    pitchDeg: CMath.toDegrees(hp.pitch),
   };
 }
 
@@ -249,9 +251,25 @@ function SceneWiring(props: CesiumViewProps & { renderer: string | undefined; in
       scene.requestRender();
     }, ScreenSpaceEventType.LEFT_CLICK);
 
-    viewer.camera.percentageChanged = 0.1;
-    const onCam = () => manager.onCamera(viewer.camera.positionCartographic.height);
-    const removeCam = viewer.camera.changed.addEventListener(onCam);
+    // The layers follow the camera height (point clustering): told when it moved by 10 %,
+    // checked before each drawn frame. Not through camera.changed: while that event has a
+    // listener, Cesium reads camera.heading and .roll at every update, and those getters nudge
+    // the camera by round-off (see headingPitchOf), which the scene takes for a move and draws:
+    // a still tour dwell kept drawing about 2 frames a second.
+    // The same goes for the viewer's default data source: its EntityCluster listens to
+    // camera.changed from the start. The app draws no entities, so that listener goes (Cesium
+    // keeps the callback as `_cluster`; if a later Cesium renames it, nothing is removed and the
+    // still-scene browser test says so).
+    const cluster = viewer.dataSourceDisplay?.defaultDataSource.clustering as unknown as { _cluster?: () => void } | undefined;
+    if (cluster?._cluster) viewer.camera.changed.removeEventListener(cluster._cluster);
+    let lastHeight = Number.NaN;
+    const onCam = () => {
+      const h = viewer.camera.positionCartographic.height;
+      if (Math.abs(h - lastHeight) <= 0.1 * Math.max(1, Math.abs(lastHeight))) return;
+      lastHeight = h;
+      manager.onCamera(h);
+    };
+    const removeCam = scene.preRender.addEventListener(onCam);
     onCam();
 
     // preventDefault asks the browser to allow a restore; the app replaces the viewer anyway.

@@ -6,15 +6,41 @@ import {
   Cartesian2,
   Cartesian3,
   Cartographic,
+  Ellipsoid,
   HeadingPitchRange,
   Math as CMath,
   Matrix4,
   PerspectiveFrustum,
   SceneTransforms,
+  Transforms,
+  type Camera,
   type Viewer as CesiumViewer,
 } from "cesium";
 import { orbitRateDegPerS, type CameraShot, type ShotTarget } from "../domain/tours";
 import { countLeafPrimitives } from "./sceneStats";
+
+const scratchEnu = new Matrix4();
+const scratchInv = new Matrix4();
+const scratchDir = new Cartesian3();
+const scratchUp = new Cartesian3();
+
+/**
+ * The camera's heading and pitch (radians), computed as Cesium's `Camera#heading` / `#pitch`
+ * getters compute them, but without touching the camera. Those getters move the camera into its
+ * local east-north-up frame and back; the round trip's round-off (~1e-15) changes `up`, `right`
+ * and `direction`, which the scene's request-render check reads as a camera move and draws a
+ * frame. The share link reads the camera at every move end, so one read kept a still scene
+ * drawing a frame every half second (a tour's still dwell, a kiosk at rest).
+ */
+export function headingPitchOf(camera: Camera, ellipsoid: Ellipsoid = Ellipsoid.WGS84): { heading: number; pitch: number } {
+  const enu = Transforms.eastNorthUpToFixedFrame(camera.positionWC, ellipsoid, scratchEnu);
+  const toLocal = Matrix4.inverseTransformation(enu, scratchInv);
+  const d = Cartesian3.normalize(Matrix4.multiplyByPointAsVector(toLocal, camera.directionWC, scratchDir), scratchDir);
+  const u = Cartesian3.normalize(Matrix4.multiplyByPointAsVector(toLocal, camera.upWC, scratchUp), scratchUp);
+  // Looking straight down or up, the heading is the up vector's.
+  const h = CMath.equalsEpsilon(Math.abs(d.z), 1, CMath.EPSILON3) ? Math.atan2(u.y, u.x) : Math.atan2(d.y, d.x);
+  return { heading: CMath.TWO_PI - CMath.zeroToTwoPi(h - CMath.PI_OVER_TWO), pitch: CMath.PI_OVER_TWO - CMath.acosClamped(d.z) };
+}
 
 export interface CameraControl {
   /** Flies so that `shot.target` is in the middle of the screen; resolves on arrival or cancel. */
@@ -78,8 +104,9 @@ export function installCameraControl(viewer: CesiumViewer): CameraControl {
   const center = () => new Cartesian2(scene.canvas.clientWidth / 2, scene.canvas.clientHeight / 2);
 
   function currentShot(): CameraShot {
-    const headingDeg = CMath.toDegrees(camera.heading);
-    const pitchDeg = Math.min(0, CMath.toDegrees(camera.pitch));
+    const hp = headingPitchOf(camera, scene.globe.ellipsoid);
+    const headingDeg = CMath.toDegrees(hp.heading);
+    const pitchDeg = Math.min(0, CMath.toDegrees(hp.pitch));
     // The globe here is the bare ellipsoid (the city's ground is drawn on it), so the point
     // under the centre is the ray's hit on the ellipsoid; looking above the horizon, aim 1 km ahead.
     const hit = camera.pickEllipsoid(center(), scene.globe.ellipsoid);
