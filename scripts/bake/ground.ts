@@ -505,8 +505,8 @@ interface Row {
 function encodeTable(features: Row[], cls: ReturnType<typeof groundClass>, bin: BinaryBuilder) {
   const n = features.length;
   const properties: Record<string, { values: number; stringOffsets?: number; stringOffsetType?: string }> = {};
+  const outlines = "part" in cls.properties;
   for (const [name, def] of Object.entries(cls.properties)) {
-    const outlines = "part" in cls.properties;
     const get = ({ f, outline }: Row) =>
       name === "layer" ? f.layer : name === "part" && outlines ? (outline ? OUTLINE_PART : undefined) : f.props[name];
     if (def.type === "STRING") {

@@ -13,6 +13,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readAccessor, readGlb, readPositions, type GltfJson } from "./glb";
+import { OUTLINE_PART } from "./ground";
 import { decodePropertyTables } from "./validate";
 import { validateTileset, type TilesetReport, type ValidateOptions } from "./validate";
 
@@ -90,7 +91,7 @@ export async function validateGroundTileset(dir: string, opts: ValidateOptions =
     const fid = readAccessor(json, bin, prim.attributes._FEATURE_ID_0);
     const idx = readAccessor(json, bin, prim.indices);
     const n = table.count;
-    const isOutline = (i: number) => table.columns.part?.[i] === "outline";
+    const isOutline = (i: number) => table.columns.part?.[i] === OUTLINE_PART;
     const box = Array.from({ length: n }, () => [Infinity, Infinity, -Infinity, -Infinity]);
     const tris = new Array<number>(n).fill(0);
     const segs = new Array<number>(n).fill(0);

@@ -8,7 +8,7 @@
 import { Cesium3DTileFeature, Cesium3DTileStyle, Cesium3DTileset } from "cesium";
 import type { LayerStyle } from "../domain/catalog";
 import type { PickedFeature } from "../domain/state";
-import { HIGHLIGHT_COLOR, tilesStyleJson } from "../domain/style";
+import { HIGHLIGHT_COLOR, outlineOpacity, outlineRule, tilesStyleJson } from "../domain/style";
 import type { CreateArgs, Created, LayerRenderer } from "./contract";
 import { markFirstDrawnTile, TILESET_OPTIONS, type RenderContext } from "./renderers";
 
@@ -21,10 +21,9 @@ interface Member {
   reportError(reason: string): void;
 }
 
-/** How opaque an outline is next to its fill: as the vector outlines were (min(1, 1.6 × opacity)). */
-export const OUTLINE_ALPHA_GAIN = 1.6;
-
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+/** A baked outline row: `part` is OUTLINE_PART of scripts/bake/ground.ts (its polygon's rows have none). */
+const isOutline = "${part} === 'outline'";
 
 /** The style of a shared ground tileset from its members' styles (pure; exported for tests). */
 export function composeGroundStyle(
@@ -41,11 +40,8 @@ export function composeGroundStyle(
   for (const m of shown) {
     const isLayer = `\${layer} === ${quote(m.id)}`;
     // Outlines first (they share the fill's properties, so the fill's rules would match them).
-    if (m.outlines && m.style!.outlineColor)
-      conditions.push([
-        `${isLayer} && \${part} === 'outline'`,
-        tilesStyleJson(outlineRule(m.style!), outlineAlpha(m.opacity)).color as string,
-      ]);
+    const outline = m.outlines ? outlineRule(m.style!) : undefined;
+    if (outline) conditions.push([`${isLayer} && ${isOutline}`, tilesStyleJson(outline, outlineOpacity(m.opacity)).color as string]);
     const c = tilesStyleJson(m.style!.color, m.opacity).color;
     if (typeof c === "string") conditions.push([isLayer, c]);
     else for (const [cond, col] of c.conditions) conditions.push([cond === "true" ? isLayer : `${isLayer} && (${cond})`, col]);
@@ -54,19 +50,13 @@ export function composeGroundStyle(
   // A member's own `show` (the inspector's filter) applies to its features only.
   // A style without an outlineColor (a view may set one without) hides the baked outlines.
   const showOf = (m: (typeof shown)[number]) => {
-    const own = [
-      tilesStyleJson(m.style!.color, m.opacity).show,
-      m.outlines && !m.style!.outlineColor ? `\${part} !== 'outline'` : undefined,
-    ]
+    const own = [tilesStyleJson(m.style!.color, m.opacity).show, m.outlines && !outlineRule(m.style!) ? "${part} !== 'outline'" : undefined]
       .filter(Boolean)
       .join(" && ");
     return own ? `(\${layer} === ${quote(m.id)} && (${own}))` : `\${layer} === ${quote(m.id)}`;
   };
   return { show: shown.length ? shown.map(showOf).join(" || ") : "false", color: { conditions } };
 }
-
-const outlineRule = (style: LayerStyle) => ({ type: "constant" as const, color: style.outlineColor! });
-const outlineAlpha = (opacity: number) => Math.min(1, opacity * OUTLINE_ALPHA_GAIN);
 
 class SharedGround {
   readonly members = new Map<string, Member>();

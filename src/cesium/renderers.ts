@@ -34,7 +34,17 @@ import { describeTileFailure, preflightTileset } from "./tilesCheck";
 import { clusterCellForHeight, clusterPoints } from "../domain/cluster";
 import type { ParsedLayer } from "../domain/geojson";
 import type { PickedFeature } from "../domain/state";
-import { colorFor, extrusionFor, HIGHLIGHT_COLOR, hiddenByFilter, parseHex, tilesStyleJson, type Rgba } from "../domain/style";
+import {
+  colorFor,
+  extrusionFor,
+  HIGHLIGHT_COLOR,
+  hiddenByFilter,
+  outlineOpacity,
+  outlineRule,
+  parseHex,
+  tilesStyleJson,
+  type Rgba,
+} from "../domain/style";
 import type { CreateArgs, Created, LayerRenderer, SceneHooks } from "./contract";
 import { M, MessageError } from "../domain/messages";
 
@@ -254,9 +264,8 @@ export class PolygonRenderer extends VectorRenderer {
       features.push(parts[k]);
       fillColors.push(colorFor(style.color, props[parts[k]], opacity));
     }
-    const outline = style.outlineColor
-      ? colorFor({ type: "constant", color: style.outlineColor }, undefined, Math.min(1, opacity * 1.6))
-      : undefined;
+    const rule = outlineRule(style);
+    const outline = rule ? colorFor(rule, undefined, outlineOpacity(opacity)) : undefined;
     // A feature the inspector's filter hides loses its outline too.
     const outlineColors = outline
       ? features.map((f): Rgba => (hiddenByFilter(style.color, props[f]) ? [outline[0], outline[1], outline[2], 0] : outline))

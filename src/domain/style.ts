@@ -166,6 +166,16 @@ function highlightExpression(rule: HighlightRule): string {
 
 export const HIGHLIGHT_COLOR = "#ffd54a";
 
+/**
+ * A polygon layer's outline: its `outlineColor` as a colour rule, drawn more opaque than the
+ * fill (min(1, 1.6 × opacity)). One rule for the vector outlines (src/cesium/renderers.ts) and
+ * the baked ones (src/cesium/groundTiles.ts).
+ */
+export function outlineRule(style: LayerStyle): ColorRule | undefined {
+  return style.outlineColor ? { type: "constant", color: style.outlineColor } : undefined;
+}
+export const outlineOpacity = (opacity: number): number => Math.min(1, opacity * 1.6);
+
 /** A layer style with the highlighted features in a bright colour and the rest dimmed. */
 export function highlightStyle(style: LayerStyle, h: Highlight): LayerStyle {
   return {
